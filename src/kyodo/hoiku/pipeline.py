@@ -1,0 +1,173 @@
+"""One allocation round from an Instance: decisions → score → priority → allocate → check → flags.
+
+`run_round` is what the CLI and the web app call. It is deterministic for the same instance,
+rules file, seed and decisions, and records what is needed to reproduce it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+import kyodo
+from kyodo.hoiku.allocate import deferred_acceptance, preference_lists, seat_capacities
+from kyodo.hoiku.check import check_allocation
+from kyodo.hoiku.errors import InputError, Problem, RuleError
+from kyodo.hoiku.model import Instance
+from kyodo.hoiku.priority import build_priority
+from kyodo.hoiku.result import Flag, FlagKind, Result, RunRecord
+from kyodo.hoiku.rules import Rules, load_rules
+from kyodo.hoiku.scoring import score_instance
+
+DECISION_KINDS = {"fix": "施設を指定(固定)", "forbid": "施設を除外", "withdraw": "辞退"}
+# Hours beyond these are very likely typing mistakes (e.g. 80 for 8.0): staff should look.
+PLAUSIBLE_HOURS_PER_DAY = 16.0
+PLAUSIBLE_DAYS_PER_MONTH = 27
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A staff decision kept across re-runs: fix a child to a facility, forbid one, or withdraw."""
+
+    kind: str  # "fix", "forbid" or "withdraw"
+    child_id: str
+    facility_id: str | None = None
+    reason: str = ""
+    by: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in DECISION_KINDS:
+            raise ValueError(f"unknown decision kind: {self.kind!r}")
+        if self.kind in ("fix", "forbid") and not self.facility_id:
+            raise ValueError(f"decision {self.kind!r} needs a facility")
+
+
+def run_round(
+    instance: Instance,
+    *,
+    rules: str | Rules | None,
+    fiscal_year: int | None,
+    seed: int,
+    decisions: Iterable[Decision] = (),
+    inputs_sha256: Mapping[str, str] | None = None,
+) -> Result:
+    loaded = load_rules(rules) if isinstance(rules, str) else rules
+    fiscal_year = fiscal_year if fiscal_year is not None else instance.fiscal_year
+    decisions = tuple(decisions)
+    _refuse_joint_families(instance)
+    working, fixed = _apply_decisions(instance, decisions)
+
+    scores = score_instance(working, loaded, fiscal_year)
+    priority = build_priority(working, scores, loaded, seed)
+    capacity = seat_capacities(working)
+    for cid, facility_id in fixed.items():
+        seat = (facility_id, working.children[cid].age_class)
+        capacity[seat] = capacity.get(seat, 0) - 1
+    preferences = preference_lists(working)
+    for cid in fixed:
+        preferences[cid] = ()
+    assignment = deferred_acceptance(working, priority, capacity=capacity, preferences=preferences)
+    assignment.update(fixed)
+    violations = check_allocation(working, priority, assignment)
+    # A fixed child sits outside the priority order by a staff decision: not a defect of the allocation.
+    violations = [v for v in violations if not (v.kind == "outside_choices" and v.child_id in fixed)]
+
+    flags = _flags(working, loaded, fiscal_year, priority.lottery_ties, assignment)
+    run = RunRecord(
+        engine_version=kyodo.__version__,
+        seed=seed,
+        fiscal_year=fiscal_year,
+        rules_name=loaded.name if loaded else None,
+        rules_sha256=loaded.sha256 if loaded else None,
+        inputs_sha256=dict(inputs_sha256 or {}),
+    )
+    return Result(
+        instance=working,
+        scores=scores,
+        priority=priority,
+        assignment=assignment,
+        violations=tuple(violations),
+        flags=tuple(flags),
+        run=run,
+    )
+
+
+def _refuse_joint_families(instance: Instance) -> None:
+    applying = Counter(c.household_id for c in instance.children.values())
+    problems = [
+        Problem(
+            f"世帯{c.household_id}の児童{c.id}: きょうだいパターン{c.sibling_pattern}(同時・同一施設などの組み合わせ)"
+            "はまだ扱えません。きょうだいパターン7(それぞれ希望順)で申し込むか、職員が個別に調整してください"
+        )
+        for c in instance.children.values()
+        if applying[c.household_id] > 1 and c.sibling_pattern != 7
+    ]
+    if problems:
+        raise InputError(problems)
+
+
+def _apply_decisions(instance: Instance, decisions: tuple[Decision, ...]) -> tuple[Instance, dict[str, str]]:
+    children = dict(instance.children)
+    fixed: dict[str, str] = {}
+    for d in decisions:
+        child = children.get(d.child_id)
+        if child is None:
+            raise RuleError(f"職員判断の対象の児童{d.child_id}は申込にありません")
+        if d.facility_id is not None and d.facility_id not in instance.facilities:
+            raise RuleError(f"職員判断の施設{d.facility_id}は施設一覧にありません(児童{d.child_id})")
+        if d.kind == "withdraw":
+            del children[d.child_id]
+            fixed.pop(d.child_id, None)
+        elif d.kind == "forbid":
+            children[d.child_id] = replace(
+                child, choices=tuple(f for f in child.choices if f != d.facility_id)
+            )
+            if fixed.get(d.child_id) == d.facility_id:
+                del fixed[d.child_id]
+        elif d.facility_id is not None:
+            fixed[d.child_id] = d.facility_id
+    return replace(instance, children=children), fixed
+
+
+def _flags(
+    instance: Instance,
+    rules: Rules | None,
+    fiscal_year: int | None,
+    lottery_ties: frozenset[str],
+    assignment: Mapping[str, str | None],
+) -> list[Flag]:
+    flags = [
+        Flag(cid, FlagKind.LOTTERY_TIE, "同点で優先順位の基準でも決まらず、抽選で順位が決まりました")
+        for cid in sorted(lottery_ties)
+        if cid in instance.children
+    ]
+    limit = rules.choice_limit.at(fiscal_year) if rules and rules.choice_limit and fiscal_year else None
+    for cid, child in instance.children.items():
+        if limit is not None and len(child.choices) > limit:
+            flags.append(
+                Flag(
+                    cid,
+                    FlagKind.CHOICES_OVER_LIMIT,
+                    f"希望施設が{len(child.choices)}件あり、上限{limit}件を超えています",
+                )
+            )
+        household = instance.households.get(child.household_id)
+        for n, g in enumerate(household.guardians if household else (), start=1):
+            if g.hours_per_day is not None and g.hours_per_day > PLAUSIBLE_HOURS_PER_DAY:
+                flags.append(
+                    Flag(
+                        cid,
+                        FlagKind.SUSPECT_DATA,
+                        f"保護者{n}の1日の就労時間{g.hours_per_day:g}時間は入力誤りの可能性があります",
+                    )
+                )
+            if g.days_per_month is not None and g.days_per_month > PLAUSIBLE_DAYS_PER_MONTH:
+                flags.append(
+                    Flag(
+                        cid,
+                        FlagKind.SUSPECT_DATA,
+                        f"保護者{n}の月の就労日数{g.days_per_month}日は入力誤りの可能性があります",
+                    )
+                )
+    return flags

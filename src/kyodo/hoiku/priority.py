@@ -1,0 +1,113 @@
+"""Strict priority of applicants at each facility and age class.
+
+Order at a seat (facility, age class), best first:
+1. a transfer applicant's own current seat is guaranteed (転園元の席は保障);
+2. points at that facility (total plus that facility's own items), higher first;
+3. the rules' tie-break chain, criterion by criterion, each in its direction;
+4. a seeded lottery (one number per child, drawn once per run); the seed is recorded and a
+   child whose place was settled by the lottery is flagged for staff review.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Mapping
+
+from kyodo.hoiku.errors import RuleError
+from kyodo.hoiku.model import CHILD_FACTS, HOUSEHOLD_FACTS, Child, Household, Instance
+from kyodo.hoiku.result import Priority, Score, Seat
+from kyodo.hoiku.rules import Rules, TieBreak
+
+CHOICE_RANK = "choice_rank"
+
+
+def lottery_numbers(child_ids: list[str], seed: int) -> dict[str, int]:
+    """One lottery number per child, from the seed alone (independent of input order)."""
+    ordered = sorted(child_ids)
+    random.Random(seed).shuffle(ordered)
+    return {cid: n for n, cid in enumerate(ordered)}
+
+
+def build_priority(
+    instance: Instance, scores: Mapping[str, Score], rules: Rules | None, seed: int
+) -> Priority:
+    chain: tuple[TieBreak, ...] = rules.tie_break if rules is not None else ()
+    lottery = lottery_numbers(list(instance.children), seed)
+    entries: dict[Seat, list[tuple[tuple[int, ...], str]]] = {}
+    guaranteed: set[tuple[Seat, str]] = set()
+    problems: list[str] = []
+    for cid, child in instance.children.items():
+        score = scores[cid]
+        household = instance.households.get(child.household_id)
+        try:
+            fixed = [_value(t, child, household, score) for t in chain]
+        except RuleError as exc:
+            problems.append(str(exc))
+            continue
+        rank_slot = next((i for i, t in enumerate(chain) if t.key == CHOICE_RANK), None)
+        places = list(child.choices)
+        if child.current_facility is not None:
+            places.append(child.current_facility)
+        for rank, facility_id in enumerate(places):
+            seat = (facility_id, child.age_class)
+            is_own_seat = facility_id == child.current_facility
+            if is_own_seat:
+                guaranteed.add((seat, cid))
+            values = list(fixed)
+            if rank_slot is not None:
+                values[rank_slot] = rank if chain[rank_slot].direction == "lower" else -rank
+            key = (0 if is_own_seat else 1, -score.at(facility_id), *values, lottery[cid])
+            entries.setdefault(seat, []).append((key, cid))
+    if problems:
+        raise RuleError(
+            "\n".join(problems[:30]) + (f"\nほか{len(problems) - 30}件" if len(problems) > 30 else "")
+        )
+
+    names = ["guaranteed", "points", *(t.key for t in chain), "lottery"]
+    order: dict[Seat, tuple[str, ...]] = {}
+    decided_by: dict[tuple[Seat, str], str] = {}
+    lottery_ties: set[str] = set()
+    for seat, items in entries.items():
+        items.sort()
+        order[seat] = tuple(cid for _, cid in items)
+        for (above, above_id), (key, cid) in itertools.pairwise(items):
+            first_difference = next(i for i, (a, b) in enumerate(zip(above, key, strict=True)) if a != b)
+            decided_by[(seat, cid)] = names[first_difference]
+            if names[first_difference] == "lottery":
+                lottery_ties.update((above_id, cid))
+    return Priority(
+        order=order,
+        decided_by=decided_by,
+        lottery_ties=frozenset(lottery_ties),
+        guaranteed=frozenset(guaranteed),
+    )
+
+
+def _value(t: TieBreak, child: Child, household: Household | None, score: Score) -> int:
+    """A tie-break criterion as an integer where smaller comes first."""
+    if t.key == CHOICE_RANK:
+        return 0  # filled in per facility
+    raw: object
+    if t.key == "base_points":
+        raw = score.base
+    elif t.key == "adjustment_points":
+        raw = score.adjustment
+    elif t.key == "lower_guardian_points":
+        raw = score.lower_guardian
+    elif t.key == "birth_date":
+        if child.birth_date is None:
+            raise RuleError(f"児童{child.id}: 生年月日がありません(同点時の優先順位「{t.label}」に必要)")
+        raw = child.birth_date.toordinal()
+    elif t.key == "single_parent" and household is not None:
+        raw = household.single_parent
+    else:
+        facts = household.facts if (t.key in HOUSEHOLD_FACTS and household is not None) else child.facts
+        raw = facts.get(t.key)
+        if raw is None:
+            label = HOUSEHOLD_FACTS.get(t.key) or CHILD_FACTS.get(t.key, t.key)
+            raise RuleError(f"児童{child.id}: 「{label}」がありません(同点時の優先順位「{t.label}」に必要)")
+    if not isinstance(raw, int):
+        raise RuleError(f"児童{child.id}: 「{t.label}」の値「{raw}」が数値ではありません")
+    value = int(raw)
+    return -value if t.direction == "higher" else value

@@ -1,0 +1,339 @@
+"""Read and validate a rules file into typed, immutable rule objects.
+
+Every problem names the file and the place in it (e.g. `adjustments[2].when`), in Japanese,
+because the people who maintain these files are ward clerks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kyodo.hoiku.errors import RuleError
+from kyodo.hoiku.model import CHILD_FACTS, HOUSEHOLD_FACTS, Reason
+
+DATA_DIR = Path(__file__).parent / "data"
+
+TABLE_CONDITIONS: Mapping[str, str] = {
+    "min_days_per_month": "月の就労日数",
+    "min_hours_per_day": "1日の就労時間",
+    "min_hours_per_month": "月の就労時間",
+    "min_days_per_week": "週の就労日数",
+    "min_hours_per_week": "週の就労時間",
+}
+DERIVED_KEYS: Mapping[str, str] = {
+    "age_class": "年齢クラス",
+    "is_transfer": "転園申込",
+    "reasons": "保護者の事由",
+    "siblings_applying": "きょうだい同時申込",
+    "sibling_enrolled_here": "きょうだいがその施設に在園",
+}
+CONDITION_KEYS: frozenset[str] = frozenset(HOUSEHOLD_FACTS) | frozenset(CHILD_FACTS) | frozenset(DERIVED_KEYS)
+TIE_BREAK_KEYS: frozenset[str] = (
+    frozenset({"base_points", "adjustment_points", "lower_guardian_points", "choice_rank", "birth_date"})
+    | frozenset(HOUSEHOLD_FACTS)
+    | frozenset(CHILD_FACTS)
+)
+COMBINE_MODES = ("sum", "lower_doubled", "lower")
+OPERATORS = ("min", "max", "in", "contains")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    key: str
+    title: str
+    url: str | None = None
+    confirm: bool = False  # from a third-party summary: the municipality must confirm it
+
+
+@dataclass(frozen=True, slots=True)
+class Dated:
+    """An integer that changes by fiscal year: ((from_year, value), …) in ascending order."""
+
+    values: tuple[tuple[int, int], ...]
+    where: str  # e.g. "koto.yaml: base.employment.table[0].points", for messages
+
+    def at(self, fiscal_year: int) -> int:
+        found: int | None = None
+        for year, value in self.values:
+            if year <= fiscal_year:
+                found = value
+        if found is None:
+            raise RuleError(f"{self.where}: {fiscal_year}年度の値が定義されていません")
+        return found
+
+    @property
+    def maximum(self) -> int:
+        return max(value for _, value in self.values)
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    conditions: Mapping[str, float]  # key of TABLE_CONDITIONS → minimum
+    points: Dated
+
+
+@dataclass(frozen=True, slots=True)
+class BaseRule:
+    reason: Reason
+    label: str
+    source: Source | None
+    table: tuple[TableRow, ...] = ()
+    otherwise: Dated | None = None
+    grades: Mapping[str, Dated] | None = None
+    points: Dated | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """`key` compared with `value` by `op` ("eq", "min", "max", "in", "contains")."""
+
+    key: str
+    op: str
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    id: str
+    label: str
+    when: tuple[Condition, ...]
+    points: Dated
+    scope: str  # "household" or "facility"
+    source: Source | None
+
+
+@dataclass(frozen=True, slots=True)
+class TieBreak:
+    key: str
+    direction: str  # "higher" or "lower"
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    name: str
+    municipality: str
+    code: str
+    title: str
+    sources: Mapping[str, Source]
+    choice_limit: Dated | None
+    combine: str
+    missing_guardian: str | int  # "max" or a number of points
+    base: Mapping[Reason, BaseRule]
+    adjustments: tuple[Adjustment, ...]
+    tie_break: tuple[TieBreak, ...]
+    sha256: str
+    version: str
+
+    def max_base_points(self) -> int:
+        """The highest base points any row or grade can give (used for a missing guardian)."""
+        best = 0
+        for rule in self.base.values():
+            candidates = [row.points for row in rule.table] + list((rule.grades or {}).values())
+            candidates += [d for d in (rule.points, rule.otherwise) if d is not None]
+            best = max([best, *(d.maximum for d in candidates)])
+        return best
+
+
+def available_rules() -> list[str]:
+    """Names of the shipped rules files (without `.yaml`), sorted."""
+    return sorted(p.stem for p in DATA_DIR.glob("*.yaml") if not p.name.endswith(".cases.yaml"))
+
+
+def load_rules(name_or_path: str | Path) -> Rules:
+    """Load shipped rules by name (e.g. "koto") or any rules file by path."""
+    path = Path(name_or_path)
+    if path.suffix not in (".yaml", ".yml"):
+        path = DATA_DIR / f"{name_or_path}.yaml"
+        if not path.exists():
+            known = "、".join(available_rules()) or "なし"
+            raise RuleError(f"利用調整基準「{name_or_path}」がありません(使えるもの: {known})")
+    raw = path.read_bytes()
+    try:
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise RuleError(f"{path.name}: YAML として読めません({exc})") from exc
+    return parse_rules(data, name=path.stem, file_name=path.name, sha256=hashlib.sha256(raw).hexdigest())
+
+
+class _Reader:
+    """Walks the parsed YAML, turning shape problems into RuleErrors that say where."""
+
+    def __init__(self, file_name: str) -> None:
+        self.file_name = file_name
+
+    def fail(self, where: str, message: str) -> RuleError:
+        return RuleError(f"{self.file_name}: {where}: {message}")
+
+    def mapping(self, value: Any, where: str) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise self.fail(where, "項目の対応(キー: 値)が必要です")
+        return value
+
+    def text(self, value: Any, where: str) -> str:
+        if not isinstance(value, str | int) or isinstance(value, bool) or str(value).strip() == "":
+            raise self.fail(where, "文字列が必要です")
+        return str(value)
+
+    def dated(self, value: Any, where: str) -> Dated:
+        full = f"{self.file_name}: {where}"
+        if isinstance(value, int) and not isinstance(value, bool):
+            return Dated(((0, value),), full)
+        if isinstance(value, Mapping) and value:
+            pairs = []
+            for year, v in value.items():
+                if not isinstance(year, int) or not isinstance(v, int) or isinstance(v, bool):
+                    raise self.fail(where, "年度(整数)→ 点数(整数)の対応が必要です")
+                pairs.append((year, v))
+            return Dated(tuple(sorted(pairs)), full)
+        raise self.fail(where, "整数、または 年度 → 整数 の対応が必要です")
+
+    def source(self, value: Any, sources: Mapping[str, Source], where: str) -> Source | None:
+        if value is None:
+            return None
+        key = self.text(value, where)
+        if key not in sources:
+            raise self.fail(where, f"出典「{key}」が sources にありません")
+        return sources[key]
+
+
+def parse_rules(data: Any, *, name: str, file_name: str, sha256: str = "") -> Rules:
+    """Validate parsed YAML and build Rules. Raises RuleError naming the place of the first problem."""
+    r = _Reader(file_name)
+    top = r.mapping(data, "(先頭)")
+    for required in ("municipality", "base", "household"):
+        if required not in top:
+            raise r.fail(required, "必須の項目がありません")
+    sources = {
+        key: Source(
+            key=key,
+            title=r.text(r.mapping(s, f"sources.{key}").get("title"), f"sources.{key}.title"),
+            url=s.get("url"),
+            confirm=bool(s.get("confirm", False)),
+        )
+        for key, s in r.mapping(top.get("sources", {}), "sources").items()
+    }
+    household = r.mapping(top["household"], "household")
+    combine = household.get("combine", "sum")
+    if combine not in COMBINE_MODES:
+        raise r.fail("household.combine", f"{'、'.join(COMBINE_MODES)} のいずれかを指定してください")
+    missing = household.get("missing_guardian", "max")
+    if missing != "max" and (not isinstance(missing, int) or isinstance(missing, bool)):
+        raise r.fail("household.missing_guardian", "max または整数を指定してください")
+
+    base: dict[Reason, BaseRule] = {}
+    for reason_key, spec in r.mapping(top["base"], "base").items():
+        try:
+            reason = Reason(reason_key)
+        except ValueError:
+            allowed = "、".join(x.value for x in Reason)
+            raise r.fail(f"base.{reason_key}", f"未知の事由コードです(使えるもの: {allowed})") from None
+        base[reason] = _base_rule(r, reason, r.mapping(spec, f"base.{reason_key}"), sources)
+
+    adjustments = tuple(
+        _adjustment(r, i, r.mapping(a, f"adjustments[{i}]"), sources)
+        for i, a in enumerate(top.get("adjustments") or [])
+    )
+    seen: set[str] = set()
+    for a in adjustments:
+        if a.id in seen:
+            raise r.fail("adjustments", f"id「{a.id}」が重複しています")
+        seen.add(a.id)
+
+    tie_break = []
+    for i, t in enumerate(top.get("tie_break") or []):
+        t = r.mapping(t, f"tie_break[{i}]")
+        key = r.text(t.get("key"), f"tie_break[{i}].key")
+        if key not in TIE_BREAK_KEYS:
+            raise r.fail(f"tie_break[{i}].key", f"未知のキー「{key}」です")
+        direction = t.get("direction", "higher")
+        if direction not in ("higher", "lower"):
+            raise r.fail(f"tie_break[{i}].direction", "higher または lower を指定してください")
+        tie_break.append(TieBreak(key, direction, str(t.get("label") or key)))
+
+    limit = top.get("choice_limit")
+    return Rules(
+        name=name,
+        municipality=r.text(top["municipality"], "municipality"),
+        code=str(top.get("code", "")),
+        title=str(top.get("title", "")),
+        sources=sources,
+        choice_limit=r.dated(limit, "choice_limit") if limit is not None else None,
+        combine=combine,
+        missing_guardian=missing,
+        base=base,
+        adjustments=adjustments,
+        tie_break=tuple(tie_break),
+        sha256=sha256,
+        version=str(top.get("version", sha256[:12])),
+    )
+
+
+def _base_rule(
+    r: _Reader, reason: Reason, spec: Mapping[str, Any], sources: Mapping[str, Source]
+) -> BaseRule:
+    where = f"base.{reason.value}"
+    kinds = [k for k in ("table", "grades", "points") if k in spec]
+    if len(kinds) != 1:
+        raise r.fail(where, "table・grades・points のどれか1つを書いてください")
+    rows = []
+    for i, row in enumerate(spec.get("table") or []):
+        row = r.mapping(row, f"{where}.table[{i}]")
+        conditions: dict[str, float] = {}
+        for key, value in row.items():
+            if key == "points":
+                continue
+            if key not in TABLE_CONDITIONS:
+                raise r.fail(f"{where}.table[{i}]", f"未知の条件「{key}」です")
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                raise r.fail(f"{where}.table[{i}].{key}", "数値が必要です")
+            conditions[key] = float(value)
+        rows.append(TableRow(conditions, r.dated(row.get("points"), f"{where}.table[{i}].points")))
+    grades = None
+    if "grades" in spec:
+        grades = {
+            str(g): r.dated(v, f"{where}.grades.{g}") for g, v in r.mapping(spec["grades"], where).items()
+        }
+    return BaseRule(
+        reason=reason,
+        label=str(spec.get("label") or reason.value),
+        source=r.source(spec.get("source"), sources, f"{where}.source"),
+        table=tuple(rows),
+        otherwise=r.dated(spec["otherwise"], f"{where}.otherwise") if "otherwise" in spec else None,
+        grades=grades,
+        points=r.dated(spec["points"], f"{where}.points") if "points" in spec else None,
+    )
+
+
+def _adjustment(r: _Reader, i: int, spec: Mapping[str, Any], sources: Mapping[str, Source]) -> Adjustment:
+    where = f"adjustments[{i}]"
+    scope = spec.get("scope", "household")
+    if scope not in ("household", "facility"):
+        raise r.fail(f"{where}.scope", "household または facility を指定してください")
+    conditions = []
+    for key, value in r.mapping(spec.get("when"), f"{where}.when").items():
+        if key not in CONDITION_KEYS:
+            raise r.fail(f"{where}.when", f"未知のキー「{key}」です")
+        if key == "sibling_enrolled_here" and scope != "facility":
+            raise r.fail(f"{where}.when", "sibling_enrolled_here は scope: facility のときだけ使えます")
+        if isinstance(value, Mapping):
+            if len(value) != 1 or next(iter(value)) not in OPERATORS:
+                raise r.fail(f"{where}.when.{key}", f"{'・'.join(OPERATORS)} のどれか1つを書いてください")
+            op, operand = next(iter(value.items()))
+            conditions.append(Condition(str(key), str(op), operand))
+        else:
+            conditions.append(Condition(str(key), "eq", value))
+    return Adjustment(
+        id=r.text(spec.get("id"), f"{where}.id"),
+        label=r.text(spec.get("label", spec.get("id")), f"{where}.label"),
+        when=tuple(conditions),
+        points=r.dated(spec.get("points"), f"{where}.points"),
+        scope=scope,
+        source=r.source(spec.get("source"), sources, f"{where}.source"),
+    )
