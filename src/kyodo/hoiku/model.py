@@ -73,6 +73,22 @@ CHILD_FACTS: Mapping[str, str] = MappingProxyType(
 )
 
 
+# Facts that are yes/no; the others are numbers. A blank bool fact means "no".
+BOOL_FACTS: frozenset[str] = frozenset(
+    {
+        "single_parent",
+        "welfare",
+        "unlicensed_care",
+        "return_from_leave",
+        "nursery_worker",
+        "grandparent_can_care",
+        "twins",
+        "disability",
+        "small_scale_graduate",
+    }
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Facility:
     """A nursery and its vacancies (募集人数) for this round, per age class."""
