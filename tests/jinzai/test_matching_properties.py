@@ -1,0 +1,66 @@
+"""Hard constraints hold on random instances; on small ones the optimiser reaches the brute-force optimum."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import HealthCheck, given, settings
+
+from kyodo.jinzai import greedy, optimize
+from kyodo.jinzai.check import violations
+from kyodo.jinzai.feasibility import analyse
+from kyodo.jinzai.model import Instance, ReasonCode
+from kyodo.jinzai.scoring import objective
+from tests.jinzai.builders import instances
+
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def brute_force(instance: Instance) -> int:
+    """The best objective over every way to give each request to nobody or to a qualifying specialist."""
+    cands = analyse(instance).candidates
+    ids = [r.id for r in instance.requests]
+    best = 0
+    for choice in itertools.product(*[(None, *cands[r]) for r in ids]):
+        plan = {r: s for r, s in zip(ids, choice, strict=True) if s is not None}
+        if not violations(instance, plan):
+            best = max(best, objective(instance, plan))
+    return best
+
+
+@FAST
+@given(instances())
+def test_the_optimiser_never_breaks_a_hard_constraint(instance: Instance) -> None:
+    plan = optimize.solve(instance, time_limit_s=5, workers=1)
+    assert violations(instance, plan.by_request()) == []
+    assert {a.request_id for a in plan.assignments}.isdisjoint({u.request_id for u in plan.unmatched})
+    assert len(plan.assignments) + len(plan.unmatched) == len(instance.requests)
+
+
+@FAST
+@given(instances())
+def test_the_greedy_baseline_never_breaks_a_hard_constraint(instance: Instance) -> None:
+    plan = greedy.solve(instance)
+    assert violations(instance, plan.by_request()) == []
+    assert len(plan.assignments) + len(plan.unmatched) == len(instance.requests)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_specialists=3, max_requests=5))
+def test_the_optimiser_reaches_the_brute_force_optimum(instance: Instance) -> None:
+    plan = optimize.solve(instance, time_limit_s=5, workers=1)
+    assert plan.status == "OPTIMAL"
+    assert plan.objective == objective(instance, plan.by_request()) == brute_force(instance)
+    assert plan.objective >= greedy.solve(instance).objective
+
+
+@FAST
+@given(instances())
+def test_every_all_full_reason_names_only_specialists_without_room(instance: Instance) -> None:
+    plan = optimize.solve(instance, time_limit_s=5, workers=1)
+    base = plan.by_request()
+    for u in plan.unmatched:
+        if u.reason is ReasonCode.ALL_FULL:
+            assert u.candidates
+            for s in u.candidates:
+                assert violations(instance, {**base, u.request_id: s}), (u.request_id, s)
