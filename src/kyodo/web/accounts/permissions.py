@@ -1,0 +1,61 @@
+"""Small permission helpers and decorators for function views (healthchecks style)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from kyodo.web.accounts.models import Role, User
+
+View = Callable[..., HttpResponse]
+
+
+def org_admin_required(view: View) -> View:
+    """Signed in, and administrator of their organisation (or of the platform)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_org_admin:  # type: ignore[union-attr]
+            raise PermissionDenied("組織管理者のみが使えます")
+        return view(request, *args, **kwargs)
+
+    return wrapped  # type: ignore[no-any-return]
+
+
+def member_required(view: View) -> View:
+    """Signed in and belonging to an organisation (every page with organisation data needs one)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.organisation_id is None:  # type: ignore[union-attr]
+            raise PermissionDenied("組織に所属していません")
+        return view(request, *args, **kwargs)
+
+    return wrapped  # type: ignore[no-any-return]
+
+
+def users_for(user: User):  # type: ignore[no-untyped-def]
+    """The users an administrator may see and manage: those of their own organisation."""
+    return User.objects.filter(organisation_id=user.organisation_id).order_by("username")
+
+
+def get_managed_user_or_404(request: HttpRequest, pk: int) -> User:
+    try:
+        return users_for(request.user).get(pk=pk)  # type: ignore[arg-type, no-any-return]
+    except User.DoesNotExist:
+        raise Http404("見つかりません") from None
+
+
+def roles_assignable_by(user: User) -> list[tuple[str, str]]:
+    """An organisation administrator may make staff and administrators, never platform administrators."""
+    allowed = {str(Role.STAFF), str(Role.ORG_ADMIN)}
+    if user.is_platform_admin:
+        allowed.add(str(Role.PLATFORM_ADMIN))
+    return [(value, label) for value, label in Role.choices if value in allowed]

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from kyodo.web.accounts.permissions import org_admin_required
+from kyodo.web.audit.models import Action, AuditEntry
+
+
+@org_admin_required
+def entry_list(request: HttpRequest) -> HttpResponse:
+    entries = AuditEntry.objects.for_user(request.user).select_related("user")
+    action = request.GET.get("action", "")
+    if action in Action.values:
+        entries = entries.filter(action=action)
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(request, "audit/list.html", {"page": page, "actions": Action.choices, "action": action})

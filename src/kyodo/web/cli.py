@@ -1,0 +1,74 @@
+"""`kyodo web …`: Django's management commands, the background worker and the demo server."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kyodo.web.settings")
+    import django
+
+    django.setup()
+
+
+def manage(argv: list[str]) -> int:
+    """Run a Django management command (`kyodo web manage migrate`, `… createsuperuser`, …)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kyodo.web.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["kyodo web manage", *argv])
+    return 0
+
+
+def _manage(args: argparse.Namespace) -> int:
+    argv = list(args.args)
+    if argv and argv[0] == "--":
+        argv = argv[1:]
+    return manage(argv)
+
+
+def _worker(args: argparse.Namespace) -> int:
+    argv = ["db_worker", "--queue-name", args.queue]
+    if args.batch:
+        argv.append("--batch")
+    if args.interval is not None:
+        argv += ["--interval", str(args.interval)]
+    return manage(argv)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from kyodo.web import demo  # type: ignore[attr-defined]
+
+    return demo.main(  # type: ignore[no-any-return]
+        host=args.host, port=args.port, children=args.children, facilities=args.facilities, serve=not args.no_serve
+    )
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="web_command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("manage", help="Django の管理コマンド(migrate など)", add_help=False)
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    p.set_defaults(handler=_manage)
+
+    p = sub.add_parser("worker", help="バックグラウンド処理(利用調整の実行)のワーカー")
+    p.add_argument("--queue", default="default", help="処理するキュー(既定: default)")
+    p.add_argument("--batch", action="store_true", help="待っている処理をすべて実行したら終了する")
+    p.add_argument("--interval", type=float, default=None, help="キューを確認する間隔(秒)")
+    p.set_defaults(handler=_worker)
+
+    p = sub.add_parser("demo", help="デモ用の組織・利用者・データを用意してサーバーを起動する")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--children", type=int, default=1500, help="生成する申込数")
+    p.add_argument("--facilities", type=int, default=60, help="生成する施設数")
+    p.add_argument("--no-serve", action="store_true", help="準備だけしてサーバーは起動しない")
+    p.set_defaults(handler=_demo)
+
+
+if __name__ == "__main__":  # `python -m kyodo.web.cli migrate`
+    sys.exit(manage(sys.argv[1:]))

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from kyodo.web.hoiku.models import DecisionKind, Phase
+
+
+def rules_choices() -> list[tuple[str, str]]:
+    from kyodo.hoiku.rules import available_rules, load_rules
+
+    choices = [("", "なし(申込ファイルに指数が入っている場合)")]
+    for name in available_rules():
+        rules = load_rules(name)
+        choices.append((name, f"{rules.municipality}({name})"))
+    return choices
+
+
+class RoundForm(forms.Form):
+    title = forms.CharField(label="名称", max_length=100, initial="4月入所")
+    fiscal_year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    phase = forms.ChoiceField(label="調整", choices=Phase.choices)
+    rules_name = forms.ChoiceField(label="利用調整基準", required=False)
+    seed = forms.IntegerField(label="抽選の乱数シード", min_value=0, max_value=2**31 - 1, initial=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rules_name"].choices = rules_choices()
+
+
+class UploadForm(forms.Form):
+    children = forms.FileField(label="申込ファイル(Excel または CSV)")
+    facilities = forms.FileField(label="施設ファイル(Excel または CSV)")
+
+
+class DecisionForm(forms.Form):
+    child_id = forms.CharField(label="児童番号", max_length=64)
+    kind = forms.ChoiceField(label="判断", choices=DecisionKind.choices)
+    facility_id = forms.CharField(label="施設番号", max_length=64, required=False)
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") in (DecisionKind.FIX, DecisionKind.FORBID) and not data.get("facility_id"):
+            self.add_error("facility_id", "施設を指定・除外するときは施設番号が必要です")
+        if data.get("kind") == DecisionKind.WITHDRAW:
+            data["facility_id"] = ""
+        if not (data.get("reason") or "").strip():
+            self.add_error("reason", "理由を書いてください")
+        return data

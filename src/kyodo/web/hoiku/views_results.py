@@ -1,0 +1,153 @@
+"""Result pages of a run: summary, facility lists, not admitted, flags, one child, diff, downloads."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+
+from kyodo.web.accounts.permissions import member_required
+from kyodo.web.audit.log import record_request
+from kyodo.web.audit.models import Action
+from kyodo.web.hoiku import results
+from kyodo.web.hoiku.forms import DecisionForm
+from kyodo.web.hoiku.models import Run, RunChild, RunStatus
+from kyodo.web.tenancy import get_for_user_or_404
+
+PAGE_SIZE = 200
+
+
+def _get_run(request: HttpRequest, pk: int, *, done: bool = False) -> Run:
+    run = get_for_user_or_404(Run, request, pk)
+    if done and run.status != RunStatus.DONE:
+        raise Http404("この実行の結果はまだありません")
+    return run
+
+
+def _rows(run: Run):  # type: ignore[no-untyped-def]
+    return RunChild.objects.for_org(run.organisation_id).filter(run=run)
+
+
+@member_required
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _get_run(request, pk)
+    others = run.round.runs.filter(status=RunStatus.DONE).exclude(pk=run.pk).only("pk", "number")
+    context = {
+        "run": run,
+        "round": run.round,
+        "summary": run.summary,
+        "chart": mark_safe(results.cutoff_chart_svg(run.summary)) if run.status == RunStatus.DONE else "",
+        "others": others,
+    }
+    return render(request, "hoiku/run_detail.html", context)
+
+
+@member_required
+def facility_detail(request: HttpRequest, pk: int, facility_id: str) -> HttpResponse:
+    run = _get_run(request, pk, done=True)
+    facility = next((f for f in run.summary["facility_table"] if f["id"] == facility_id), None)
+    if facility is None:
+        raise Http404("施設がありません")
+    offered = list(_rows(run).filter(facility_id=facility_id).order_by("age_class", "-points", "child_id"))
+    for row in offered:
+        row.rank = next((c["rank"] for c in row.choices if c["facility_id"] == facility_id), None)
+    offered.sort(key=lambda r: (r.age_class, r.rank or 0))
+    return render(request, "hoiku/facility_detail.html", {"run": run, "facility": facility, "offered": offered})
+
+
+@member_required
+def waitlist(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _get_run(request, pk, done=True)
+    rows = _rows(run).filter(facility_id="").order_by("age_class", "best_waitlist", "child_id")
+    age = request.GET.get("age", "")
+    if age.isdigit():
+        rows = rows.filter(age_class=int(age))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "hoiku/waitlist.html", {"run": run, "page": page, "age": age})
+
+
+@member_required
+def flags(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _get_run(request, pk, done=True)
+    rows = _rows(run).exclude(flags=[]).order_by("child_id")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "hoiku/flags.html", {"run": run, "page": page})
+
+
+@member_required
+def child_detail(request: HttpRequest, pk: int, child_id: str) -> HttpResponse:
+    run = _get_run(request, pk, done=True)
+    row = _rows(run).filter(child_id=child_id).first()
+    if row is None:
+        raise Http404("児童がいません")
+    names = results.facility_names(run)
+    decisions = run.round.decisions.filter(child_id=child_id).select_related("created_by", "revoked_by")
+    context = {
+        "run": run, "row": row, "reasons": results.reasons(row, run.summary),
+        "facility_name": names.get(row.facility_id, ""), "decisions": decisions,
+        "household_total": sum(i["points"] for i in row.breakdown if not i["facility_id"]),
+        "decision_form": DecisionForm(initial={"child_id": row.child_id}),
+        "facility_ids": sorted(names.items()),
+    }
+    return render(request, "hoiku/child_detail.html", context)
+
+
+@member_required
+def run_diff(request: HttpRequest, pk: int, other: int) -> HttpResponse:
+    after = _get_run(request, pk, done=True)
+    before = _get_run(request, other, done=True)
+    if before.round_id != after.round_id:
+        raise Http404("同じ利用調整回の実行どうしだけを比べられます")
+    changes = results.diff(before, after)
+    names = results.facility_names(after) | results.facility_names(before)
+    return render(request, "hoiku/diff.html",
+                  {"before": before, "after": after, "diff": changes, "names": names, "round": after.round})
+
+
+DOWNLOADS = {
+    "workbook": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "json": ("application/json", "json"),
+}
+
+
+@member_required
+def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    run = _get_run(request, pk, done=True)
+    if kind not in DOWNLOADS:
+        raise Http404("その形式はありません")
+    content_type, suffix = DOWNLOADS[kind]
+    if kind == "workbook":
+        body = bytes(run.workbook or b"")
+    elif kind == "json":
+        body = gzip.decompress(bytes(run.result_json or b""))
+    else:
+        body = _results_csv(run)
+    if not body:
+        raise Http404("ファイルがありません")
+    record_request(request, Action.DOWNLOAD, run, kind=kind, number=run.number)
+    response = HttpResponse(body, content_type=content_type)
+    name = f"hoiku_{run.round.fiscal_year}_{run.round_id}_run{run.number}.{suffix}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _results_csv(run: Run) -> bytes:
+    names = results.facility_names(run)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["児童番号", "世帯番号", "年齢クラス", "指数", "結果", "内定施設番号", "内定施設名", "希望順位",
+                     "第1希望の待機順位", "要確認"])
+    for row in _rows(run).order_by("child_id").iterator(chunk_size=2000):
+        writer.writerow([
+            row.child_id, row.household_id, row.age_class, row.points, "内定" if row.facility_id else "保留",
+            row.facility_id, names.get(row.facility_id, ""), row.choice_number or "", row.best_waitlist or "",
+            " / ".join(f["message"] for f in row.flags),
+        ])
+    # BOM so that Excel opens the Japanese text correctly.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -1,0 +1,175 @@
+"""Django settings for Kyodo's web platform.
+
+One module for every environment; the environment variables below choose. `KYODO_ENV=production`
+turns on the production checks (`kyodo.web.security.production_problems`): the process refuses to
+start with DEBUG on or without a real secret key.
+
+- KYODO_ENV            development (default) or production
+- KYODO_SECRET_KEY     required in production (50+ characters, not the development key)
+- KYODO_DEBUG          1/0; default 1 in development, must be 0 in production
+- KYODO_ALLOWED_HOSTS  comma-separated; default localhost names
+- KYODO_DATA_DIR       where the SQLite file lives (default: <repo>/var)
+- DATABASE_URL         PostgreSQL (postgres://…) instead of SQLite
+- KYODO_TASK_BACKEND   database (default) or immediate (run tasks inside the request; tests)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from kyodo.web.security import DEVELOPMENT_SECRET_KEY, env_flag, production_problems
+
+WEB_DIR = Path(__file__).resolve().parent
+# src/kyodo/web → repository root (an editable install, as `uv sync` makes it)
+PROJECT_DIR = WEB_DIR.parents[2]
+DATA_DIR = Path(os.environ.get("KYODO_DATA_DIR", PROJECT_DIR / "var"))
+
+ENVIRONMENT = os.environ.get("KYODO_ENV", "development")
+if ENVIRONMENT not in ("development", "production"):
+    raise ImproperlyConfigured(f"KYODO_ENV は development か production です(指定: {ENVIRONMENT})")
+PRODUCTION = ENVIRONMENT == "production"
+
+DEBUG = env_flag("KYODO_DEBUG", default=not PRODUCTION)
+SECRET_KEY = os.environ.get("KYODO_SECRET_KEY", "" if PRODUCTION else DEVELOPMENT_SECRET_KEY)
+if PRODUCTION:
+    problems = production_problems(debug=DEBUG, secret_key=SECRET_KEY)
+    if problems:
+        raise ImproperlyConfigured("本番設定で起動できません: " + " / ".join(problems))
+
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("KYODO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "kyodo.web.accounts",
+    "kyodo.web.audit",
+    "kyodo.web.hoiku",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "kyodo.web.urls"
+WSGI_APPLICATION = "kyodo.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [WEB_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
+else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(DATA_DIR / "kyodo.sqlite3"),
+            # Wait for the worker's writes instead of failing with "database is locked".
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+# PBKDF2 first: no extra dependency; Django 5.2 uses 1,000,000 iterations (OWASP's figure for SHA-256).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Login rate limiting (kyodo.web.accounts.ratelimit): failures counted per user name and per address.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("KYODO_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("KYODO_LOGIN_FAILURE_LIMIT_PER_ADDRESS", "30"))
+LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_flag("KYODO_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LANGUAGE_CODE = "ja"
+TIME_ZONE = "Asia/Tokyo"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Plain storage in development so `runserver` works without collectstatic; hashed names in production.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root
+
+# Uploads are read in memory up to this size; the hoiku upload stores the files in the database.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+
+_task_backends = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = os.environ.get("KYODO_TASK_BACKEND", "database")
+if _task_backend not in _task_backends:
+    raise ImproperlyConfigured(f"KYODO_TASK_BACKEND は {', '.join(_task_backends)} のいずれかです")
+TASKS = {"default": {"BACKEND": _task_backends[_task_backend], "QUEUES": ["default"]}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

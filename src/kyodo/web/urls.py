@@ -1,0 +1,9 @@
+"""URLs of every Kyodo app. tests/web/test_access_matrix.py requires an entry for each one."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("kyodo.web.accounts.urls")),
+    path("audit/", include("kyodo.web.audit.urls")),
+    path("hoiku/", include("kyodo.web.hoiku.urls")),
+]

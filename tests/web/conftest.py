@@ -1,0 +1,89 @@
+"""The shared base of the web tests: three users in two organisations, and a small generated ward.
+
+Alice administers 江東区, Bob is staff at 江東区, Charlie is staff at 大田区 and must see nothing of 江東区.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from kyodo.web.accounts.models import Organisation, Role, User
+
+KOTO, OTA = "131083", "131113"
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings):
+    # The real hasher takes about a second per password on purpose; tests only need it to work.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}
+    }
+
+
+@pytest.fixture
+def koto(db) -> Organisation:
+    return Organisation.objects.get(code=KOTO)
+
+
+@pytest.fixture
+def ota(db) -> Organisation:
+    return Organisation.objects.get(code=OTA)
+
+
+def make_user(username: str, org: Organisation, role: str, display_name: str) -> User:
+    return User.objects.create_user(
+        username=username, password=PASSWORD, organisation=org, role=role, display_name=display_name
+    )
+
+
+@pytest.fixture
+def alice(koto) -> User:
+    return make_user("alice", koto, Role.ORG_ADMIN, "有栖 花子")
+
+
+@pytest.fixture
+def bob(koto) -> User:
+    return make_user("bob", koto, Role.STAFF, "望 太郎")
+
+
+@pytest.fixture
+def charlie(ota) -> User:
+    return make_user("charlie", ota, Role.STAFF, "茶井 次郎")
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def alice_client(alice) -> Client:
+    return client_for(alice)
+
+
+@pytest.fixture
+def bob_client(bob) -> Client:
+    return client_for(bob)
+
+
+@pytest.fixture
+def charlie_client(charlie) -> Client:
+    return client_for(charlie)
+
+
+@pytest.fixture(scope="session")
+def ward_files(tmp_path_factory) -> Path:
+    """A small generated ward (children and facilities, xlsx and csv) in the Kyodo template."""
+    from kyodo.hoiku.generate import generate_ward
+    from kyodo.hoiku.io import write_instance
+
+    directory = tmp_path_factory.mktemp("ward")
+    instance = generate_ward(children=80, facilities=8, seed=7, fiscal_year=2026, sibling_share=0.0)
+    write_instance(instance, directory, formats=("xlsx", "csv"))
+    return directory

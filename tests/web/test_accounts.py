@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from django.test import Client
+
+from kyodo.web.accounts.models import Role, User
+from kyodo.web.audit.models import Action, AuditEntry
+
+from .conftest import PASSWORD
+
+
+def _login(client: Client, username: str, password: str):  # type: ignore[no-untyped-def]
+    return client.post("/login/", {"username": username, "password": password})
+
+
+def test_login_succeeds_and_is_audited(bob):
+    client = Client()
+    response = _login(client, "bob", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert AuditEntry.objects.for_user(bob).filter(action=Action.LOGIN, user=bob).exists()
+
+
+def test_wrong_password_is_refused_and_audited(bob):
+    response = _login(Client(), "bob", "wrong")
+    assert response.status_code == 200
+    assert "利用者名またはパスワードが違います" in response.content.decode()
+    assert AuditEntry.objects.for_user(bob).filter(action=Action.LOGIN_FAILED).count() == 1
+
+
+def test_login_is_locked_after_repeated_failures_even_with_the_right_password(bob, settings):
+    client = Client()
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        _login(client, "bob", "wrong")
+    response = _login(client, "bob", PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert AuditEntry.objects.for_user(bob).filter(action=Action.LOGIN_LOCKED).exists()
+
+
+def test_lock_counts_per_user_name_so_others_can_still_log_in(bob, alice, settings):
+    client = Client()
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        _login(client, "bob", "wrong")
+    assert _login(client, "alice", PASSWORD).status_code == 302
+
+
+def test_a_success_clears_earlier_failures(bob, settings):
+    client = Client()
+    for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
+        _login(client, "bob", "wrong")
+    assert _login(client, "bob", PASSWORD).status_code == 302
+    for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
+        _login(Client(), "bob", "wrong")
+    assert _login(Client(), "bob", PASSWORD).status_code == 302
+
+
+def test_login_does_not_redirect_to_another_site(bob):
+    response = Client().post("/login/", {"username": "bob", "password": PASSWORD, "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def test_org_admin_creates_a_user_in_their_own_organisation(alice_client, alice):
+    response = alice_client.post(
+        "/users/new/",
+        {"username": "dan", "display_name": "段 一郎", "role": Role.STAFF, "password": "a-long-unusual-passphrase-77"},
+    )
+    assert response.status_code == 302
+    dan = User.objects.get(username="dan")
+    assert dan.organisation == alice.organisation and dan.role == Role.STAFF
+    assert AuditEntry.objects.for_user(alice).filter(action=Action.USER_CREATE, object_id=str(dan.pk)).exists()
+
+
+def test_org_admin_cannot_make_a_platform_admin(alice_client):
+    response = alice_client.post(
+        "/users/new/",
+        {"username": "eve", "display_name": "E", "role": Role.PLATFORM_ADMIN, "password": "a-long-unusual-passphrase-77"},
+    )
+    assert response.status_code == 200
+    assert not User.objects.filter(username="eve").exists()
+
+
+def test_org_admin_changes_role_of_own_staff_but_not_other_organisations(alice_client, bob, charlie):
+    response = alice_client.post(f"/users/{bob.pk}/", {"display_name": "望 太郎", "role": Role.ORG_ADMIN, "is_active": "on"})
+    assert response.status_code == 302
+    bob.refresh_from_db()
+    assert bob.role == Role.ORG_ADMIN
+    response = alice_client.post(f"/users/{charlie.pk}/", {"display_name": "x", "role": Role.STAFF})
+    assert response.status_code == 404
+    charlie.refresh_from_db()
+    assert charlie.display_name == "茶井 次郎"
+
+
+def test_user_list_shows_only_own_organisation(alice_client, bob, charlie):
+    body = alice_client.get("/users/").content.decode()
+    assert "bob" in body and "charlie" not in body
+
+
+def test_staff_cannot_manage_users(bob_client):
+    assert bob_client.get("/users/").status_code == 403
+
+
+def test_logout_needs_post(bob_client):
+    assert bob_client.get("/logout/").status_code == 405
+    assert bob_client.post("/logout/").status_code == 302
