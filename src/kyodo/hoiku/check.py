@@ -19,16 +19,16 @@ from kyodo.hoiku.result import CHECK_KINDS, Priority, Violation
 
 
 def check_allocation(
-    instance: Instance, priority: Priority, assignment: Mapping[str, str | None]
+    instance: Instance,
+    priority: Priority,
+    assignment: Mapping[str, str | None],
+    *,
+    joint: frozenset[str] = frozenset(),
 ) -> list[Violation]:
+    """All violations; children in `joint` (members of sibling families) are left to the family
+    check for blocking, since a family member alone cannot block."""
     found: list[Violation] = []
-    places: Counter[tuple[str, int]] = Counter()
-    for facility in instance.facilities.values():
-        for age, vacancies in facility.vacancies.items():
-            places[(facility.id, age)] += vacancies
-    for child in instance.children.values():
-        if child.current_facility is not None:
-            places[(child.current_facility, child.age_class)] += 1
+    places = places_per_seat(instance)
 
     taken: dict[tuple[str, int], list[str]] = {}
     for cid, facility_id in assignment.items():
@@ -63,6 +63,8 @@ def check_allocation(
             found.append(
                 Violation("transfer_worse", f"転園申込の児童{cid}が在園施設{own}の席を失っています", cid, own)
             )
+        if cid in joint:
+            continue
         better = wanted if got is None or got not in wanted else wanted[: wanted.index(got)]
         for facility_id in better:
             seat = (facility_id, child.age_class)
@@ -98,5 +100,21 @@ def check_allocation(
     return found
 
 
+def places_per_seat(instance: Instance) -> Counter[tuple[str, int]]:
+    """Places at each facility and age class: vacancies plus the seats transfer applicants hold."""
+    places: Counter[tuple[str, int]] = Counter()
+    for facility in instance.facilities.values():
+        for age, vacancies in facility.vacancies.items():
+            places[(facility.id, age)] += vacancies
+    for child in instance.children.values():
+        if child.current_facility is not None:
+            places[(child.current_facility, child.age_class)] += 1
+    return places
+
+
 def blocking_pairs(violations: list[Violation]) -> list[Violation]:
-    return [v for v in violations if v.kind in ("wasted_seat", "justified_envy")]
+    """The violations that make an allocation unstable (for single children and for families)."""
+    return [v for v in violations if v.kind in BLOCKING_KINDS]
+
+
+BLOCKING_KINDS = frozenset({"wasted_seat", "justified_envy", "blocking_coalition"})

@@ -176,6 +176,10 @@ class Instance:
     children: Mapping[str, Child]
     fiscal_year: int | None = None
     source: Mapping[str, str] = field(default_factory=dict)  # role → file name, for messages and run records
+    # Families that ranked explicit combinations (combination file: ファミリーコード, 総当たり順位, …):
+    # household id → combinations best first, each a facility id (or None) per child of family_children.
+    family_combinations: Mapping[str, tuple[tuple[str | None, ...], ...]] = field(default_factory=dict)
+    family_children: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def points_given(self) -> bool:

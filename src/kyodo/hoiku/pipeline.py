@@ -6,17 +6,19 @@ rules file, seed and decisions, and records what is needed to reproduce it.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 import kyodo
-from kyodo.hoiku.allocate import deferred_acceptance, preference_lists, seat_capacities
-from kyodo.hoiku.check import check_allocation
+from kyodo.hoiku.allocate import seat_capacities
+from kyodo.hoiku.check import blocking_pairs, check_allocation
+from kyodo.hoiku.coalitions import check_families
 from kyodo.hoiku.errors import InputError, Problem, RuleError
+from kyodo.hoiku.family import Family, families
+from kyodo.hoiku.joint import build_units, joint_deferred_acceptance
 from kyodo.hoiku.model import Instance
 from kyodo.hoiku.priority import build_priority
-from kyodo.hoiku.result import Flag, FlagKind, Result, RunRecord
+from kyodo.hoiku.result import Flag, FlagKind, Priority, Result, RunRecord, Violation
 from kyodo.hoiku.rules import Rules, load_rules
 from kyodo.hoiku.scoring import score_instance
 
@@ -51,12 +53,13 @@ def run_round(
     seed: int,
     decisions: Iterable[Decision] = (),
     inputs_sha256: Mapping[str, str] | None = None,
+    exact_time_limit: float = 30.0,
 ) -> Result:
+    """Steps: apply staff decisions, score, order applicants per seat, allocate (sibling-aware
+    deferred acceptance), check independently, and only if blocking remains solve exactly."""
     loaded = load_rules(rules) if isinstance(rules, str) else rules
     fiscal_year = fiscal_year if fiscal_year is not None else instance.fiscal_year
-    decisions = tuple(decisions)
-    _refuse_joint_families(instance)
-    working, fixed = _apply_decisions(instance, decisions)
+    working, fixed = _apply_decisions(instance, tuple(decisions))
 
     scores = score_instance(working, loaded, fiscal_year)
     priority = build_priority(working, scores, loaded, seed)
@@ -64,16 +67,38 @@ def run_round(
     for cid, facility_id in fixed.items():
         seat = (facility_id, working.children[cid].age_class)
         capacity[seat] = capacity.get(seat, 0) - 1
-    preferences = preference_lists(working)
-    for cid in fixed:
-        preferences[cid] = ()
-    assignment = deferred_acceptance(working, priority, capacity=capacity, preferences=preferences)
-    assignment.update(fixed)
-    violations = check_allocation(working, priority, assignment)
-    # A fixed child sits outside the priority order by a staff decision: not a defect of the allocation.
-    violations = [v for v in violations if not (v.kind == "outside_choices" and v.child_id in fixed)]
+    # Fixed children hold their seats by a staff decision and take no part in the allocation.
+    free_view = replace(working, children={k: v for k, v in working.children.items() if k not in fixed})
+    try:
+        fams = families(free_view)
+    except ValueError as exc:
+        raise InputError([Problem(str(exc))]) from exc
+    units = build_units(free_view, fams)
+    outcome = joint_deferred_acceptance(free_view, priority, units, capacity=capacity)
+    assignment = {**outcome.assignment, **fixed}
+    method = "deferred_acceptance" if not fams else "sibling_deferred_acceptance"
+    violations = _check(working, priority, assignment, fams, fixed)
 
-    flags = _flags(working, loaded, fiscal_year, priority.lottery_ties, assignment)
+    if fams and blocking_pairs(violations):
+        from kyodo.hoiku.exact import solve_exact  # OR-Tools loads only when needed
+
+        exact = solve_exact(
+            free_view, priority, units, capacity, hint=outcome.assignment, time_limit=exact_time_limit
+        )
+        if exact is not None:
+            candidate = {**exact.assignment, **fixed}
+            checked = _check(working, priority, candidate, fams, fixed)
+            before = (len(blocking_pairs(violations)), -_placed(assignment))
+            if (len(blocking_pairs(checked)), -_placed(candidate)) < before:
+                assignment, violations = candidate, checked
+                method = f"cp_sat({exact.status})"
+
+    flags = _flags(working, loaded, fiscal_year, priority.lottery_ties)
+    flags += [
+        Flag(v.child_id, FlagKind.BLOCKING, f"安定でない可能性: {v.message}")
+        for v in blocking_pairs(violations)
+        if v.child_id is not None
+    ]
     run = RunRecord(
         engine_version=kyodo.__version__,
         seed=seed,
@@ -81,6 +106,7 @@ def run_round(
         rules_name=loaded.name if loaded else None,
         rules_sha256=loaded.sha256 if loaded else None,
         inputs_sha256=dict(inputs_sha256 or {}),
+        method=method,
     )
     return Result(
         instance=working,
@@ -93,18 +119,22 @@ def run_round(
     )
 
 
-def _refuse_joint_families(instance: Instance) -> None:
-    applying = Counter(c.household_id for c in instance.children.values())
-    problems = [
-        Problem(
-            f"世帯{c.household_id}の児童{c.id}: きょうだいパターン{c.sibling_pattern}(同時・同一施設などの組み合わせ)"
-            "はまだ扱えません。きょうだいパターン7(それぞれ希望順)で申し込むか、職員が個別に調整してください"
-        )
-        for c in instance.children.values()
-        if applying[c.household_id] > 1 and c.sibling_pattern != 7
-    ]
-    if problems:
-        raise InputError(problems)
+def _placed(assignment: Mapping[str, str | None]) -> int:
+    return sum(1 for f in assignment.values() if f is not None)
+
+
+def _check(
+    working: Instance,
+    priority: Priority,
+    assignment: Mapping[str, str | None],
+    fams: Mapping[str, Family],
+    fixed: Mapping[str, str],
+) -> list[Violation]:
+    members = frozenset(c for fam in fams.values() for c in fam.children)
+    violations = check_allocation(working, priority, assignment, joint=members)
+    violations += check_families(working, priority, assignment, fams)
+    # A fixed child sits where staff put it: not a defect of the allocation.
+    return [v for v in violations if not (v.kind == "outside_choices" and v.child_id in fixed)]
 
 
 def _apply_decisions(instance: Instance, decisions: tuple[Decision, ...]) -> tuple[Instance, dict[str, str]]:
@@ -135,7 +165,6 @@ def _flags(
     rules: Rules | None,
     fiscal_year: int | None,
     lottery_ties: frozenset[str],
-    assignment: Mapping[str, str | None],
 ) -> list[Flag]:
     flags = [
         Flag(cid, FlagKind.LOTTERY_TIE, "同点で優先順位の基準でも決まらず、抽選で順位が決まりました")

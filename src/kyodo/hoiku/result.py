@@ -101,6 +101,8 @@ CHECK_KINDS: Mapping[str, str] = {
     "justified_envy": "指数の低い児童が先に内定(正当な不満)",
     "wasted_seat": "空きがあるのに希望者が保留",
     "age_mismatch": "年齢クラスの不一致",
+    "blocking_coalition": "きょうだい世帯のブロッキング提携",
+    "family_split": "きょうだい世帯が受け入れない組み合わせ",
 }
 
 
@@ -114,6 +116,7 @@ class RunRecord:
     rules_name: str | None
     rules_sha256: str | None
     inputs_sha256: Mapping[str, str] = field(default_factory=dict)  # file name → sha256
+    method: str = ""  # which algorithm produced the allocation (deferred acceptance, CP-SAT, …)
 
 
 @dataclass(frozen=True, slots=True)
