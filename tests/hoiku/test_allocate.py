@@ -5,7 +5,6 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matching.games import HospitalResident
-from tests.hoiku.builders import child, facility, instance
 
 from kyodo.hoiku.allocate import deferred_acceptance, preference_lists, seat_capacities
 from kyodo.hoiku.check import blocking_pairs, check_allocation
@@ -13,6 +12,7 @@ from kyodo.hoiku.model import Instance
 from kyodo.hoiku.pipeline import run_round
 from kyodo.hoiku.priority import build_priority
 from kyodo.hoiku.scoring import score_instance
+from tests.hoiku.builders import child, facility, instance
 
 
 def allocate(inst: Instance, seed: int = 1) -> dict[str, str | None]:
