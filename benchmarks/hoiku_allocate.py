@@ -1,0 +1,224 @@
+"""Benchmark: read + score + prioritise + allocate + check a synthetic ward, at three sizes.
+
+    uv run python benchmarks/hoiku_allocate.py                    # 1,000 / 8,000 / 50,000 children
+    uv run python benchmarks/hoiku_allocate.py --sizes 8000 --profile 25
+
+For each size the ward is generated and written to CSV first (untimed, in this process). A fresh
+subprocess then reads the CSV back and runs `kyodo.hoiku.pipeline.run_round`; it reports its wall
+times and its own peak RSS (ru_maxrss), so memory is not inflated by the generator or other sizes.
+Phases are timed by wrapping the functions the pipeline calls, so the figures follow the engine as
+it changes; what the wrappers do not cover is shown as "other".
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+# children → facilities (8,000 / 311 is Saitama's real round; the others keep ~26 children per facility)
+SIZES = {1_000: 40, 8_000: 311, 50_000: 1_900}
+TARGET_S = {8_000: 1.0, 50_000: 10.0}  # issue 2: on 2 cores
+# Functions run_round calls, by phase. Missing names are skipped (the engine may not have them).
+PHASES: dict[str, tuple[str, ...]] = {
+    "score": ("kyodo.hoiku.pipeline:score_instance",),
+    "priority": ("kyodo.hoiku.pipeline:build_priority",),
+    "allocate": (
+        "kyodo.hoiku.pipeline:seat_capacities",
+        "kyodo.hoiku.pipeline:preference_lists",
+        "kyodo.hoiku.pipeline:families",
+        "kyodo.hoiku.pipeline:build_units",
+        "kyodo.hoiku.pipeline:deferred_acceptance",
+        "kyodo.hoiku.pipeline:joint_deferred_acceptance",
+    ),
+    "check": ("kyodo.hoiku.pipeline:check_allocation", "kyodo.hoiku.pipeline:check_families"),
+    "exact": ("kyodo.hoiku.exact:solve_exact",),
+}
+
+
+def _rss_mb() -> float:
+    # Linux reports ru_maxrss in KiB.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _wrap_phases(spent: dict[str, float]) -> None:
+    for phase, targets in PHASES.items():
+        for target in targets:
+            module_name, name = target.split(":")
+            try:
+                module = importlib.import_module(module_name)
+            except ImportError:
+                continue
+            original = getattr(module, name, None)
+            if original is None:
+                continue
+
+            def timed(*args: Any, _f: Callable[..., Any] = original, _p: str = phase, **kwargs: Any) -> Any:
+                start = time.perf_counter()
+                try:
+                    return _f(*args, **kwargs)
+                finally:
+                    spent[_p] = spent.get(_p, 0.0) + time.perf_counter() - start
+
+            setattr(module, name, timed)
+
+
+def worker(args: argparse.Namespace) -> None:
+    """In a fresh process: read the CSV back and run one round; print one JSON line."""
+    from kyodo.hoiku import check
+    from kyodo.hoiku.io import read_instance
+    from kyodo.hoiku.pipeline import run_round
+    from kyodo.hoiku.rules import load_rules
+
+    rules = load_rules(args.rules)  # parsing the rules file is set-up, not part of the round
+    spent: dict[str, float] = {}
+    _wrap_phases(spent)
+    baseline = _rss_mb()
+    directory = Path(args.directory)
+
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    start = time.perf_counter()
+    instance = read_instance(
+        directory / "children.csv", directory / "facilities.csv", fiscal_year=args.fiscal_year
+    )
+    read_s = time.perf_counter() - start
+    result = run_round(instance, rules=rules, fiscal_year=args.fiscal_year, seed=args.seed)
+    total_s = time.perf_counter() - start
+    if profiler is not None:
+        import io
+        import pstats
+
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(args.profile)
+        print(out.getvalue(), file=sys.stderr)
+
+    violations = list(result.violations)
+    blocking_fn = getattr(check, "blocking_pairs", None)
+    blocking = (
+        len(blocking_fn(violations))
+        if blocking_fn
+        else sum(v.kind in ("justified_envy", "wasted_seat") for v in violations)
+    )
+    n = len(instance.children)
+    print(
+        json.dumps(
+            {
+                "children": n,
+                "facilities": len(instance.facilities),
+                "read_s": read_s,
+                "round_s": total_s - read_s,
+                "total_s": total_s,
+                "phases": spent,
+                "peak_rss_mb": _rss_mb(),
+                "baseline_rss_mb": baseline,
+                "admitted": sum(f is not None for f in result.assignment.values()) / max(1, n),
+                "blocking_pairs": blocking,
+                "violations": dict(Counter(v.kind for v in violations)),
+                "lottery_share": len(result.priority.lottery_ties) / max(1, n),
+                "method": getattr(result.run, "method", None),
+            }
+        )
+    )
+
+
+def prepare(children: int, facilities: int, args: argparse.Namespace, directory: Path) -> float:
+    """Generate the ward and write it as CSV (Kyodo's template). Untimed for the benchmark."""
+    from kyodo.hoiku.generate import generate_ward
+    from kyodo.hoiku.io import write_instance
+
+    start = time.perf_counter()
+    instance = generate_ward(
+        children=children,
+        facilities=facilities,
+        seed=args.seed,
+        fiscal_year=args.fiscal_year,
+        sibling_share=args.sibling_share,
+        transfer_share=args.transfer_share,
+        max_choices=args.max_choices,
+    )
+    write_instance(instance, directory, formats=("csv",))
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="保育所利用調整のベンチマーク(読込+指数計算+利用調整+検査)")
+    parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES), help="children per ward")
+    parser.add_argument("--rules", default="koto")
+    parser.add_argument("--fiscal-year", type=int, default=2026)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--sibling-share", type=float, default=0.10)
+    parser.add_argument("--transfer-share", type=float, default=0.05)
+    parser.add_argument("--max-choices", type=int, default=10)
+    parser.add_argument("--profile", type=int, default=0, metavar="N", help="print the N hottest functions")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--directory", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args)
+        return
+
+    import os
+
+    print(
+        f"rules={args.rules} fiscal_year={args.fiscal_year} seed={args.seed} siblings={args.sibling_share:.0%} "
+        f"transfers={args.transfer_share:.0%} choices≤{args.max_choices}; cpus={os.cpu_count()}; "
+        f"python {sys.version.split()[0]}"
+    )
+    header = (
+        f"{'children':>8} {'fac':>5} {'read':>6} {'score':>6} {'prio':>6} {'alloc':>6} {'check':>6} "
+        f"{'exact':>6} {'other':>6} {'total':>7} {'target':>7} {'peakMB':>7} {'admit':>6} {'block':>5} "
+        f"{'lottery':>7}  method"
+    )
+    print(header)
+    failed = False
+    for children in args.sizes:
+        facilities = SIZES.get(children, max(1, round(children / 26)))
+        with tempfile.TemporaryDirectory(prefix="kyodo-bench-") as tmp:
+            prepare(children, facilities, args, Path(tmp))
+            command = [sys.executable, __file__, "--worker", "--directory", tmp, "--rules", args.rules]
+            command += ["--fiscal-year", str(args.fiscal_year), "--seed", str(args.seed)]
+            command += ["--profile", str(args.profile)]
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            print(f"{children:>8} {facilities:>5} failed:\n{done.stderr[-3000:]}")
+            failed = True
+            continue
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        p = r["phases"]
+        other = r["round_s"] - sum(p.values())
+        target = TARGET_S.get(children)
+        verdict = "" if target is None else (f"≤{target:g}s " + ("ok" if r["total_s"] <= target else "MISS"))
+        print(
+            f"{children:>8} {facilities:>5} {r['read_s']:>6.2f} {p.get('score', 0):>6.2f} "
+            f"{p.get('priority', 0):>6.2f} {p.get('allocate', 0):>6.2f} {p.get('check', 0):>6.2f} "
+            f"{p.get('exact', 0):>6.2f} {other:>6.2f} {r['total_s']:>7.2f} {verdict:>7} "
+            f"{r['peak_rss_mb']:>7.0f} {r['admitted']:>6.1%} {r['blocking_pairs']:>5} "
+            f"{r['lottery_share']:>7.1%}  {r['method'] or ''} (baseline {r['baseline_rss_mb']:.0f} MB)"
+        )
+        if args.profile:
+            print(done.stderr)
+        if r["blocking_pairs"]:
+            print(f"    violations: {r['violations']}")
+            failed = True
+    print("seconds; peakMB = the worker's peak RSS; baseline = its RSS after imports, before reading")
+    if failed:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
