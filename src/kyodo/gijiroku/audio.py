@@ -1,0 +1,121 @@
+"""Reading a recording and finding where people speak.
+
+Any container PyAV (FFmpeg) can read is accepted — wav, mp3, m4a, mp4 — and decoded to 16 kHz
+mono float32, the rate Whisper and Silero VAD expect. Voice activity detection is the Silero VAD
+model that faster-whisper ships (onnxruntime), so nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from kyodo.gijiroku.errors import AudioError
+
+SAMPLE_RATE = 16_000
+# Four hours covers a full-day committee; longer files are refused before decoding.
+DEFAULT_MAX_SECONDS = 4 * 3600
+# Below this RMS (about -60 dBFS) a recording is treated as silence.
+SILENCE_RMS = 1e-3
+
+Audio = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechRegion:
+    """A stretch of speech found by VAD, in seconds."""
+
+    start: float
+    end: float
+
+
+def max_seconds_setting(value: float | None = None) -> float:
+    """The length limit: argument, then KYODO_GIJIROKU_MAX_SECONDS, then four hours."""
+    if value is not None:
+        return float(value)
+    env = os.environ.get("KYODO_GIJIROKU_MAX_SECONDS")
+    return float(env) if env else float(DEFAULT_MAX_SECONDS)
+
+
+def _container_seconds(path: Path) -> float | None:
+    """Duration from the container header, so an over-long file is refused before decoding it."""
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.audio:
+                raise AudioError(f"音声が入っていないファイルです: {path.name}")
+            if container.duration is not None:
+                return float(container.duration) / 1_000_000
+            stream = container.streams.audio[0]
+            if stream.duration is not None and stream.time_base is not None:
+                return float(stream.duration * stream.time_base)
+    except AudioError:
+        raise
+    except Exception as exc:  # PyAV raises many types (InvalidDataError, ValueError, …)
+        raise AudioError(f"音声ファイルとして読み込めません(wav・mp3・m4a・mp4 に対応): {path.name}") from exc
+    return None
+
+
+def load_audio(path: str | Path, max_seconds: float | None = None) -> Audio:
+    """Decode a recording to 16 kHz mono, refusing what cannot be a meeting recording."""
+    path = Path(path)
+    if not path.is_file():
+        raise AudioError(f"音声ファイルが見つかりません: {path}")
+    if path.stat().st_size == 0:
+        raise AudioError(f"音声ファイルが空です(0バイト): {path.name}")
+    limit = max_seconds_setting(max_seconds)
+    header_seconds = _container_seconds(path)
+    if header_seconds is not None and header_seconds > limit:
+        raise AudioError(_too_long(path, header_seconds, limit))
+
+    from faster_whisper.audio import decode_audio
+
+    try:
+        samples = np.asarray(decode_audio(str(path), sampling_rate=SAMPLE_RATE), dtype=np.float32)
+    except Exception as exc:
+        raise AudioError(f"音声ファイルとして読み込めません(wav・mp3・m4a・mp4 に対応): {path.name}") from exc
+    seconds = samples.size / SAMPLE_RATE
+    if samples.size == 0:
+        raise AudioError(f"音声ファイルに音声が入っていません(長さ0秒): {path.name}")
+    if seconds > limit:
+        raise AudioError(_too_long(path, seconds, limit))
+    if float(np.sqrt(np.mean(np.square(samples, dtype=np.float64)))) < SILENCE_RMS:
+        raise AudioError(f"音声が無音です。録音できているか確認してください: {path.name}")
+    return samples
+
+
+def _too_long(path: Path, seconds: float, limit: float) -> str:
+    return (
+        f"音声ファイルが長すぎます({seconds / 60:.0f}分。上限は{limit / 60:.0f}分): {path.name}。"
+        "分割するか、KYODO_GIJIROKU_MAX_SECONDS で上限を変えてください。"
+    )
+
+
+def detect_speech(
+    samples: Audio,
+    min_silence_ms: int = 300,
+    threshold: float = 0.5,
+) -> list[SpeechRegion]:
+    """Speech regions by Silero VAD. A short minimum silence keeps turns of different speakers apart."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    options = VadOptions(threshold=threshold, min_silence_duration_ms=min_silence_ms, speech_pad_ms=100)
+    stamps = get_speech_timestamps(samples, options, sampling_rate=SAMPLE_RATE)
+    return [SpeechRegion(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in stamps]
+
+
+def write_wav(path: str | Path, samples: npt.NDArray[np.floating], sample_rate: int = SAMPLE_RATE) -> None:
+    """Write 16-bit mono PCM (used for test audio and excerpts)."""
+    import wave
+
+    clipped = np.clip(np.asarray(samples, dtype=np.float64), -1.0, 1.0)
+    with wave.open(str(path), "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(sample_rate)
+        handle.writeframes((clipped * 32767).astype("<i2").tobytes())
