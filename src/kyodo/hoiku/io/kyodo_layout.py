@@ -1,0 +1,504 @@
+"""Kyodo's own template (examples/hoiku/README.md): one row per child, household facts repeated per row."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from kyodo.hoiku.io import template as t
+from kyodo.hoiku.io.sheet import Column, FacilityRef, Sheet, cell, getter, parse_cell
+from kyodo.hoiku.io.values import (
+    CellError,
+    norm,
+    parse_bool,
+    parse_count,
+    parse_date,
+    parse_float,
+    parse_hours,
+    parse_id,
+    parse_id_list,
+    parse_int,
+    parse_reason,
+)
+from kyodo.hoiku.model import AGE_CLASSES, Child, Facility, FactValue, Guardian, Household, age_class_on
+
+
+@dataclass(slots=True)
+class ParsedChildren:
+    file: str
+    children: dict[str, Child] = field(default_factory=dict)
+    households: dict[str, Household] = field(default_factory=dict)
+    refs: list[FacilityRef] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)  # child id → row
+
+
+def _bounded_int(low: int, high: int, unit: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = parse_int(text)
+        if not low <= value <= high:
+            raise CellError(f"{value}{unit}は範囲外です({low}〜{high}{unit}で入力してください)")
+        return value
+
+    return parse
+
+
+def _bounded_hours(high: float) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        value = parse_hours(text)
+        if not 0 <= value <= high:
+            raise CellError(f"{text}時間は範囲外です(0〜{high:g}時間で入力してください)")
+        return value
+
+    return parse
+
+
+def _non_negative(text: str) -> int:
+    value = parse_int(text)
+    if value < 0:
+        raise CellError(f"負の値({value})は入力できません")
+    return value
+
+
+_PATTERN = lru_cache(maxsize=16)(_bounded_int(1, 7, ""))
+_GUARDIAN_PARSERS: dict[str, Callable[[str], object]] = {
+    "reason": parse_reason,
+    "days_per_month": _bounded_int(0, 31, "日"),
+    "hours_per_day": _bounded_hours(24),
+    "days_per_week": _bounded_int(0, 7, "日"),
+    "hours_per_week": _bounded_hours(168),
+    "grade": lambda s: s,
+}
+
+
+def read_children(sheet: Sheet, fiscal_year: int | None, choice_limit: int | None) -> ParsedChildren:
+    out = ParsedChildren(sheet.file)
+    id_col = sheet.require(t.CHILD_ID, t.ALIASES[t.CHILD_ID])
+    household_col = sheet.require(t.HOUSEHOLD_ID, t.ALIASES[t.HOUSEHOLD_ID])
+    name_col = sheet.find(t.NAME, t.ALIASES[t.NAME])
+    birth_col = sheet.find(t.BIRTH_DATE)
+    age_col = sheet.find(t.AGE_CLASS, t.ALIASES[t.AGE_CLASS])
+    if fiscal_year is None and age_col is None:
+        sheet.missing(t.AGE_CLASS)
+    elif fiscal_year is not None and age_col is None and birth_col is None:
+        sheet.missing(t.BIRTH_DATE)
+    choice_cols = sheet.numbered(t.CHOICE_RE)
+    if not choice_cols:
+        sheet.missing(t.choice_header(1))
+    current_col = sheet.find(t.CURRENT, t.ALIASES[t.CURRENT])
+    sibling_col = sheet.find(t.SIBLING_FACILITIES, t.ALIASES[t.SIBLING_FACILITIES])
+    pattern_col = sheet.find(t.SIBLING_PATTERN)
+    points_col = sheet.find(t.POINTS)
+    guardian_cols = [_guardian_columns(sheet, n) for n in range(1, t.GUARDIAN_COUNT + 1)]
+    household_fact_cols = _fact_columns(sheet, t.HOUSEHOLD_FACT_HEADERS)
+    child_fact_cols = _fact_columns(sheet, t.CHILD_FACT_HEADERS)
+    household_cols = [c for g in guardian_cols for _, c in g.columns if c]
+    household_cols += [c for _, c in household_fact_cols.columns if c]
+    household_getter = getter(household_cols) if household_cols else lambda cells: ()
+    if id_col is None or household_col is None or not choice_cols:
+        return out
+    april_first = date(fiscal_year, 4, 1) if fiscal_year is not None else None
+    first_row: dict[str, tuple[int, tuple[str, ...]]] = {}  # household id → (row, its household cells)
+
+    for row, cells in sheet.table.rows:
+        child_id = parse_id(cell(cells, id_col))
+        household_id = parse_id(cell(cells, household_col))
+        if not child_id:
+            sheet.problem("児童番号が空です", row, id_col.header)
+        elif child_id in out.rows:
+            sheet.problem(
+                f"児童番号「{child_id}」が重複しています({out.rows[child_id]}行目と同じです)",
+                row,
+                id_col.header,
+            )
+            continue
+        else:
+            out.rows[child_id] = row
+        if not household_id:
+            sheet.problem("世帯番号が空です", row, household_col.header)
+
+        birth_date = None
+        text = cell(cells, birth_col)
+        if text and birth_col is not None:
+            birth_date = parse_cell(sheet, row, birth_col, text, parse_date)
+            if birth_date is not None and april_first is not None and birth_date > april_first:
+                sheet.problem(
+                    f"生年月日({birth_date:%Y-%m-%d})が{fiscal_year}年4月1日より後です。"
+                    f"{fiscal_year}年度の年齢クラスが決まりません",
+                    row,
+                    birth_col.header,
+                )
+                birth_date = None
+        age_class = _age_class(sheet, row, cells, age_col, birth_col, birth_date, fiscal_year)
+
+        choices = _choices(sheet, row, cells, choice_cols, choice_limit, out.refs)
+        current = parse_id(cell(cells, current_col)) or None
+        if current is not None and current_col is not None:
+            out.refs.append(FacilityRef(row, current_col.header, current, "current"))
+            if current in choices:
+                n = choices.index(current) + 1
+                sheet.problem(
+                    f"在園施設「{current}」が第{n}希望にも書かれています。転園の希望には在園施設以外の施設を書いてください",
+                    row,
+                    current_col.header,
+                )
+        siblings = parse_id_list(cell(cells, sibling_col))
+        pattern = 7
+        text = cell(cells, pattern_col)
+        if text and pattern_col is not None:
+            pattern = parse_cell(sheet, row, pattern_col, text, _PATTERN) or 7
+        points = None
+        text = cell(cells, points_col)
+        if text and points_col is not None:
+            points = parse_cell(sheet, row, points_col, text, parse_int)
+
+        child_facts = _facts(sheet, row, cells, child_fact_cols)
+        household_cells = household_getter(cells)
+        if not household_id or household_id not in first_row:
+            # Parsed once per household; its other rows need only be the same text.
+            guardians = _guardians(sheet, row, cells, guardian_cols)
+            household_facts = _facts(sheet, row, cells, household_fact_cols)
+        if household_id:
+            if household_id not in first_row:
+                first_row[household_id] = (row, household_cells)
+                out.households[household_id] = Household(
+                    id=household_id,
+                    guardians=guardians,
+                    single_parent=bool(household_facts.get("single_parent", False)),
+                    facts=household_facts,
+                )
+            elif first_row[household_id][1] != household_cells:
+                other_row, other_cells = first_row[household_id]
+                for c, mine, theirs in zip(household_cols, household_cells, other_cells, strict=True):
+                    if mine != theirs:
+                        sheet.problem(
+                            f"同じ世帯(世帯番号「{household_id}」)の{other_row}行目と値が異なります"
+                            f"({other_row}行目は「{theirs}」、{row}行目は「{mine}」)。世帯の項目は同じ値にしてください",
+                            row,
+                            c.header,
+                        )
+                        break
+        if not child_id or age_class is None:
+            continue
+        out.children[child_id] = Child(
+            id=child_id,
+            household_id=household_id,
+            age_class=age_class,
+            choices=choices,
+            birth_date=birth_date,
+            current_facility=current,
+            sibling_facilities=siblings,
+            sibling_pattern=pattern,
+            facts=child_facts,
+            given_points=points,
+            name=cell(cells, name_col) or None,
+        )
+    return out
+
+
+def _age_class(
+    sheet: Sheet,
+    row: int,
+    cells: list[str],
+    age_col: Column | None,
+    birth_col: Column | None,
+    birth_date: date | None,
+    fiscal_year: int | None,
+) -> int | None:
+    given = None
+    text = cell(cells, age_col)
+    if text and age_col is not None:
+        given = parse_cell(sheet, row, age_col, text, _age)
+    if fiscal_year is not None and birth_date is not None and birth_col is not None:
+        computed = age_class_on(birth_date, fiscal_year)
+        if computed not in AGE_CLASSES:
+            sheet.problem(
+                f"生年月日({birth_date:%Y-%m-%d})から求めた{fiscal_year}年度の年齢クラスは{computed}歳で、"
+                "0〜5歳の範囲外です",
+                row,
+                birth_col.header,
+            )
+            return None
+        if given is not None and given != computed and age_col is not None:
+            sheet.problem(
+                f"年齢クラス({given}歳)が生年月日から求めた{fiscal_year}年度の年齢クラス({computed}歳)と異なります",
+                row,
+                age_col.header,
+            )
+            return None
+        return computed
+    # A missing column was reported once, at row 1; only a blank cell in a present column is reported here.
+    where = age_col if fiscal_year is None else (age_col or birth_col)
+    if (
+        given is None
+        and not text
+        and where is not None
+        and not (birth_date is None and cell(cells, birth_col))
+    ):
+        need = "年齢クラス" if fiscal_year is None else "生年月日または年齢クラス"
+        sheet.problem(f"{need}が空です", row, where.header)
+    return given
+
+
+@lru_cache(maxsize=64)
+def _age(text: str) -> int:
+    value = parse_int(norm(text).removesuffix("歳児").removesuffix("歳"), what="年齢クラス")
+    if value not in AGE_CLASSES:
+        raise CellError(f"年齢クラス {value} は範囲外です(0〜5歳で入力してください)")
+    return value
+
+
+def _choices(
+    sheet: Sheet,
+    row: int,
+    cells: list[str],
+    choice_cols: list[tuple[int, Column]],
+    choice_limit: int | None,
+    refs: list[FacilityRef],
+) -> tuple[str, ...]:
+    choices: list[str] = []
+    where: dict[str, str] = {}
+    for _, column in choice_cols:
+        facility_id = parse_id(cell(cells, column))
+        if not facility_id:
+            continue
+        if facility_id in where:
+            sheet.problem(
+                f"施設「{facility_id}」が「{where[facility_id]}」と重複しています。同じ施設は1回だけ書いてください",
+                row,
+                column.header,
+            )
+            continue
+        where[facility_id] = column.header
+        choices.append(facility_id)
+        refs.append(FacilityRef(row, column.header, facility_id, "choice"))
+        if choice_limit is not None and len(choices) == choice_limit + 1:
+            sheet.problem(
+                f"希望施設は{choice_limit}か所までです(この区の上限)。それを超える希望があります",
+                row,
+                column.header,
+            )
+    if not choices:
+        sheet.problem("希望施設が1つもありません", row, choice_cols[0][1].header)
+    return tuple(choices)
+
+
+@lru_cache(maxsize=1 << 12)
+def _guardian_fast(raw: tuple[str, ...]) -> Guardian | None:
+    """A guardian from its cells (in GUARDIAN_FIELDS order) when all is well; CellError otherwise.
+
+    Most rows repeat a few patterns (20日・8時間 …), so this cache carries reading a large file;
+    on any problem the caller takes the slow path, which locates it by column.
+    """
+    if not any(raw):
+        return None
+    if not raw[0]:
+        raise CellError("事由が空です")
+    values = {
+        fld: _GUARDIAN_PARSERS[fld](text)
+        for (fld, _, _), text in zip(t.GUARDIAN_FIELDS, raw, strict=True)
+        if text
+    }
+    return Guardian(**values)  # type: ignore[arg-type]
+
+
+def _guardians(
+    sheet: Sheet, row: int, cells: list[str], guardian_cols: list[_GuardianColumns]
+) -> tuple[Guardian, ...]:
+    guardians = []
+    for n, g in enumerate(guardian_cols, start=1):
+        try:
+            fast = _guardian_fast(g.get(cells))
+        except CellError:
+            pass
+        else:
+            if fast is not None:
+                guardians.append(fast)
+            continue
+        values: dict[str, object] = {}
+        ok = True
+        for fld, column in g.columns:
+            text = cell(cells, column)
+            if text and column is not None:
+                value = parse_cell(sheet, row, column, text, _GUARDIAN_PARSERS[fld], f"保護者{n}の")
+                ok = ok and value is not None
+                values[fld] = value
+        if not values:
+            continue
+        if "reason" not in values:
+            reason_col = g.columns[0][1]
+            header = reason_col.header if reason_col else t.guardian_header(n, "事由")
+            sheet.problem(
+                f"保護者{n}の事由が空です(日数・時間などがあるときは事由も入力してください)", row, header
+            )
+            continue
+        if ok:
+            guardians.append(Guardian(**values))  # type: ignore[arg-type]
+    return tuple(guardians)
+
+
+@dataclass(frozen=True, slots=True)
+class _GuardianColumns:
+    columns: list[tuple[str, Column | None]]  # (Guardian field, its column), in GUARDIAN_FIELDS order
+    get: Callable[[list[str]], tuple[str, ...]]
+
+
+def _guardian_columns(sheet: Sheet, n: int) -> _GuardianColumns:
+    columns = [
+        (fld, sheet.find(t.guardian_header(n, suffix), tuple(f"保護者{n}{a}" for a in aliases)))
+        for fld, suffix, aliases in t.GUARDIAN_FIELDS
+    ]
+    return _GuardianColumns(columns, getter([c for _, c in columns]))
+
+
+@dataclass(frozen=True, slots=True)
+class _FactColumns:
+    """Fact columns, split into yes/no facts (few patterns: cached) and numbers (parsed each time)."""
+
+    columns: list[tuple[str, Column | None]]
+    bool_keys: tuple[str, ...]
+    get_bools: Callable[[list[str]], tuple[str, ...]]
+    number_keys: tuple[str, ...]
+    get_numbers: Callable[[list[str]], tuple[str, ...]]
+
+
+def _fact_columns(sheet: Sheet, headers: dict[str, str]) -> _FactColumns:
+    columns = [(key, sheet.find(header, t.ALIASES.get(header, ()))) for key, header in headers.items()]
+    bools = [(k, c) for k, c in columns if k not in t.NUMERIC_FACTS]
+    numbers = [(k, c) for k, c in columns if k in t.NUMERIC_FACTS]
+    return _FactColumns(
+        columns,
+        tuple(k for k, _ in bools),
+        getter([c for _, c in bools]) if bools else lambda cells: (),
+        tuple(k for k, _ in numbers),
+        getter([c for _, c in numbers]) if numbers else lambda cells: (),
+    )
+
+
+@lru_cache(maxsize=1 << 12)
+def _bools_fast(raw: tuple[str, ...]) -> tuple[bool, ...]:
+    return tuple(parse_bool(text) for text in raw)
+
+
+def _facts(sheet: Sheet, row: int, cells: list[str], fc: _FactColumns) -> dict[str, FactValue]:
+    try:
+        facts: dict[str, FactValue] = dict(zip(fc.bool_keys, _bools_fast(fc.get_bools(cells)), strict=True))
+        for key, text in zip(fc.number_keys, fc.get_numbers(cells), strict=True):
+            facts[key] = _non_negative(text) if text else None
+        return {key: facts[key] for key, _ in fc.columns}  # in the order of model.py
+    except CellError:
+        pass
+    facts = {}
+    for key, column in fc.columns:
+        text = cell(cells, column)
+        if key in t.NUMERIC_FACTS:
+            facts[key] = parse_cell(sheet, row, column, text, _non_negative) if text and column else None
+        else:
+            facts[key] = bool(parse_cell(sheet, row, column, text, parse_bool)) if text and column else False
+    return facts
+
+
+# -- facilities ----------------------------------------------------------------------------------------------
+
+
+def read_facilities(sheet: Sheet) -> dict[str, Facility]:
+    facilities: dict[str, Facility] = {}
+    rows: dict[str, int] = {}
+    id_col = sheet.require(t.FACILITY_ID, t.ALIASES[t.FACILITY_ID])
+    name_col = sheet.require(t.FACILITY_NAME, t.ALIASES[t.FACILITY_NAME])
+    kind_col = sheet.find(t.KIND, t.ALIASES[t.KIND])
+    lat_col = sheet.find(t.LATITUDE)
+    lon_col = sheet.find(t.LONGITUDE)
+    shared_col = sheet.find(t.SHARED)
+    by_age = {age: col for age, col in sheet.numbered(t.AGE_RE)}
+    age_cols: dict[int, Column] = {}
+    for age in AGE_CLASSES:
+        if age in by_age:
+            age_cols[age] = by_age[age]
+        else:
+            sheet.missing(t.vacancy_header(age))
+    if id_col is None or name_col is None or len(age_cols) < len(AGE_CLASSES):
+        return facilities
+    for row, cells in sheet.table.rows:
+        facility_id = parse_id(cell(cells, id_col))
+        if not facility_id:
+            sheet.problem("施設番号が空です", row, id_col.header)
+            continue
+        if facility_id in rows:
+            sheet.problem(
+                f"施設番号「{facility_id}」が重複しています({rows[facility_id]}行目と同じです)",
+                row,
+                id_col.header,
+            )
+            continue
+        rows[facility_id] = row
+        name = cell(cells, name_col)
+        if not name:
+            sheet.problem("施設名が空です", row, name_col.header)
+        kind = cell(cells, kind_col) or t.KINDS[0]
+        kind = t.KIND_ALIASES.get(norm(kind), kind)
+        vacancies = {}
+        for age, column in age_cols.items():
+            count = parse_cell(sheet, row, column, cell(cells, column), parse_count, "募集人数: ")
+            if count is not None:
+                vacancies[age] = count
+        latitude = _coordinate(sheet, row, cells, lat_col, 90)
+        longitude = _coordinate(sheet, row, cells, lon_col, 180)
+        shared: dict[tuple[int, ...], int] = {}
+        text = cell(cells, shared_col)
+        if text and shared_col is not None:
+            shared = parse_cell(sheet, row, shared_col, text, parse_shared) or {}
+        facilities[facility_id] = Facility(
+            id=facility_id,
+            name=name,
+            kind=kind,
+            vacancies=vacancies,
+            latitude=latitude,
+            longitude=longitude,
+            shared_capacity=shared,
+        )
+    return facilities
+
+
+def _coordinate(sheet: Sheet, row: int, cells: list[str], column: Column | None, limit: int) -> float | None:
+    text = cell(cells, column)
+    if not text or column is None:
+        return None
+
+    def parse(s: str) -> float:
+        value = parse_float(s)
+        if not -limit <= value <= limit:
+            raise CellError(f"{value} は範囲外です(-{limit}〜{limit})")
+        return value
+
+    return parse_cell(sheet, row, column, text, parse)
+
+
+_SHARED_ITEM_RE = re.compile(r"(\d(?:[・,、]\d)*|\d-\d)歳?[:=](\d+)")
+
+
+def parse_shared(text: str) -> dict[tuple[int, ...], int]:
+    """共有枠: age classes sharing seats, e.g. 「1・2歳:10; 3-5歳:6」."""
+    shared: dict[tuple[int, ...], int] = {}
+    for part in re.split(r"[;；\s]+", norm(text)):
+        if not part:
+            continue
+        m = _SHARED_ITEM_RE.fullmatch(part)
+        if not m:
+            raise CellError(f"共有枠「{part}」が読めません。「1・2歳:10」のように書いてください")
+        ages_text = m.group(1)
+        if "-" in ages_text:
+            low, high = (int(x) for x in ages_text.split("-"))
+            ages = tuple(range(low, high + 1))
+        else:
+            ages = tuple(sorted({int(x) for x in re.split(r"[・,、]", ages_text)}))
+        if not ages or any(a not in AGE_CLASSES for a in ages):
+            raise CellError(f"共有枠「{part}」の年齢は0〜5歳で書いてください")
+        shared[ages] = int(m.group(2))
+    return shared
+
+
+def format_shared(shared: dict[tuple[int, ...], int]) -> str:
+    return "; ".join(f"{'・'.join(str(a) for a in ages)}歳:{n}" for ages, n in shared.items())

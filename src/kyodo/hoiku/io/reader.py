@@ -1,0 +1,147 @@
+"""read_instance: two files (children, facilities) → a validated Instance, or every problem at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kyodo.hoiku.errors import InputError, Problem
+from kyodo.hoiku.io import chilmai_layout, kyodo_layout
+from kyodo.hoiku.io import template as t
+from kyodo.hoiku.io.kyodo_layout import ParsedChildren
+from kyodo.hoiku.io.sheet import Sheet
+from kyodo.hoiku.io.tabular import Table, TableError, header_key, read_table
+from kyodo.hoiku.model import Facility, Instance
+
+KYODO = "kyodo"
+CHILMAI = "chilmai"
+LAYOUTS = (KYODO, CHILMAI)
+
+
+def detect_layout(table: Table, role: str) -> str | None:
+    """Which layout a table is in, from its headers: "kyodo", "chilmai", or None when neither."""
+    keys = {header_key(h) for h in table.headers}
+    if role == "children":
+        kyodo_keys = {header_key(h) for h in (t.CHILD_ID, *t.ALIASES[t.CHILD_ID])}
+        if header_key(t.CM_CHILD_ID) in keys:
+            return CHILMAI
+        return KYODO if keys & kyodo_keys else None
+    kyodo_keys = {header_key(h) for h in (t.FACILITY_ID, *t.ALIASES[t.FACILITY_ID])}
+    if header_key(t.CM_FACILITY_ID) in keys and not keys & {header_key(t.FACILITY_ID)}:
+        return CHILMAI
+    return KYODO if keys & kyodo_keys else None
+
+
+def read_instance(
+    children: Path,
+    facilities: Path,
+    *,
+    fiscal_year: int | None = None,
+    choice_limit: int | None = None,
+) -> Instance:
+    """Read the children and facilities files (CSV or XLSX; Kyodo template or ChilmAI format).
+
+    With fiscal_year, birth dates give each child's age class (年齢クラス on April 1); without it
+    the children file must carry 年齢クラス (年齢 in ChilmAI's format). choice_limit is the ward's
+    maximum number of choices. Raises InputError with every problem found, each located by file,
+    row (the header is row 1) and column.
+    """
+    problems: list[Problem] = []
+    facility_map = _read_facilities(Path(facilities), problems)
+    parsed = _read_children(Path(children), problems, fiscal_year, choice_limit)
+    if facility_map is not None and parsed is not None:
+        _check_refs(parsed, facility_map, Path(facilities).name, problems)
+    if problems:
+        raise InputError(problems)
+    assert facility_map is not None and parsed is not None
+    return Instance(
+        facilities=facility_map,
+        households=parsed.households,
+        children=parsed.children,
+        fiscal_year=fiscal_year,
+        source={"children": Path(children).name, "facilities": Path(facilities).name},
+    )
+
+
+def validate(
+    children: Path,
+    facilities: Path,
+    *,
+    fiscal_year: int | None = None,
+    choice_limit: int | None = None,
+) -> list[Problem]:
+    """Every problem read_instance would raise, as a list (empty when the files are fine)."""
+    try:
+        read_instance(children, facilities, fiscal_year=fiscal_year, choice_limit=choice_limit)
+    except InputError as exc:
+        return list(exc.problems)
+    return []
+
+
+def _load(path: Path, role: str, problems: list[Problem]) -> tuple[Sheet, str] | None:
+    try:
+        table = read_table(path)
+    except TableError as exc:
+        problems.append(exc.problem)
+        return None
+    if not table.rows:
+        problems.append(Problem("見出し行だけで、データの行がありません", file=table.file, row=2))
+        return None
+    layout = detect_layout(table, role)
+    if layout is None:
+        expected = (
+            f"「{t.CHILD_ID}」(Kyodo のひな形)または「{t.CM_CHILD_ID}」(ChilmAI 形式)"
+            if role == "children"
+            else f"「{t.FACILITY_ID}」(Kyodo のひな形)または「{t.CM_FACILITY_ID}」(ChilmAI 形式)"
+        )
+        what = "児童(申込)" if role == "children" else "施設"
+        problems.append(
+            Problem(
+                f"{what}ファイルの見出し行に{expected}の列がありません。ファイルの種類・見出し行を確認してください",
+                file=table.file,
+                row=1,
+                column=t.CHILD_ID if role == "children" else t.FACILITY_ID,
+            )
+        )
+        return None
+    return Sheet(table, problems), layout
+
+
+def _read_facilities(path: Path, problems: list[Problem]) -> dict[str, Facility] | None:
+    loaded = _load(path, "facilities", problems)
+    if loaded is None:
+        return None
+    sheet, layout = loaded
+    before = len(problems)
+    result = kyodo_layout.read_facilities(sheet) if layout == KYODO else chilmai_layout.read_facilities(sheet)
+    # A facilities file whose columns are missing tells nothing about which ids exist.
+    if any(p.row == 1 for p in problems[before:]):
+        return None
+    return result
+
+
+def _read_children(
+    path: Path, problems: list[Problem], fiscal_year: int | None, choice_limit: int | None
+) -> ParsedChildren | None:
+    loaded = _load(path, "children", problems)
+    if loaded is None:
+        return None
+    sheet, layout = loaded
+    if layout == KYODO:
+        return kyodo_layout.read_children(sheet, fiscal_year, choice_limit)
+    return chilmai_layout.read_children(sheet, choice_limit)
+
+
+def _check_refs(
+    parsed: ParsedChildren, facilities: dict[str, Facility], facilities_file: str, problems: list[Problem]
+) -> None:
+    for ref in parsed.refs:
+        if ref.facility_id not in facilities:
+            what = "希望施設" if ref.role == "choice" else "在園施設"
+            problems.append(
+                Problem(
+                    f"{what}「{ref.facility_id}」が施設ファイル({facilities_file})にありません",
+                    file=parsed.file,
+                    row=ref.row,
+                    column=ref.column,
+                )
+            )

@@ -1,0 +1,117 @@
+"""A table being read: find columns by header, read cells, and collect problems with file, row and column."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import TypeVar, cast
+
+from kyodo.hoiku.errors import Problem
+from kyodo.hoiku.io.tabular import Table, header_key
+from kyodo.hoiku.io.values import CellError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    index: int
+    header: str  # as written in the file, for messages
+
+
+@dataclass(frozen=True, slots=True)
+class FacilityRef:
+    """A facility id written in the children file, checked once the facilities are known."""
+
+    row: int
+    column: str
+    facility_id: str
+    role: str  # "choice" or "current"
+
+
+@dataclass(slots=True)
+class Sheet:
+    table: Table
+    problems: list[Problem]
+    _index: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._index = {}
+        seen: dict[str, str] = {}
+        for i, h in enumerate(self.table.headers):
+            if not h:
+                continue
+            key = header_key(h)
+            if key in seen:
+                self.problem(
+                    f"列名「{h}」が重複しています(「{seen[key]}」と同じ列名です)。どちらか一方にしてください",
+                    1,
+                    h,
+                )
+                continue
+            seen[key] = h
+            self._index[key] = i
+
+    @property
+    def file(self) -> str:
+        return self.table.file
+
+    def problem(self, message: str, row: int | None = None, column: str | None = None) -> None:
+        self.problems.append(Problem(message, file=self.file, row=row, column=column))
+
+    def find(self, header: str, aliases: tuple[str, ...] = ()) -> Column | None:
+        for name in (header, *aliases):
+            i = self._index.get(header_key(name))
+            if i is not None:
+                return Column(i, self.table.headers[i])
+        return None
+
+    def require(self, header: str, aliases: tuple[str, ...] = ()) -> Column | None:
+        column = self.find(header, aliases)
+        if column is None:
+            self.missing(header)
+        return column
+
+    def missing(self, header: str) -> None:
+        self.problem(
+            f"必須の列「{header}」がありません。1行目(見出し行)に「{header}」列を追加してください", 1, header
+        )
+
+    def numbered(self, pattern: re.Pattern[str]) -> list[tuple[int, Column]]:
+        """Columns whose normalised header matches pattern (group 1 = the number), by number."""
+        found = []
+        for key, i in self._index.items():
+            m = pattern.fullmatch(key)
+            if m:
+                found.append((int(m.group(1)), Column(i, self.table.headers[i])))
+        return sorted(found, key=lambda pair: pair[0])
+
+    def has(self, key: str) -> bool:
+        return key in self._index
+
+
+def cell(cells: list[str], column: Column | None) -> str:
+    """The cell's text, "" when the column is absent (rows are padded to the header's width)."""
+    return "" if column is None else cells[column.index]
+
+
+def getter(columns: Sequence[Column | None]) -> Callable[[list[str]], tuple[str, ...]]:
+    """A fast reader of several cells at once; an absent column reads as "" (index -1, see tabular)."""
+    indices = [-1 if c is None else c.index for c in columns]
+    if len(indices) == 1:
+        index = indices[0]
+        return lambda cells: (cells[index],)
+    return cast(Callable[[list[str]], tuple[str, ...]], itemgetter(*indices))
+
+
+def parse_cell(
+    sheet: Sheet, row: int, column: Column, text: str, parser: Callable[[str], T], what: str = ""
+) -> T | None:
+    """parser(text), or None after recording the problem at (row, column)."""
+    try:
+        return parser(text)
+    except CellError as exc:
+        sheet.problem(f"{what}{exc}", row, column.header)
+        return None

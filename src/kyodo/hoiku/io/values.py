@@ -1,0 +1,192 @@
+"""Parse one cell's text into a value. Each parser returns the value or raises CellError(message in Japanese)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from functools import lru_cache
+
+from kyodo.hoiku.model import REASON_LABELS, Reason
+
+
+class CellError(ValueError):
+    """A cell that cannot be parsed; the message is Japanese and says what is expected."""
+
+
+def norm(text: str) -> str:
+    """NFKC, so that full-width digits and letters (１２, ＡＢ) read as ASCII."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text).strip()
+
+
+@lru_cache(maxsize=1 << 16)  # facility ids repeat on every row; the cache makes reading 50,000 rows cheap
+def parse_id(text: str) -> str:
+    """An id as written; NFKC so 全角 digits match, and Excel's 12.0 reads as 12."""
+    value = norm(text)
+    if value.endswith(".0") and value[:-2].isdigit():
+        value = value[:-2]
+    return value
+
+
+_INT_RE = re.compile(r"[+-]?\d+(?:\.0+)?")
+_DASHES = frozenset({"-", "―", "‐", "ー", "—", "–", "－"})
+
+
+def parse_int(text: str, *, what: str = "整数") -> int:
+    value = norm(text).replace(",", "")
+    if not _INT_RE.fullmatch(value):
+        raise CellError(f"「{text}」は{what}ではありません。整数で入力してください")
+    return int(float(value)) if "." in value else int(value)
+
+
+def parse_count(text: str) -> int:
+    """A number of seats: a non-negative integer; blank or a dash (―, no seats offered) is 0."""
+    if not text or text in _DASHES:
+        return 0
+    value = parse_int(text, what="人数")
+    if value < 0:
+        raise CellError(f"人数に負の値({value})は入力できません。0以上の整数で入力してください")
+    return value
+
+
+_FLOAT_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_HM_RE = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+def parse_hours(text: str) -> float:
+    """Hours as a decimal (7.5) or as h:mm (7:30)."""
+    value = norm(text)
+    m = _HM_RE.fullmatch(value)
+    if m:
+        minutes = int(m.group(2))
+        if minutes >= 60:
+            raise CellError(f"「{text}」は時間として読めません")
+        return int(m.group(1)) + minutes / 60
+    if not _FLOAT_RE.fullmatch(value):
+        raise CellError(f"「{text}」は数値ではありません。時間数を数字で入力してください(例: 7.5)")
+    return float(value)
+
+
+def parse_float(text: str) -> float:
+    value = norm(text)
+    if not _FLOAT_RE.fullmatch(value):
+        raise CellError(f"「{text}」は数値ではありません")
+    return float(value)
+
+
+_TRUE = frozenset(
+    {"1", "true", "yes", "y", "○", "〇", "◯", "●", "はい", "有", "あり", "該当", "レ", "✓", "✔"}
+)
+_FALSE = frozenset({"0", "false", "no", "n", "×", "x", "いいえ", "無", "なし", "非該当"})
+
+
+def parse_bool(text: str) -> bool:
+    """A yes/no column: ○, 1, はい, 有 … are true; blank, 0, ×, いいえ, 無 … are false."""
+    if not text:
+        return False
+    value = norm(text).lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE or value in _DASHES:
+        return False
+    raise CellError(
+        f"「{text}」は「はい/いいえ」として読めません。該当するときは ○ または 1、しないときは空欄にしてください"
+    )
+
+
+# -- reasons -------------------------------------------------------------------------------------------------
+
+_REASON_ALIASES: dict[str, Reason] = {
+    "就労": Reason.EMPLOYMENT,
+    "就労居宅外": Reason.EMPLOYMENT,
+    "居宅外就労": Reason.EMPLOYMENT,
+    "外勤": Reason.EMPLOYMENT,
+    "居宅内就労": Reason.EMPLOYMENT_HOME,
+    "就労居宅内": Reason.EMPLOYMENT_HOME,
+    "自営": Reason.EMPLOYMENT_HOME,
+    "内職": Reason.EMPLOYMENT_HOME,
+    "疾病": Reason.ILLNESS,
+    "負傷": Reason.ILLNESS,
+    "疾病負傷": Reason.ILLNESS,
+    "病気": Reason.ILLNESS,
+    "障害": Reason.DISABILITY,
+    "障がい": Reason.DISABILITY,
+    "介護": Reason.CARE,
+    "看護": Reason.CARE,
+    "介護看護": Reason.CARE,
+    "就学": Reason.STUDY,
+    "職業訓練": Reason.STUDY,
+    "就学職業訓練": Reason.STUDY,
+    "求職": Reason.JOB_SEEKING,
+    "求職活動": Reason.JOB_SEEKING,
+    "求職中": Reason.JOB_SEEKING,
+    "妊娠": Reason.BIRTH,
+    "出産": Reason.BIRTH,
+    "妊娠出産": Reason.BIRTH,
+    "災害": Reason.DISASTER,
+    "災害復旧": Reason.DISASTER,
+    "なし": Reason.NONE,
+    "事由なし": Reason.NONE,
+    "保育可能": Reason.NONE,
+}
+_REASON_STRIP_RE = re.compile(r"[\s()・、/]+")
+
+
+def _reason_key(text: str) -> str:
+    return _REASON_STRIP_RE.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+_REASONS: dict[str, Reason] = {_reason_key(k): v for k, v in _REASON_ALIASES.items()}
+_REASONS.update({_reason_key(label): reason for reason, label in REASON_LABELS.items()})
+_REASONS.update({reason.value: reason for reason in Reason})
+
+
+def parse_reason(text: str) -> Reason:
+    """就労(居宅外), 就労, 居宅内就労, 疾病, 求職 … or the English code (employment)."""
+    reason = _REASONS.get(_reason_key(text))
+    if reason is None:
+        known = "、".join(REASON_LABELS.values())
+        raise CellError(f"事由「{text}」が分かりません。次のいずれかを入力してください: {known}")
+    return reason
+
+
+# -- dates ---------------------------------------------------------------------------------------------------
+
+_ERAS = {"令和": 2018, "r": 2018, "平成": 1988, "h": 1988, "昭和": 1925, "s": 1925}
+_TIME_RE = re.compile(r"[\sTt]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+_ISO_RE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+_COMPACT_RE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_ERA_RE = re.compile(r"(令和|平成|昭和|r|h|s)\s*(\d{1,2}|元)[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+
+
+@lru_cache(maxsize=1 << 14)  # birth dates repeat across a ward's rows
+def parse_date(text: str) -> date:
+    """2024-05-01, 2024/5/1, 2024年5月1日, 20240501, R6.5.1, 令和6年5月1日, 令和元年5月1日."""
+    value = _TIME_RE.sub("", norm(text).lower()).replace(" ", "")
+    m = _ISO_RE.fullmatch(value) or _COMPACT_RE.fullmatch(value)
+    if m:
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    else:
+        m = _ERA_RE.fullmatch(value)
+        if not m:
+            raise CellError(
+                f"「{text}」は日付として読めません。2024-05-01、2024/5/1、R6.5.1 のように入力してください"
+            )
+        era_year = 1 if m.group(2) == "元" else int(m.group(2))
+        year, month, day = _ERAS[m.group(1)] + era_year, int(m.group(3)), int(m.group(4))
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise CellError(f"「{text}」は存在しない日付です") from exc
+
+
+# -- lists ---------------------------------------------------------------------------------------------------
+
+_LIST_SPLIT_RE = re.compile(r"[,、;；/\s]+")
+
+
+def parse_id_list(text: str) -> tuple[str, ...]:
+    """Several ids in one cell: separated by 、 , ; / or spaces."""
+    if not text:
+        return ()
+    return tuple(parse_id(p) for p in _LIST_SPLIT_RE.split(norm(text)) if p)
