@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kyodo.jinzai import greedy, optimize
 from kyodo.jinzai.check import violations
@@ -64,3 +65,14 @@ def test_every_all_full_reason_names_only_specialists_without_room(instance: Ins
             assert u.candidates
             for s in u.candidates:
                 assert violations(instance, {**base, u.request_id: s}), (u.request_id, s)
+
+
+@FAST
+@given(instances(), st.data())
+def test_replanning_keeps_every_confirmed_assignment_and_stays_sound(instance: Instance, data: st.DataObject) -> None:
+    first = optimize.solve(instance, time_limit_s=5, workers=1).by_request()
+    confirmed = {r: s for r, s in first.items() if data.draw(st.booleans())}
+    for method in (optimize.solve, greedy.solve):
+        plan = method(instance, confirmed=confirmed)
+        assert {a.request_id: a.specialist_id for a in plan.assignments if a.confirmed} == confirmed
+        assert violations(instance, plan.by_request()) == []
