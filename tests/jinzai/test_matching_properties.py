@@ -57,14 +57,28 @@ def test_the_optimiser_reaches_the_brute_force_optimum(instance: Instance) -> No
 
 @FAST
 @given(instances())
-def test_every_all_full_reason_names_only_specialists_without_room(instance: Instance) -> None:
+def test_every_unmatched_reason_is_true_of_the_instance_and_the_plan(instance: Instance) -> None:
     plan = optimize.solve(instance, time_limit_s=5, workers=1)
     base = plan.by_request()
     for u in plan.unmatched:
-        if u.reason is ReasonCode.ALL_FULL:
-            assert u.candidates
-            for s in u.candidates:
-                assert violations(instance, {**base, u.request_id: s}), (u.request_id, s)
+        r = instance.request(u.request_id)
+        # Whatever the reason, nobody could have taken the request on top of this plan.
+        for s in instance.specialists:
+            assert violations(instance, {**base, r.id: s.id}), (r.id, s.id)
+        skilled = [s for s in instance.specialists if all(s.skills.get(k, 0) >= v for k, v in r.skills.items())]
+        moded = [s for s in skilled if r.mode in s.modes]
+        free = [s for s in moded if r.municipality not in s.conflicts]
+        alone = [s for s in free if not violations(instance, {r.id: s.id}) and s.max_cases != 0]
+        expected = (
+            ReasonCode.NO_SKILL if not skilled
+            else ReasonCode.NO_MODE if not moded
+            else ReasonCode.CONFLICT if not free
+            else ReasonCode.NOT_AVAILABLE if not alone
+            else ReasonCode.ALL_FULL
+        )
+        assert u.reason is expected, (u, expected)
+        if expected is ReasonCode.ALL_FULL:
+            assert set(u.candidates) == {s.id for s in alone}
 
 
 @FAST
