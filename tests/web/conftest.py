@@ -84,6 +84,23 @@ def ward_files(tmp_path_factory) -> Path:
     from kyodo.hoiku.io import write_instance
 
     directory = tmp_path_factory.mktemp("ward")
-    instance = generate_ward(children=80, facilities=8, seed=7, fiscal_year=2026, sibling_share=0.0)
+    instance = generate_ward(
+        children=80, facilities=8, seed=7, fiscal_year=2026, sibling_share=0.0, max_choices=5
+    )
     write_instance(instance, directory, formats=("xlsx", "csv"))
     return directory
+
+
+@pytest.fixture
+def done_run(alice_client, ward_files):
+    """A finished run of a koto round on the small ward, started by Alice."""
+    from kyodo.web.hoiku.models import RunStatus
+
+    from .helpers import create_round, run, upload_ok
+
+    round_ = create_round(alice_client)
+    upload_ok(alice_client, round_, ward_files)
+    result = run(alice_client, round_)
+    result.refresh_from_db()
+    assert result.status == RunStatus.DONE, result.error
+    return result

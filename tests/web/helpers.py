@@ -13,7 +13,7 @@ from kyodo.web.hoiku.models import InputSet, Round, Run
 def create_round(client: Client, *, rules: str = "koto", fiscal_year: int = 2026) -> Round:
     response = client.post(
         "/hoiku/rounds/new/",
-        {"title": "4月入所", "fiscal_year": fiscal_year, "phase": "first", "rules_name": rules, "seed": 5},
+        {"title": "江東区4月入所", "fiscal_year": fiscal_year, "phase": "first", "rules_name": rules, "seed": 5},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     return Round.objects.unscoped("test").latest("id")

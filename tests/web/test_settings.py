@@ -52,3 +52,13 @@ def test_production_settings_load_with_secure_cookies():
     proc = _import_settings(KYODO_ENV="production", KYODO_SECRET_KEY=GOOD_KEY, KYODO_DEBUG="0")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["False", "True"]
+
+
+def test_the_redis_queue_needs_its_address():
+    proc = _import_settings(KYODO_TASK_BACKEND="rq")
+    assert proc.returncode != 0 and "KYODO_REDIS_URL" in proc.stderr
+
+
+def test_an_unknown_task_backend_is_refused():
+    proc = _import_settings(KYODO_TASK_BACKEND="celery")
+    assert proc.returncode != 0 and "KYODO_TASK_BACKEND" in proc.stderr

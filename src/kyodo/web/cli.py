@@ -31,6 +31,11 @@ def _manage(args: argparse.Namespace) -> int:
 
 
 def _worker(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.conf import settings
+
+    if settings.TASK_BACKEND == "rq":  # Redis queue: RQ's worker, with the job class django-tasks needs
+        return manage(["rqworker", args.queue, "--job-class", "django_tasks_rq.Job"])
     argv = ["db_worker", "--queue-name", args.queue]
     if args.batch:
         argv.append("--batch")
@@ -40,9 +45,9 @@ def _worker(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from kyodo.web import demo  # type: ignore[attr-defined]
+    from kyodo.web import demo
 
-    return demo.main(  # type: ignore[no-any-return]
+    return demo.main(
         host=args.host, port=args.port, children=args.children, facilities=args.facilities, serve=not args.no_serve
     )
 

@@ -141,6 +141,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [WEB_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Plain storage in development so `runserver` works without collectstatic; hashed names in production.
@@ -161,11 +162,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 _task_backends = {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    # Scale-out with Redis (README「処理の分散」): needs `uv add django-tasks-rq` and KYODO_REDIS_URL.
+    "rq": "django_tasks_rq.RQBackend",
 }
-_task_backend = os.environ.get("KYODO_TASK_BACKEND", "database")
-if _task_backend not in _task_backends:
+TASK_BACKEND = os.environ.get("KYODO_TASK_BACKEND", "database")
+if TASK_BACKEND not in _task_backends:
     raise ImproperlyConfigured(f"KYODO_TASK_BACKEND は {', '.join(_task_backends)} のいずれかです")
-TASKS = {"default": {"BACKEND": _task_backends[_task_backend], "QUEUES": ["default"]}}
+TASKS = {"default": {"BACKEND": _task_backends[TASK_BACKEND], "QUEUES": ["default"]}}
+if TASK_BACKEND == "rq":
+    if not os.environ.get("KYODO_REDIS_URL"):
+        raise ImproperlyConfigured("KYODO_TASK_BACKEND=rq には KYODO_REDIS_URL(redis://…)が必要です")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": os.environ["KYODO_REDIS_URL"], "DEFAULT_TIMEOUT": 3600}}
 
 LOGGING = {
     "version": 1,

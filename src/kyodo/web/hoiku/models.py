@@ -146,6 +146,7 @@ class RunChild(OrgOwned):
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="children")
     child_id = models.CharField("児童番号", max_length=64)
     household_id = models.CharField("世帯番号", max_length=64)
+    name = models.CharField("氏名", max_length=100, blank=True)
     age_class = models.PositiveSmallIntegerField("年齢クラス")
     facility_id = models.CharField("内定施設", max_length=64, blank=True)  # empty: not admitted (保留)
     choice_number = models.PositiveSmallIntegerField("希望順位", null=True)

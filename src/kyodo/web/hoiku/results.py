@@ -64,6 +64,7 @@ def store(run: Run, result: Result) -> None:
         first = waitlist.get((cid, child.choices[0])) if child.choices and not assigned else None
         rows.append(RunChild(
             organisation_id=run.organisation_id, run=run, child_id=cid, household_id=child.household_id,
+            name=child.name or "",
             age_class=child.age_class, facility_id=assigned or "", choice_number=number,
             points=score.at(assigned) if assigned else score.total, choices=choices, breakdown=breakdown,
             flags=flags.get(cid, []), current_facility=child.current_facility or "", best_waitlist=first,

@@ -141,11 +141,11 @@ def _results_csv(run: Run) -> bytes:
     names = results.facility_names(run)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["児童番号", "世帯番号", "年齢クラス", "指数", "結果", "内定施設番号", "内定施設名", "希望順位",
+    writer.writerow(["児童番号", "氏名", "世帯番号", "年齢クラス", "指数", "結果", "内定施設番号", "内定施設名", "希望順位",
                      "第1希望の待機順位", "要確認"])
     for row in _rows(run).order_by("child_id").iterator(chunk_size=2000):
         writer.writerow([
-            row.child_id, row.household_id, row.age_class, row.points, "内定" if row.facility_id else "保留",
+            row.child_id, row.name, row.household_id, row.age_class, row.points, "内定" if row.facility_id else "保留",
             row.facility_id, names.get(row.facility_id, ""), row.choice_number or "", row.best_waitlist or "",
             " / ".join(f["message"] for f in row.flags),
         ])

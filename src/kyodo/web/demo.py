@@ -1,0 +1,127 @@
+"""`kyodo web demo`: a working platform on this machine in one command.
+
+Steps (each a function, so tests can run them one by one): migrate → demo users of 江東区 →
+a generated ward written as Excel files → a round with those files uploaded → one run → the
+server on 127.0.0.1 with a background worker beside it. Running it again reuses what exists.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+DEMO_ORG_CODE = "131083"  # 江東区
+DEMO_PASSWORD = "kyodo-demo-2026"
+DEMO_USERS = (
+    ("koto-admin", "江東 管理者", "org_admin"),
+    ("koto-staff", "江東 職員", "staff"),
+)
+DEMO_ROUND_TITLE = "4月入所(デモ)"
+FISCAL_YEAR = 2026
+SEED = 2026
+
+
+def migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def ensure_users() -> Any:
+    from kyodo.web.accounts.models import Organisation, User
+
+    org = Organisation.objects.get(code=DEMO_ORG_CODE)
+    users = []
+    for username, display_name, role in DEMO_USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(
+                username=username, password=DEMO_PASSWORD, organisation=org, role=role, display_name=display_name
+            )
+        users.append(user)
+    return users[0]
+
+
+def write_ward(directory: Path, *, children: int, facilities: int) -> tuple[Path, Path]:
+    from kyodo.hoiku.generate import generate_ward
+    from kyodo.hoiku.io import write_instance
+    from kyodo.web.hoiku.services import choice_limit
+
+    limit = choice_limit("koto", FISCAL_YEAR) or 10
+    instance = generate_ward(
+        children=children, facilities=facilities, seed=SEED, fiscal_year=FISCAL_YEAR, max_choices=limit
+    )
+    directory.mkdir(parents=True, exist_ok=True)
+    write_instance(instance, directory, formats=("xlsx",))
+    return directory / "children.xlsx", directory / "facilities.xlsx"
+
+
+def ensure_round(admin: Any, children_path: Path, facilities_path: Path) -> Any:
+    """The demo round with the ward uploaded and run once (the run happens here, not in the worker)."""
+    from django.test import override_settings
+
+    from kyodo.web.hoiku import services
+    from kyodo.web.hoiku.models import Round
+
+    round_ = Round.objects.for_user(admin).filter(title=DEMO_ROUND_TITLE).first()
+    if round_ is None:
+        round_ = Round.objects.create(
+            organisation_id=admin.organisation_id, title=DEMO_ROUND_TITLE, fiscal_year=FISCAL_YEAR,
+            rules_name="koto", seed=SEED, created_by=admin,
+        )
+    if round_.latest_input() is None:
+        files = [services.UploadedFile(p.name, p.read_bytes()) for p in (children_path, facilities_path)]
+        instance, problems = services.read_upload(round_, files[0], files[1])
+        if instance is None:
+            raise RuntimeError("デモのデータを読み込めません: " + " / ".join(str(p) for p in problems))
+        services.store_upload(round_, admin, files[0], files[1], instance)
+    if not round_.runs.exists():
+        immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+        with override_settings(TASKS=immediate):
+            services.start_run(round_, admin)
+    return round_
+
+
+def prepare(*, children: int, facilities: int) -> Any:
+    from django.conf import settings
+
+    if settings.PRODUCTION:
+        raise SystemExit("デモは本番設定(KYODO_ENV=production)では動かしません")
+    migrate()
+    admin = ensure_users()
+    paths = write_ward(Path(settings.DATA_DIR) / "demo" / "ward", children=children, facilities=facilities)
+    return ensure_round(admin, *paths)
+
+
+def run_server(host: str, port: int) -> int:
+    from django.core.management import call_command
+
+    # The worker runs re-runs started from the browser; it stops with the server.
+    worker = subprocess.Popen([sys.executable, "-m", "kyodo.cli", "web", "worker", "--interval", "0.5"])
+    try:
+        call_command("runserver", f"{host}:{port}", use_reloader=False)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
+    return 0
+
+
+def main(*, host: str, port: int, children: int, facilities: int, serve: bool = True) -> int:
+    from kyodo.web.cli import setup_django
+
+    setup_django()
+    round_ = prepare(children=children, facilities=facilities)
+    run = round_.runs.order_by("-number").first()
+    print(f"[kyodo] デモの準備ができました: {round_}(第{run.number}回: {run.get_status_display()})")
+    print(f"[kyodo] アドレス: http://{host}:{port}/")
+    for username, display_name, _role in DEMO_USERS:
+        print(f"[kyodo] ログイン: {username} / {DEMO_PASSWORD}({display_name})")
+    if not serve:
+        return 0
+    print("[kyodo] 終了するには Ctrl+C を押してください")
+    sys.stdout.flush()
+    return run_server(host, port)
