@@ -69,3 +69,13 @@ def test_the_cost_ledger_shares_base_costs_equally_and_charges_service_by_use_to
             assert line.service_yen == hours * p.hourly_rate_yen
         assert jp.total_yen == p.base_cost_yen + sum(line.service_yen for line in jp.ledger)
         assert jp.saving_yen == p.base_cost_yen * (len(jp.ledger) - 1)
+
+
+def test_match_dispatches_by_method_and_refuses_an_unknown_one() -> None:
+    from kyodo.jinzai import match
+
+    inst = _two_requests_one_slot()
+    assert match(inst, method="greedy").method == "greedy"
+    assert match(inst, time_limit_s=5, workers=1).method == "cpsat"
+    with pytest.raises(ValueError, match="unknown matching method"):
+        match(inst, method="random")

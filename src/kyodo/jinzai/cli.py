@@ -92,7 +92,7 @@ def _confirmed(args: argparse.Namespace) -> dict[str, str]:
 
 
 def _match(args: argparse.Namespace) -> int:
-    from kyodo.jinzai import greedy, optimize
+    from kyodo.jinzai import match
     from kyodo.jinzai.aggregate import joint_projects
     from kyodo.jinzai.fairness import measure
     from kyodo.jinzai.io import Writer, text_writer, write_atomically, xlsx_writer
@@ -103,13 +103,14 @@ def _match(args: argparse.Namespace) -> int:
         return _fail("-o(Excel)か --json の少なくとも一方を指定してください。")
     if args.output is not None and args.output.suffix.lower() != ".xlsx":
         return _fail(f"-o には .xlsx のファイル名を指定してください(「{args.output}」)。")
+    if args.time_limit <= 0 or args.workers < 1:
+        return _fail("--time-limit は正の数、--workers は1以上にしてください。")
     try:
         instance = read_instance(args.specialists, args.requests)
         confirmed = _confirmed(args)
-        if args.method == "greedy":
-            plan = greedy.solve(instance, confirmed=confirmed)
-        else:
-            plan = optimize.solve(instance, confirmed=confirmed, time_limit_s=args.time_limit, workers=args.workers)
+        plan = match(
+            instance, method=args.method, confirmed=confirmed, time_limit_s=args.time_limit, workers=args.workers
+        )
     except InputError as exc:
         print("入力に問題があります。出力は作っていません。", file=sys.stderr)
         for problem in exc.problems:
