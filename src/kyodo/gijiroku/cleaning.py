@@ -143,7 +143,7 @@ def _parse_rule(raw: Any, content_pos: tuple[str, ...], path: Path) -> Rule:
 def _tokenizer() -> Any:
     from sudachipy import Dictionary, SplitMode
 
-    return Dictionary(dict="core").create(SplitMode.C)
+    return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
 
 
 def tokenize(text: str) -> list[Token]:

@@ -182,7 +182,8 @@ def find_agenda(utterances: Sequence[Utterance], rules: MinutesRules) -> list[st
         for pattern in rules.agenda:
             for hit in pattern.finditer(u.text):
                 item = hit.group(1).strip("、 ")
-                if item and item not in items:
+                # Two patterns often catch the same item ("日程第一、X" and "X"): keep the first.
+                if item and not any(item in known for known in items):
                     items.append(item)
     return items
 

@@ -67,7 +67,10 @@ def assign_speakers(segments: Sequence[Segment], turns: Sequence[SpeakerTurn]) -
     """Words → utterances: a new utterance when the speaker changes or a long pause falls."""
     utterances: list[Utterance] = []
     for seg in segments:
-        pieces = [(w.text, w.start, w.end) for w in seg.words] or [(seg.text, seg.start, seg.end)]
+        # Whisper puts a space before a segment's first word; Japanese text has none between words.
+        pieces = [(w.text.strip(), w.start, w.end) for w in seg.words] or [
+            (seg.text.strip(), seg.start, seg.end)
+        ]
         for text, start, end in pieces:
             speaker = speaker_at(turns, start, end)
             last = utterances[-1] if utterances else None
@@ -79,6 +82,19 @@ def assign_speakers(segments: Sequence[Segment], turns: Sequence[SpeakerTurn]) -
     for u in utterances:
         u.raw_text = u.raw_text.strip()
     return [u for u in utterances if u.raw_text]
+
+
+def renumber_speakers(utterances: Sequence[Utterance]) -> None:
+    """Number speakers in the order they first say something that reaches the minutes.
+
+    `--names` lists people in speaking order; a lone filler or back-channel before the chair's
+    opening words must not take the chair's place in that order.
+    """
+    order: dict[int, int] = {}
+    for u in sorted(utterances, key=lambda x: (not x.text, x.start)):
+        order.setdefault(u.speaker, len(order))
+    for u in utterances:
+        u.speaker = order[u.speaker]
 
 
 def clean_utterances(
@@ -134,6 +150,7 @@ def transcribe_audio(
 
     clock = time.perf_counter()
     clean_utterances(utterances, options.glossary, options.rules)
+    renumber_speakers(utterances)
     times.seconds["整文"] = time.perf_counter() - clock
     report.finish("整文")
     speakers = len({u.speaker for u in utterances})
