@@ -177,11 +177,11 @@ def generate(
     policy = policy or load_policy()
     start = start or quarter_start(2026, 1)
     end = _quarter_end(start)
-    pool = tuple(_specialist(rng, i) for i in range(specialists))
+    pool = tuple(_specialist(rng, i, start) for i in range(specialists))
     codes = [m.code for m in MUNICIPALITIES]
     # Every municipality asks at least once; the rest follow the square root of population.
     weights = [math.sqrt(m.population) for m in MUNICIPALITIES]
-    who = codes[: min(requests, len(codes))] + rng.choices(codes, weights, k=max(0, requests - len(codes)))
+    who = rng.sample(codes, min(requests, len(codes))) + rng.choices(codes, weights, k=max(0, requests - len(codes)))
     rng.shuffle(who)
     asks = tuple(_request(rng, j, code, start, end, pool, policy) for j, code in enumerate(who))
     return Instance(pool, asks, policy)
@@ -197,7 +197,7 @@ def _level(rng: random.Random, core: bool) -> int:
     return rng.choices((1, 2, 3, 4), (5, 35, 45, 15) if core else (30, 45, 20, 5))[0]
 
 
-def _specialist(rng: random.Random, i: int) -> Specialist:
+def _specialist(rng: random.Random, i: int, start: date) -> Specialist:
     roles = list(ROLE_SKILLS)
     role = rng.choices(roles, [ROLE_SKILLS[r][0] for r in roles])[0]
     own = ROLE_SKILLS[role][1]
@@ -207,7 +207,7 @@ def _specialist(rng: random.Random, i: int) -> Specialist:
     codes = [m.code for m in MUNICIPALITIES]
     absences: tuple[tuple[date, date], ...] = ()
     if rng.random() < 0.25:
-        first = date(2026, 4, 6) + timedelta(weeks=rng.randint(0, 11))
+        first = start + timedelta(days=-start.weekday(), weeks=rng.randint(1, 11))
         absences = ((first, first + timedelta(days=rng.choice((4, 11)))),)
     mode = rng.choices(list(SPECIALIST_MODES), (55, 40, 5))[0]
     return Specialist(
