@@ -93,3 +93,11 @@ def test_the_optimiser_serves_more_than_greedy_when_greedy_takes_the_scarce_spec
     assert len(greedy.solve(inst).assignments) == 1
     plan = optimize.solve(inst, time_limit_s=5, workers=1)
     assert plan.by_request() == {"R1": "JUNIOR", "R2": "EXPERT"}
+
+
+def test_a_weekly_need_under_an_hour_is_written_in_minutes() -> None:
+    away = ((MONDAY, MONDAY + timedelta(days=25)),)
+    inst = Instance((specialist("A", {CLOUD: 3}, absences=away),), (request("R", {CLOUD: 2}, hours=2, weeks=4),))
+    code, message = _only_reason(inst)
+    assert code is ReasonCode.NOT_AVAILABLE
+    assert "週30分" in message

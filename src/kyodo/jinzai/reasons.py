@@ -65,5 +65,7 @@ def _reason(instance: Instance, analysis: Analysis, ledger: Ledger, r: Request) 
 
 
 def _hours(analysis: Analysis, request_id: str) -> str:
-    minutes = analysis.needs[request_id].minutes_per_week
-    return f"{minutes // 60}時間{minutes % 60}分" if minutes % 60 else f"{minutes // 60}時間"
+    hours, minutes = divmod(analysis.needs[request_id].minutes_per_week, 60)
+    if not minutes:
+        return f"{hours}時間"
+    return f"{hours}時間{minutes}分" if hours else f"{minutes}分"
