@@ -145,7 +145,8 @@ def read_facilities(sheet: Sheet) -> dict[str, Facility]:
         vacancies = {}
         for age in AGE_CLASSES:
             column = by_age[age]
-            count = parse_cell(sheet, row, column, cell(cells, column), parse_count, "募集人数: ")
+            text = cell(cells, column)
+            count = parse_cell(sheet, row, column, text, parse_count, "募集人数: ") if text else None
             if count is not None:
                 vacancies[age] = count
         facilities[facility_id] = Facility(

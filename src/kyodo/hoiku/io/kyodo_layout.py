@@ -441,7 +441,8 @@ def read_facilities(sheet: Sheet) -> dict[str, Facility]:
         kind = t.KIND_ALIASES.get(norm(kind), kind)
         vacancies = {}
         for age, column in age_cols.items():
-            count = parse_cell(sheet, row, column, cell(cells, column), parse_count, "募集人数: ")
+            text = cell(cells, column)
+            count = parse_cell(sheet, row, column, text, parse_count, "募集人数: ") if text else None
             if count is not None:
                 vacancies[age] = count
         latitude = _coordinate(sheet, row, cells, lat_col, 90)

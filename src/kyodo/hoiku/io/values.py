@@ -39,10 +39,10 @@ def parse_int(text: str, *, what: str = "整数") -> int:
     return int(float(value)) if "." in value else int(value)
 
 
-def parse_count(text: str) -> int:
-    """A number of seats: a non-negative integer; blank or a dash (―, no seats offered) is 0."""
+def parse_count(text: str) -> int | None:
+    """A number of seats: a non-negative integer; None for blank or a dash (―: no such class here)."""
     if not text or text in _DASHES:
-        return 0
+        return None
     value = parse_int(text, what="人数")
     if value < 0:
         raise CellError(f"人数に負の値({value})は入力できません。0以上の整数で入力してください")

@@ -152,7 +152,7 @@ def _kyodo_facilities(instance: Instance) -> tuple[list[str], list[list[Cell]]]:
     rows: list[list[Cell]] = []
     for f in instance.facilities.values():
         row: list[Cell] = [f.id, f.name, f.kind]
-        row += [f.vacancy(age) for age in AGE_CLASSES]
+        row += [_number(f.vacancies.get(age)) for age in AGE_CLASSES]  # blank: the facility has no such class
         row += [_number(f.latitude), _number(f.longitude), format_shared(dict(f.shared_capacity))]
         rows.append(row)
     return header, rows
