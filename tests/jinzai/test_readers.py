@@ -75,6 +75,10 @@ BAD = [
     ("requests", 8, "希望人材ID", "P9999", "人材「P9999」は人材一覧にいません"),
     ("requests", 9, "依頼ID", "R0001", "2行目と重複しています"),
     ("specialists", 3, "人材ID", "", "値が空です"),
+    ("specialists", 4, "週あたり稼働日数", "2", "両方に値があります"),
+    ("specialists", 4, "人材類型", "魔法使い", "サイバーセキュリティ のいずれか"),
+    ("specialists", 7, "上限件数", "-1", "0以上の整数"),
+    ("specialists", 8, "スキル", "", "値が空です"),
     ("requests", 2, "目的", "", "値が空です"),
 ]
 
@@ -93,6 +97,30 @@ def test_bad_input_is_reported_with_file_row_and_column(
     found = matching[0]
     assert (found.file, found.row, found.column) == (target.name, row, column)
     assert f"{target.name} {row}行目 「{column}」列" in str(found)
+
+
+def test_weekly_availability_may_be_written_in_days_instead_of_hours(tmp_path: Path) -> None:
+    s, r = _write(tmp_path)
+    _edit(s, 2, "週あたり稼働時間", "")
+    _edit(s, 2, "週あたり稼働日数", "2")
+    assert read_instance(s, r).specialists[0].hours_per_week == 16
+    _edit(s, 2, "週あたり稼働日数", "8")
+    with pytest.raises(InputError, match="1週は7日までです"):
+        read_instance(s, r)
+    _edit(s, 2, "週あたり稼働日数", "")
+    with pytest.raises(InputError, match="値が空です"):
+        read_instance(s, r)
+
+
+def test_a_file_without_either_availability_column_is_refused_once_at_the_header(tmp_path: Path) -> None:
+    s, r = _write(tmp_path)
+    _edit(s, 1, "週あたり稼働時間", None)
+    _edit(s, 1, "週あたり稼働日数", None)
+    with pytest.raises(InputError) as exc:
+        read_instance(s, r)
+    [problem] = exc.value.problems
+    assert (problem.row, problem.column) == (1, "週あたり稼働時間")
+    assert "どちらかが必要です" in problem.message
 
 
 def test_the_program_cap_is_enforced_when_a_request_is_read(tmp_path: Path) -> None:

@@ -15,6 +15,9 @@ from kyodo.municipalities import BY_CODE
 
 LIST_SEPARATORS = (";", ";", "、", "\n")
 
+# Columns of which at least one must be present (and filled in on every row).
+SPECIALIST_ONE_OF: tuple[tuple[str, ...], ...] = (("週あたり稼働時間", "週あたり稼働日数"),)
+
 SPECIALIST_COLUMNS: Mapping[str, tuple[bool, str]] = {
     "人材ID": (True, "人材を一意に表す記号(例: P0001)"),
     "氏名": (True, "氏名"),
@@ -22,7 +25,9 @@ SPECIALIST_COLUMNS: Mapping[str, tuple[bool, str]] = {
                        "ソフトウェアエンジニア、サイバーセキュリティ)"),
     "スキル": (True, "「スキル項目:レベル」を ; で区切る(例: クラウドインフラ活用:3; プロジェクトマネジメント:2)。"
                     "レベルは1〜4"),
-    "週あたり稼働時間": (True, "この共同の仕組みに出せる1週あたりの時間(整数)"),
+    "週あたり稼働時間": (False, "この共同の仕組みに出せる1週あたりの時間(整数)。これか「週あたり稼働日数」の"
+                               "どちらか一方を必ず書く"),
+    "週あたり稼働日数": (False, "1週あたりの日数(整数、1日は8時間として数える)。時間で書いたときは空欄"),
     "現在の稼働時間": (False, "ほかの案件ですでに使っている1週あたりの時間(整数、空欄は0)"),
     "対応形態": (True, "現地・リモート / リモートのみ / 現地のみ"),
     "拠点地域": (True, "区部 / 多摩 / 島しょ"),
@@ -68,6 +73,7 @@ def specialist_rows(instance: Instance) -> list[list[Cell]]:
             tax.role_types.get(s.role_type or "", ""),
             _skills(s.skills),
             s.hours_per_week,
+            None,
             s.current_load_hours,
             mode_names[s.modes],
             s.home_area,

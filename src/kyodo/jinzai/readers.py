@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from kyodo.jinzai.check import program_cap_hours
 from kyodo.jinzai.errors import InputError, Problem
-from kyodo.jinzai.formats import REQUEST_COLUMNS, SPECIALIST_COLUMNS
+from kyodo.jinzai.formats import REQUEST_COLUMNS, SPECIALIST_COLUMNS, SPECIALIST_ONE_OF
 from kyodo.jinzai.io import Cell, Table, read_table
 from kyodo.jinzai.model import SPECIALIST_MODES, Instance, Mode, Request, Specialist, Unit, Urgency
 from kyodo.jinzai.policy import Policy, load_policy
@@ -122,11 +122,21 @@ class _Row:
         return frozenset(codes)
 
 
-def _rows(table: Table, columns: Mapping[str, tuple[bool, str]], make: Callable[[_Row], T | None]) -> list[T]:
+def _rows(
+    table: Table,
+    columns: Mapping[str, tuple[bool, str]],
+    make: Callable[[_Row], T | None],
+    one_of: tuple[tuple[str, ...], ...] = (),
+) -> list[T]:
     problems: list[Problem] = []
     missing = [c for c, (required, _) in columns.items() if required and c not in table.headers]
     for column in missing:
         problems.append(Problem("必須の列がありません。", file=table.file, row=1, column=column))
+    for group in one_of:
+        if not any(c in table.headers for c in group):
+            missing.append(group[0])
+            names = "」か「".join(group)
+            problems.append(Problem(f"「{names}」の列のどちらかが必要です。", file=table.file, row=1, column=group[0]))
     if missing:
         raise InputError(problems)
     out: list[T] = []
@@ -149,12 +159,16 @@ def _rows(table: Table, columns: Mapping[str, tuple[bool, str]], make: Callable[
     return out
 
 
-def _specialist(row: _Row) -> Specialist | None:
+def _specialist_maker(policy: Policy) -> Callable[[_Row], Specialist | None]:
+    return lambda row: _specialist(row, policy)
+
+
+def _specialist(row: _Row, policy: Policy) -> Specialist | None:
     sid, name = row.text("人材ID", True), row.text("氏名", True)
     tax = taxonomy()
     role = row.choice("人材類型", {v: k for k, v in tax.role_types.items()}, False)
     skills = row.skills("スキル")
-    hours = row.integer("週あたり稼働時間", True, minimum=1)
+    hours = _weekly_hours(row, policy)
     load = row.integer("現在の稼働時間", False) or 0
     modes = row.choice("対応形態", SPECIALIST_MODES, True)
     area = row.choice("拠点地域", {a: a for a in _AREAS}, True)
@@ -172,6 +186,25 @@ def _specialist(row: _Row) -> Specialist | None:
         return None
     assert sid and name and skills and hours and modes and area
     return Specialist(sid, name, skills, hours, modes, area, load, tuple(absences), conflicts, history, max_cases, role)
+
+
+def _weekly_hours(row: _Row, policy: Policy) -> int | None:
+    """Hours a week, written either as hours or as days (exactly one of the two)."""
+    hours_given = row.text("週あたり稼働時間", False) is not None
+    days_given = row.text("週あたり稼働日数", False) is not None
+    if hours_given and days_given:
+        row.problem("週あたり稼働日数", "「週あたり稼働時間」と「週あたり稼働日数」の両方に値があります。どちらか一方にしてください。")
+        return None
+    if not hours_given and not days_given:
+        row.problem("週あたり稼働時間", "値が空です(日数で書くときは「週あたり稼働日数」に)。")
+        return None
+    if days_given:
+        days = row.integer("週あたり稼働日数", True, minimum=1)
+        if days is not None and days > 7:
+            row.problem("週あたり稼働日数", f"1週は7日までです(「{days}」)。")
+            return None
+        return None if days is None else days * policy.hours_per_day
+    return row.integer("週あたり稼働時間", True, minimum=1)
 
 
 def _request_maker(policy: Policy) -> Callable[[_Row], Request | None]:
@@ -215,7 +248,9 @@ def read_instance(specialists_path: Path, requests_path: Path, policy: Policy | 
     specialists: list[Specialist] = []
     requests: list[Request] = []
     try:
-        specialists = _rows(read_table(specialists_path), SPECIALIST_COLUMNS, _specialist)
+        specialists = _rows(
+            read_table(specialists_path), SPECIALIST_COLUMNS, _specialist_maker(policy), SPECIALIST_ONE_OF
+        )
     except InputError as exc:
         problems += exc.problems
     try:
