@@ -8,9 +8,12 @@ Steps:
    together and the lowest-ranked holders beyond capacity are rejected.
 3. A rejected single child proposes its next choice. A family that loses one member's seat
    withdraws all its members (both together, or neither) and proposes its next combination.
-4. A withdrawal frees places. The best-ranked unit that earlier failed at such a seat, and would
-   rather be there than where it is, is given the chance to propose there again.
-5. Stop when no unit is free, or after a bounded number of proposals (with siblings a stable
+4. A withdrawal frees places. The units that earlier failed at such a seat and would rather be
+   there than where they are get it, best-ranked first, as long as a place is left and all the
+   seats their option needs accept them; each leaves its old places, which frees those in turn.
+5. When nobody is free, sweep once over all units: one that now fits with an option it ranks
+   higher moves there, and the steps above continue from the places it frees.
+6. Stop when a sweep moves nobody, or after a bounded number of proposals (with siblings a stable
    allocation may not exist, and the process can cycle). The caller checks the result
    independently and hands any remaining blocking coalitions to the exact solver.
 Without families this is exactly child-proposing deferred acceptance.
@@ -85,6 +88,7 @@ def joint_deferred_acceptance(
     freed: deque[Seat] = deque()
     free: deque[Unit] = deque(units)
     proposals = 0
+    sweep = quiet = 0
 
     def seats_of(u: Unit, j: int) -> dict[Seat, list[str]]:
         need: dict[Seat, list[str]] = {}
@@ -93,12 +97,15 @@ def joint_deferred_acceptance(
                 need.setdefault((f, age[cid]), []).append(cid)
         return need
 
-    def fits(seat: Seat, members: list[str]) -> bool:
+    def fits(seat: Seat, members: list[str], own: set[str] | None = None) -> bool:
+        """Every member ranks within the capacity among the holders (not counting `own` children)."""
         order = position.get(seat)
         places = cap.get(seat, 0)
         if order is None or any(m not in order for m in members):
             return False
         held = holders.get(seat, [])
+        if own:
+            held = [h for h in held if h[1] not in own]
         ranks = sorted(order[m] for m in members)
         return all(bisect_left(held, (r, "")) + k < places for k, r in enumerate(ranks))
 
@@ -115,27 +122,42 @@ def joint_deferred_acceptance(
                 held.remove((position[seat][m], m))
                 freed.append(seat)
 
+    def commit(u: Unit, j: int, need: dict[Seat, list[str]]) -> None:
+        holding[u.id] = j
+        for seat, members in need.items():
+            held = holders.setdefault(seat, [])
+            for m in members:
+                insort(held, (position[seat][m], m))
+            while len(held) > cap.get(seat, 0):
+                _, out = held.pop()
+                loser = unit_of[out]
+                withdraw(loser, keep_out=out)
+                rejected.setdefault(seat, {})[loser.id] = loser
+                free.append(loser)
+
     def reopen(seat: Seat) -> None:
+        """Offer a freed place to the units that failed there, best-ranked first, while it lasts."""
         waiting = rejected.get(seat)
         if not waiting:
             return
-        best: tuple[int, int, Unit] | None = None
+        candidates: list[tuple[int, str, Unit]] = []
         for u in waiting.values():
-            upto = holding[u.id] if holding[u.id] is not None else len(u.options)
-            for k in range(upto):  # type: ignore[arg-type]
+            ranks = [position[seat][m] for m in u.children if m in position.get(seat, {})]
+            if ranks:
+                candidates.append((min(ranks), u.id, u))
+        for _, _, u in sorted(candidates):
+            if len(holders.get(seat, [])) >= cap.get(seat, 0):
+                break
+            upto = holding[u.id]
+            own = set(u.children)
+            for k in range(len(u.options) if upto is None else upto):
                 need = seats_of(u, k)
-                if seat in need:
-                    rank = min(position[seat].get(m, len(position[seat])) for m in need[seat])
-                    if best is None or rank < best[0]:
-                        best = (rank, k, u)
+                if seat in need and all(fits(s, members, own) for s, members in need.items()):
+                    del waiting[u.id]
+                    withdraw(u)
+                    pointer[u.id] = k + 1
+                    commit(u, k, need)
                     break
-        if best is None:
-            return
-        _, k, u = best
-        del waiting[u.id]
-        withdraw(u)
-        pointer[u.id] = k
-        free.append(u)
 
     while free or freed:
         while freed:
@@ -156,18 +178,29 @@ def joint_deferred_acceptance(
                 for seat in need:
                     rejected.setdefault(seat, {})[u.id] = u
                 continue
-            holding[u.id] = j
-            for seat, members in need.items():
-                held = holders.setdefault(seat, [])
-                for m in members:
-                    insort(held, (position[seat][m], m))
-                while len(held) > cap.get(seat, 0):
-                    _, out = held.pop()
-                    loser = unit_of[out]
-                    withdraw(loser, keep_out=out)
-                    rejected.setdefault(seat, {})[loser.id] = loser
-                    free.append(loser)
+            commit(u, j, need)
             break
+        if not free and not freed:
+            # Sweep: a unit that would now fit with an option it ranks higher moves there; its old
+            # places free up and the loop above settles the consequences before the sweep goes on.
+            # Ends after a full pass over all units in which nobody moved.
+            while quiet < len(units) and not free and not freed:
+                u = units[sweep % len(units)]
+                sweep += 1
+                quiet += 1
+                upto = holding[u.id]
+                own = set(u.children)
+                for k in range(len(u.options) if upto is None else upto):
+                    need = seats_of(u, k)
+                    if all(fits(seat, members, own) for seat, members in need.items()):
+                        proposals += 1
+                        quiet = 0
+                        withdraw(u)
+                        pointer[u.id] = k + 1
+                        commit(u, k, need)
+                        break
+            if proposals > limit:
+                return JointOutcome(_assignment(instance, units, holding), False, proposals)
     return JointOutcome(_assignment(instance, units, holding), True, proposals)
 
 
