@@ -70,9 +70,9 @@ SHARE_FROM_AGE_1 = 0.1
 APPLICANT_AGES = (0.30, 0.42, 0.13, 0.09, 0.04, 0.02)
 TRANSFER_AGES = (0.0, 0.25, 0.30, 0.20, 0.15, 0.10)
 # Applicants per seat: over 1 at ages 0-2 (待機), under 1 at 3-5 (空有 at many).
-DEMAND_RATIO = {0: (1.3, 1.8), 1: (1.5, 2.0), 2: (1.3, 1.8), 3: (0.6, 0.9), 4: (0.5, 0.8), 5: (0.5, 0.8)}
+DEMAND_RATIO = {0: (1.3, 1.8), 1: (1.5, 2.0), 2: (1.3, 1.8), 3: (0.6, 0.9), 4: (0.6, 0.9), 5: (0.6, 0.9)}
 # Share of facilities taking that age that recruit at all this round (the others print `―`).
-RECRUITING = {0: 0.9, 1: 1.0, 2: 0.75, 3: 0.55, 4: 0.35, 5: 0.3}
+RECRUITING = {0: 0.9, 1: 1.0, 2: 0.75, 3: 0.6, 4: 0.5, 5: 0.45}
 
 CHOICE_COUNTS = tuple(range(1, 11))
 CHOICE_COUNT_CUM = tuple(accumulate((10, 8, 9, 9, 10, 9, 8, 7, 6, 24)))  # many fill every line
