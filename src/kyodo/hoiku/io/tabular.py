@@ -12,8 +12,8 @@ import csv
 import io
 import os
 import re
-import tempfile
 import unicodedata
+import uuid
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -213,9 +213,8 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     A crash or an exception leaves either the old file or none, never half a file.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    # Not mkstemp: that file would be 0600, and the result should have the usual (umask) permissions.
+    tmp = path.parent / f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp"
     try:
         write(tmp)
         os.replace(tmp, path)
@@ -236,7 +235,7 @@ def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[str]]) 
     write_atomic(path, write)
 
 
-def _xlsx_value(sheet: Any, value: object) -> object:
+def xlsx_value(sheet: Any, value: object) -> object:
     """A cell value for a write-only sheet; text that starts with = stays text, never a formula."""
     if value == "" or value is None:
         return None
@@ -267,7 +266,7 @@ def write_xlsx(path: Path, sheet_title: str, header: Sequence[str], rows: Sequen
             head.append(cell)
         sheet.append(head)
         for row in rows:
-            sheet.append([_xlsx_value(sheet, v) for v in row])
+            sheet.append([xlsx_value(sheet, v) for v in row])
         workbook.save(tmp)
 
     write_atomic(path, write)
