@@ -31,7 +31,7 @@ def solve(
     instance: Instance,
     *,
     confirmed: Mapping[str, str] | None = None,
-    time_limit_s: float = 10.0,
+    time_limit_s: float = 8.0,
     workers: int = 2,
     seed: int = 0,
     log: bool = False,
