@@ -79,3 +79,9 @@ def test_match_dispatches_by_method_and_refuses_an_unknown_one() -> None:
     assert match(inst, time_limit_s=5, workers=1).method == "cpsat"
     with pytest.raises(ValueError, match="unknown matching method"):
         match(inst, method="random")
+
+
+def test_a_time_limit_too_short_to_find_any_plan_is_reported_in_japanese() -> None:
+    inst = generate(specialists=300, requests=500, seed=1)
+    with pytest.raises(PlanError, match="制限時間"):
+        optimize.solve(inst, time_limit_s=0.001, workers=1)

@@ -45,7 +45,7 @@ def solve(
     # --- data
     analysis = analyse(instance)
     ledger = place_confirmed(instance, analysis, confirmed)  # raises PlanError when a confirmed pair no longer fits
-    start_plan = greedy.solve(instance, confirmed=confirmed).by_request()  # a hint, and a floor for the search
+    start_plan = greedy.solve(instance, confirmed=confirmed).by_request()  # where the search starts
     value = {(r, s): pair_value(instance, r, s) for r, cands in analysis.candidates.items() for s in cands}
 
     # --- variables
@@ -89,6 +89,9 @@ def solve(
     )
     for (r, s), var in x.items():
         model.add_hint(var, start_plan.get(r) == s)
+    hinted = {instance.request(r).municipality for r in start_plan}
+    for m, var in cover.items():
+        model.add_hint(var, m in hinted)
 
     # --- solve
     solver = cp_model.CpSolver()
@@ -97,7 +100,10 @@ def solve(
     solver.parameters.random_seed = seed
     solver.parameters.log_search_progress = log
     status = solver.solve(model)
+    if status == cp_model.UNKNOWN:
+        raise PlanError(f"制限時間({time_limit_s:g}秒)内に割当計画が見つかりませんでした。制限時間を延ばしてください。")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # Every constraint is satisfied by assigning nothing beyond the confirmed pairs, which were checked above.
         raise PlanError(f"最適化で解が得られませんでした(状態: {solver.status_name(status)})。")
 
     # --- read out
