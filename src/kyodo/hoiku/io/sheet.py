@@ -45,11 +45,8 @@ class Sheet:
                 continue
             key = header_key(h)
             if key in seen:
-                self.problem(
-                    f"列名「{h}」が重複しています(「{seen[key]}」と同じ列名です)。どちらか一方にしてください",
-                    1,
-                    h,
-                )
+                same = "" if seen[key] == h else f"(「{seen[key]}」と同じ列名です)"
+                self.problem(f"列名「{h}」が2回あります{same}。どちらか一方にしてください", 1, h)
                 continue
             seen[key] = h
             self._index[key] = i
