@@ -90,3 +90,39 @@ def instances(draw: st.DrawFn, max_specialists: int = 4, max_requests: int = 7) 
             )
         )
     return Instance(tuple(specialists), tuple(requests))
+
+
+@st.composite
+def contended_instances(draw: st.DrawFn, max_specialists: int = 3, max_requests: int = 6) -> Instance:
+    """Everyone could serve almost everything, but there is not enough time: the choice of who gets what matters."""
+    munis = (SMALL_TOWN, BIG_WARD, ISLAND, "132152")
+    specialists = tuple(
+        specialist(
+            f"S{i}",
+            {k: draw(st.integers(2, 4)) for k in SKILLS},
+            hours=draw(st.integers(3, 10)),
+            home_area=draw(st.sampled_from(["区部", "多摩", "島しょ"])),
+            history=frozenset(draw(st.sets(st.sampled_from(munis), max_size=1))),
+            max_cases=draw(st.none() | st.integers(1, 2)),
+        )
+        for i in range(draw(st.integers(1, max_specialists)))
+    )
+    requests = []
+    for j in range(draw(st.integers(2, max_requests))):
+        onsite = draw(st.booleans())
+        start = MONDAY + timedelta(days=7 * draw(st.integers(0, 1)))
+        requests.append(
+            Request(
+                id=f"R{j}",
+                municipality=draw(st.sampled_from(munis)),
+                skills={draw(st.sampled_from(SKILLS)): draw(st.integers(1, 4))},
+                mode=Mode.ONSITE if onsite else Mode.REMOTE,
+                amount=1 if onsite else draw(st.integers(2, 10)),
+                unit=Unit.DAYS if onsite else Unit.HOURS,
+                start=start,
+                end=start + timedelta(days=7 * draw(st.integers(1, 2)) - 3),
+                urgency=draw(st.sampled_from(list(Urgency))),
+                preferred=draw(st.none() | st.sampled_from([s.id for s in specialists])),
+            )
+        )
+    return Instance(specialists, tuple(requests))

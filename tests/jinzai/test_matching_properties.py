@@ -12,7 +12,7 @@ from kyodo.jinzai.check import violations
 from kyodo.jinzai.feasibility import analyse
 from kyodo.jinzai.model import Instance, ReasonCode
 from kyodo.jinzai.scoring import objective
-from tests.jinzai.builders import instances
+from tests.jinzai.builders import contended_instances, instances
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -30,7 +30,7 @@ def brute_force(instance: Instance) -> int:
 
 
 @FAST
-@given(instances())
+@given(instances() | contended_instances(max_specialists=4, max_requests=8))
 def test_the_optimiser_never_breaks_a_hard_constraint(instance: Instance) -> None:
     plan = optimize.solve(instance, time_limit_s=5, workers=1)
     assert violations(instance, plan.by_request()) == []
@@ -46,8 +46,8 @@ def test_the_greedy_baseline_never_breaks_a_hard_constraint(instance: Instance) 
     assert len(plan.assignments) + len(plan.unmatched) == len(instance.requests)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances(max_specialists=3, max_requests=5))
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_specialists=3, max_requests=5) | contended_instances())
 def test_the_optimiser_reaches_the_brute_force_optimum(instance: Instance) -> None:
     plan = optimize.solve(instance, time_limit_s=5, workers=1)
     assert plan.status == "OPTIMAL"
@@ -56,7 +56,7 @@ def test_the_optimiser_reaches_the_brute_force_optimum(instance: Instance) -> No
 
 
 @FAST
-@given(instances())
+@given(instances() | contended_instances(max_specialists=4, max_requests=8))
 def test_every_unmatched_reason_is_true_of_the_instance_and_the_plan(instance: Instance) -> None:
     plan = optimize.solve(instance, time_limit_s=5, workers=1)
     base = plan.by_request()
