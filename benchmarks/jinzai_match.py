@@ -5,6 +5,7 @@
 
 For each seed: requests served, hours served, fairness across municipality size bands (served share per band, the
 worst band's share, the gap between bands, Jain's index over municipalities, municipalities left with nothing) and the
+requests lost to competition per band (someone could have served them, nobody was left), and the
 wall-clock solve time (reading the instance, building the model, solving and reading out; the one-off import of
 OR-Tools is excluded). Every plan is checked against the hard constraints before it is reported.
 """
@@ -38,6 +39,8 @@ def _figures(instance: Instance, plan: Plan, seconds: float) -> dict[str, Any]:
         "hours_served": sum(instance.request(r).hours(p) for r in assignment),
         "objective": plan.objective,
         "bands": {b.band: round(b.rate, 3) for b in f.bands},
+        "lost": {b.band: b.lost for b in f.bands},
+        "servable_rate": {b.band: round(b.rate_servable, 3) for b in f.bands},
         "min_band_rate": round(f.min_band_rate, 3),
         "band_gap": round(f.band_gap, 3),
         "small_vs_large": round(f.small_vs_large, 3),
@@ -71,6 +74,8 @@ ROWS = [
     ("依頼の割当数", "served"), ("割当時間", "hours_served"), ("目的関数", "objective"),
     ("割当率 特大", ("bands", "特大")), ("割当率 大規模", ("bands", "大規模")),
     ("割当率 中規模", ("bands", "中規模")), ("割当率 小規模", ("bands", "小規模")),
+    ("競合で取りこぼし 特大", ("lost", "特大")), ("競合で取りこぼし 大規模", ("lost", "大規模")),
+    ("競合で取りこぼし 中規模", ("lost", "中規模")), ("競合で取りこぼし 小規模", ("lost", "小規模")),
     ("最も低い区分の割当率", "min_band_rate"), ("区分間の差", "band_gap"), ("小規模−特大", "small_vs_large"),
     ("Jain指数(団体別)", "jain"), ("割当0件の団体数", "unserved_municipalities"), ("計算時間(秒)", "seconds"),
     ("状態", "status"),

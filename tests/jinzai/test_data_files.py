@@ -52,5 +52,7 @@ def test_fairness_figures_on_a_hand_made_plan() -> None:
     rates = {b.band: b.rate for b in f.bands if b.requests}
     assert rates == {"特大": 0.5, "小規模": 0.5}
     assert f.unserved_municipalities == (ISLAND,)
+    # A could have taken R2 or R4 (4 hours each, 10 a week) had the plan not used its time: lost to competition.
+    assert {b.band: b.lost for b in f.bands if b.requests} == {"特大": 1, "小規模": 1}
     # Shares 0.5, 1.0, 0.0 → (1.5)² / (3 × 1.25) = 0.6
     assert abs(f.jain - 0.6) < 1e-9

@@ -7,6 +7,9 @@ and served, and the share served. Summaries:
 - `small_vs_large` — 小規模 share minus 特大 share (≥ 0: small municipalities do not lose out);
 - `jain` — Jain's index over municipalities' shares, 1.0 when every municipality gets the same share;
 - `unserved_municipalities` — municipalities that asked and got nothing.
+Some requests cannot be served by anyone (no skill, mode, conflict, no time in the period) whatever the plan does.
+`servable` counts the others, and `lost` (servable − served) is what a band lost to competition for specialists:
+the figure that shows whether small municipalities lose out to large ones.
 Shares are reported as floats for reading; the plan itself stays in integers.
 """
 
@@ -16,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from kyodo.jinzai.feasibility import analyse
 from kyodo.jinzai.model import Instance
 from kyodo.municipalities import BY_CODE
 
@@ -28,10 +32,19 @@ class BandFigures:
     served: int
     hours: int
     hours_served: int
+    servable: int  # requests someone in the pool could serve, before competition
 
     @property
     def rate(self) -> float:
         return self.served / self.requests if self.requests else 1.0
+
+    @property
+    def lost(self) -> int:
+        return self.servable - self.served
+
+    @property
+    def rate_servable(self) -> float:
+        return self.served / self.servable if self.servable else 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +59,15 @@ class Fairness:
 
 def measure(instance: Instance, assignment: Mapping[str, str]) -> Fairness:
     p = instance.policy
-    asked: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # municipality → requests, served, hours, served h
+    candidates = analyse(instance).candidates
+    # municipality → requests, served, hours, hours served, servable
+    asked: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for r in instance.requests:
         row = asked[r.municipality]
         hours = r.hours(p)
         row[0] += 1
         row[2] += hours
+        row[4] += 1 if candidates[r.id] else 0
         if r.id in assignment:
             row[1] += 1
             row[3] += hours
@@ -59,7 +75,7 @@ def measure(instance: Instance, assignment: Mapping[str, str]) -> Fairness:
     for name in p.band_names:
         rows = [v for m, v in asked.items() if p.band(BY_CODE[m].population) == name]
         bands.append(
-            BandFigures(name, len(rows), *(sum(v[i] for v in rows) for i in range(4)))
+            BandFigures(name, len(rows), *(sum(v[i] for v in rows) for i in range(5)))
         )
     rates = [b.rate for b in bands if b.requests]
     by_name = {b.band: b for b in bands}

@@ -55,7 +55,8 @@ def plan_json(instance: Instance, plan: Plan, fairness: Fairness, projects: tupl
         "fairness": {
             "bands": [
                 {"band": b.band, "municipalities": b.municipalities, "requests": b.requests, "served": b.served,
-                 "hours": b.hours, "hours_served": b.hours_served, "rate": round(b.rate, 4)}
+                 "hours": b.hours, "hours_served": b.hours_served, "rate": round(b.rate, 4),
+                 "servable": b.servable, "lost_to_competition": b.lost}
                 for b in fairness.bands
             ],
             "min_band_rate": round(fairness.min_band_rate, 4),
@@ -100,7 +101,7 @@ def plan_sheets(
         for u in plan.unmatched
     ]
     bands: list[list[Cell]] = [
-        [b.band, b.municipalities, b.requests, b.served, round(b.rate, 3), b.hours, b.hours_served]
+        [b.band, b.municipalities, b.requests, b.served, round(b.rate, 3), b.lost, b.hours, b.hours_served]
         for b in fairness.bands
     ]
     ledger: list[list[Cell]] = [
@@ -116,6 +117,6 @@ def plan_sheets(
             assigned,
         ),
         "未割当": (["依頼ID", "団体", "理由", "埋まっている人材"], unmatched),
-        "公平性": (["規模区分", "団体数", "依頼数", "割当数", "割当率", "依頼時間", "割当時間"], bands),
+        "公平性": (["規模区分", "団体数", "依頼数", "割当数", "割当率", "競合で取りこぼし", "依頼時間", "割当時間"], bands),
         "共同化候補": (["依頼の種類", "団体", "時間", "基本費用の負担(円)", "利用料(円)", "計(円)"], ledger),
     }
