@@ -57,8 +57,8 @@ def test_it_reads_the_example_files() -> None:
     assert instance.children["C0003"].sibling_facilities == ("F03",)
     h = instance.households["H001"]
     assert h.guardians == (
-        Guardian(Reason.EMPLOYMENT, days_per_month=20, hours_per_day=8.0),
-        Guardian(Reason.EMPLOYMENT, days_per_month=20, hours_per_day=8.0),
+        Guardian(Reason.EMPLOYMENT, days_per_month=20, hours_per_day=8.0, days_per_week=5),
+        Guardian(Reason.EMPLOYMENT, days_per_month=20, hours_per_day=8.0, days_per_week=5),
     )
     assert h.facts["municipal_tax"] == 185000
     assert h.facts["return_from_leave"] is True
@@ -70,10 +70,9 @@ def test_it_reads_the_example_files() -> None:
         "F06",
         "こころナーサリー新橋",
         "小規模保育",
-        {0: 1, 1: 2, 2: 0, 3: 0, 4: 0, 5: 0},
+        {0: 0, 1: 1, 2: 0},  # 3-5歳 blank: a small-scale facility has no such classes
         35.662979,
         139.753349,
-        {(1, 2): 2},
     )
     assert not instance.points_given
 

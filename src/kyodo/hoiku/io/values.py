@@ -103,7 +103,6 @@ _REASON_ALIASES: dict[str, Reason] = {
     "外勤": Reason.EMPLOYMENT,
     "居宅内就労": Reason.EMPLOYMENT_HOME,
     "就労居宅内": Reason.EMPLOYMENT_HOME,
-    "自営": Reason.EMPLOYMENT_HOME,
     "内職": Reason.EMPLOYMENT_HOME,
     "疾病": Reason.ILLNESS,
     "負傷": Reason.ILLNESS,
