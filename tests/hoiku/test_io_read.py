@@ -261,3 +261,29 @@ def test_it_reads_50000_children_from_csv_quickly(tmp_path: Path) -> None:
     # The target is well under 2 s (about 1.2 s of CPU on an idle laptop-class core); the bound
     # here is CPU time, not wall time, and leaves room for a slow, shared CI machine.
     assert elapsed < 5.0, f"reading 50,000 children took {elapsed:.2f} s of CPU"
+
+
+def test_numbers_may_carry_their_unit() -> None:
+    from kyodo.hoiku.io.values import parse_int
+
+    assert parse_int("20日") == 20
+    assert parse_int("120,000円") == 120000
+    assert parse_int("３か月") == 3
+    assert parse_hours("7.5時間") == 7.5
+    with pytest.raises(CellError):
+        parse_int("12万円")
+
+
+def test_swapped_files_get_a_hint(tmp_path: Path) -> None:
+    problems = validate(EXAMPLES / "facilities.csv", EXAMPLES / "children.csv", fiscal_year=2026)
+    assert len(problems) == 2
+    assert all("逆に指定していませんか" in p.message for p in problems)
+
+
+def test_a_file_wrong_on_every_row_gives_at_most_a_thousand_problems(tmp_path: Path) -> None:
+    rows = "".join(f"C{i},H{i},9,A\n" for i in range(1500))
+    children = _write(tmp_path / "c.csv", "児童番号,世帯番号,年齢クラス,第1希望\n" + rows)
+    facilities = _write(tmp_path / "f.csv", "施設番号,施設名,0歳,1歳,2歳,3歳,4歳,5歳\nA,A園,1,1,1,1,1,1\n")
+    problems = validate(children, facilities)
+    assert len(problems) == 1001
+    assert problems[-1].message == "ほかにも500件の問題があります(最初の1000件を表示)"

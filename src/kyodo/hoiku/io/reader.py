@@ -15,6 +15,8 @@ from kyodo.hoiku.model import Facility, Instance
 KYODO = "kyodo"
 CHILMAI = "chilmai"
 LAYOUTS = (KYODO, CHILMAI)
+# A file wrong on every row (a shifted column, say) would otherwise bury the clerk in thousands of lines.
+MAX_PROBLEMS = 1000
 
 
 def detect_layout(table: Table, role: str) -> str | None:
@@ -50,6 +52,12 @@ def read_instance(
     parsed = _read_children(Path(children), problems, fiscal_year, choice_limit)
     if facility_map is not None and parsed is not None:
         _check_refs(parsed, facility_map, Path(facilities).name, problems)
+    if len(problems) > MAX_PROBLEMS:
+        rest = len(problems) - MAX_PROBLEMS
+        problems = [
+            *problems[:MAX_PROBLEMS],
+            Problem(f"ほかにも{rest}件の問題があります(最初の{MAX_PROBLEMS}件を表示)"),
+        ]
     if problems:
         raise InputError(problems)
     assert facility_map is not None and parsed is not None
@@ -94,9 +102,15 @@ def _load(path: Path, role: str, problems: list[Problem]) -> tuple[Sheet, str] |
             else f"「{t.FACILITY_ID}」(Kyodo のひな形)または「{t.CM_FACILITY_ID}」(ChilmAI 形式)"
         )
         what = "児童(申込)" if role == "children" else "施設"
+        other = "facilities" if role == "children" else "children"
+        hint = (
+            "児童ファイルと施設ファイルを逆に指定していませんか"
+            if detect_layout(table, other) is not None
+            else "ファイルの種類・見出し行を確認してください"
+        )
         problems.append(
             Problem(
-                f"{what}ファイルの見出し行に{expected}の列がありません。ファイルの種類・見出し行を確認してください",
+                f"{what}ファイルの見出し行に{expected}の列がありません。{hint}",
                 file=table.file,
                 row=1,
                 column=t.CHILD_ID if role == "children" else t.FACILITY_ID,

@@ -32,8 +32,21 @@ _INT_RE = re.compile(r"[+-]?\d+(?:\.0+)?")
 _DASHES = frozenset({"-", "―", "‐", "ー", "—", "–", "－"})
 
 
+_UNITS = ("か月", "ヶ月", "カ月", "ケ月", "日", "円", "人", "歳")
+
+
+def _strip_unit(value: str, units: tuple[str, ...]) -> str:
+    """20日 → 20, 120,000円 → 120,000: clerks often type the unit."""
+    if value.isascii():
+        return value
+    for unit in units:
+        if value.endswith(unit):
+            return value[: -len(unit)].strip()
+    return value
+
+
 def parse_int(text: str, *, what: str = "整数") -> int:
-    value = norm(text).replace(",", "")
+    value = _strip_unit(norm(text), _UNITS).replace(",", "")
     if not _INT_RE.fullmatch(value):
         raise CellError(f"「{text}」は{what}ではありません。整数で入力してください")
     return int(float(value)) if "." in value else int(value)
@@ -54,8 +67,8 @@ _HM_RE = re.compile(r"(\d{1,2}):(\d{2})")
 
 
 def parse_hours(text: str) -> float:
-    """Hours as a decimal (7.5) or as h:mm (7:30)."""
-    value = norm(text)
+    """Hours as a decimal (7.5, 7.5時間) or as h:mm (7:30)."""
+    value = _strip_unit(norm(text), ("時間",))
     m = _HM_RE.fullmatch(value)
     if m:
         minutes = int(m.group(2))
