@@ -94,14 +94,15 @@ class Session:
 def load(base: str, info: dict, users: int, per_user: int, max_seconds: float) -> dict:
     run = info["run"]
     pages = [
-        lambda rng: f"/hoiku/runs/{run}/",
-        lambda rng: f"/hoiku/runs/{run}/waitlist/",
-        lambda rng: f"/hoiku/runs/{run}/flags/",
-        lambda rng: f"/hoiku/runs/{run}/facilities/{rng.choice(info['facilities'])}/",
-        lambda rng: f"/hoiku/runs/{run}/children/{rng.choice(info['children'])}/",
-        lambda rng: f"/hoiku/runs/{run}/waitlist/?age={rng.randint(0, 5)}",
+        ("summary", lambda rng: f"/hoiku/runs/{run}/"),
+        ("waitlist", lambda rng: f"/hoiku/runs/{run}/waitlist/"),
+        ("flags", lambda rng: f"/hoiku/runs/{run}/flags/"),
+        ("facility", lambda rng: f"/hoiku/runs/{run}/facilities/{rng.choice(info['facilities'])}/"),
+        ("child", lambda rng: f"/hoiku/runs/{run}/children/{rng.choice(info['children'])}/"),
+        ("waitlist-age", lambda rng: f"/hoiku/runs/{run}/waitlist/?age={rng.randint(0, 5)}"),
     ]
     latencies: list[float] = []
+    by_page: dict[str, list[float]] = {name: [] for name, _ in pages}
     errors: list[str] = []
     lock = threading.Lock()
     deadline = time.monotonic() + max_seconds
@@ -117,12 +118,14 @@ def load(base: str, info: dict, users: int, per_user: int, max_seconds: float) -
         for i in range(per_user):
             if time.monotonic() > deadline:
                 return
-            path = pages[(n + i) % len(pages)](rng)
+            page, make = pages[(n + i) % len(pages)]
+            path = make(rng)
             t0 = time.perf_counter()
             status, _ = session.get(path)
             elapsed = time.perf_counter() - t0
             with lock:
                 latencies.append(elapsed)
+                by_page[page].append(elapsed)
                 if status != 200:
                     errors.append(f"{status} {path}")
 
@@ -139,9 +142,15 @@ def load(base: str, info: dict, users: int, per_user: int, max_seconds: float) -
         "seconds": wall,
         "rps": len(latencies) / wall if wall else 0.0,
         "p50_ms": statistics.median(latencies) * 1000 if latencies else 0.0,
-        "p95_ms": latencies[max(0, int(len(latencies) * 0.95) - 1)] * 1000 if latencies else 0.0,
+        "p95_ms": p95(latencies) * 1000,
         "errors": errors,
+        "p95_by_page_ms": {k: p95(v) * 1000 for k, v in by_page.items() if v},
     }
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(len(ordered) * 0.95) - 1)] if ordered else 0.0
 
 
 def wait_for_server(port: int, proc: subprocess.Popen[bytes], seconds: float = 60) -> None:
@@ -221,6 +230,7 @@ def main() -> int:
     for r in results:
         print(f"{r['database']:<11} {r['requests']:>8} {r['seconds']:>8.1f} {r['rps']:>7.1f} "
               f"{r['p50_ms']:>7.0f} {r['p95_ms']:>7.0f} {len(r['errors']):>6}")
+        print("  p95 by page (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in r["p95_by_page_ms"].items()))
         for e in r["errors"][:10]:
             print(f"  error: {e}")
     return 1 if any(r["errors"] for r in results) else 0

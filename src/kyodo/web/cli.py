@@ -36,7 +36,7 @@ def _worker(args: argparse.Namespace) -> int:
 
     if settings.TASK_BACKEND == "rq":  # Redis queue: RQ's worker, with the job class django-tasks needs
         return manage(["rqworker", args.queue, "--job-class", "django_tasks_rq.Job"])
-    argv = ["db_worker", "--queue-name", args.queue]
+    argv = ["db_worker", "--queue-name", args.queue, "--reload" if args.reload else "--no-reload"]
     if args.batch:
         argv.append("--batch")
     if args.interval is not None:
@@ -64,6 +64,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--queue", default="default", help="処理するキュー(既定: default)")
     p.add_argument("--batch", action="store_true", help="待っている処理をすべて実行したら終了する")
     p.add_argument("--interval", type=float, default=None, help="キューを確認する間隔(秒)")
+    p.add_argument("--reload", action="store_true", help="コードが変わったら再起動する(開発用)")
     p.set_defaults(handler=_worker)
 
     p = sub.add_parser("demo", help="デモ用の組織・利用者・データを用意してサーバーを起動する")

@@ -175,6 +175,10 @@ if TASK_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": os.environ["KYODO_REDIS_URL"], "DEFAULT_TIMEOUT": 3600}}
 
+# Per process; finished runs' result tables are cached here (they never change). Use a shared cache
+# (e.g. Redis) when several web machines serve the same users.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

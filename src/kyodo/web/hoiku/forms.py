@@ -30,8 +30,9 @@ class RoundForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    children = forms.FileField(label="申込ファイル(Excel または CSV)")
-    facilities = forms.FileField(label="施設ファイル(Excel または CSV)")
+    # Empty files go to the engine, which reports them in the same problem table as every other problem.
+    children = forms.FileField(label="申込ファイル(Excel または CSV)", allow_empty_file=True)
+    facilities = forms.FileField(label="施設ファイル(Excel または CSV)", allow_empty_file=True)
 
 
 class DecisionForm(forms.Form):

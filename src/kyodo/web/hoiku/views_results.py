@@ -19,7 +19,7 @@ from kyodo.web.hoiku.forms import DecisionForm
 from kyodo.web.hoiku.models import Run, RunChild, RunStatus
 from kyodo.web.tenancy import get_for_user_or_404
 
-PAGE_SIZE = 200
+PAGE_SIZE = 100
 
 
 def _get_run(request: HttpRequest, pk: int, *, done: bool = False) -> Run:
@@ -68,6 +68,12 @@ def waitlist(request: HttpRequest, pk: int) -> HttpResponse:
     if age.isdigit():
         rows = rows.filter(age_class=int(age))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page:
+        # Joined here rather than in the template: a page has hundreds of choices and template loops are slow.
+        row.choice_text = "、".join(
+            f"{n}. {c['name']}({c['waitlist'] if c['waitlist'] is not None else '—'}位)"
+            for n, c in enumerate(row.choices, start=1)
+        )
     return render(request, "hoiku/waitlist.html", {"run": run, "page": page, "age": age})
 
 

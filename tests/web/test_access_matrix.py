@@ -1,0 +1,131 @@
+"""Every URL of every app, for every kind of visitor.
+
+- anonymous: sent to the login page (except the public login/logout pages);
+- Charlie (staff of 大田区): 403 or 404 on 江東区's objects, and never any of 江東区's personal data in a body;
+- Bob (staff of 江東区): 403 on administrator pages;
+- Alice (administrator of 江東区): the page works (or 405 for a GET on a POST-only URL).
+
+A URL with no entry here fails `test_every_url_has_a_matrix_entry`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kyodo.web.hoiku import services
+from kyodo.web.hoiku.models import Decision, RunChild, RunStatus
+
+Objects = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Entry:
+    level: str  # "public", "member" (any signed-in member of the organisation) or "admin"
+    method: str = "get"
+    kwargs: Callable[[Objects], dict[str, Any]] = lambda o: {}
+
+
+def _run(o: Objects) -> dict[str, Any]:
+    return {"pk": o["run"].pk}
+
+
+MATRIX: dict[str, Entry] = {
+    "accounts:login": Entry("public"),
+    "accounts:logout": Entry("public", "post"),
+    "accounts:home": Entry("member"),
+    "accounts:user_list": Entry("admin"),
+    "accounts:user_create": Entry("admin"),
+    "accounts:user_edit": Entry("admin", kwargs=lambda o: {"pk": o["bob"].pk}),
+    "audit:list": Entry("admin"),
+    "hoiku:round_list": Entry("member"),
+    "hoiku:round_create": Entry("member"),
+    "hoiku:round_detail": Entry("member", kwargs=lambda o: {"pk": o["round"].pk}),
+    "hoiku:upload": Entry("member", kwargs=lambda o: {"pk": o["round"].pk}),
+    "hoiku:run_start": Entry("member", "post", kwargs=lambda o: {"pk": o["round"].pk}),
+    "hoiku:decision_create": Entry("member", "post", kwargs=lambda o: {"pk": o["round"].pk}),
+    "hoiku:decision_revoke": Entry("member", "post", kwargs=lambda o: {"pk": o["decision"].pk}),
+    "hoiku:run_detail": Entry("member", kwargs=_run),
+    "hoiku:run_progress": Entry("member", kwargs=_run),
+    "hoiku:run_reproduce": Entry("member", "post", kwargs=_run),
+    "hoiku:waitlist": Entry("member", kwargs=_run),
+    "hoiku:flags": Entry("member", kwargs=_run),
+    "hoiku:facility_detail": Entry("member", kwargs=lambda o: {"pk": o["run"].pk, "facility_id": o["facility"]}),
+    "hoiku:child_detail": Entry("member", kwargs=lambda o: {"pk": o["run"].pk, "child_id": o["child"].child_id}),
+    "hoiku:run_diff": Entry("member", kwargs=lambda o: {"pk": o["run"].pk, "other": o["other"].pk}),
+    "hoiku:download": Entry("member", kwargs=lambda o: {"pk": o["run"].pk, "kind": "csv"}),
+}
+
+
+def _names(patterns: list[Any], namespace: str = "") -> set[str]:
+    names = set()
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            inner = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            names |= _names(p.url_patterns, inner)
+        elif isinstance(p, URLPattern):
+            names.add(f"{namespace}{p.name}")
+    return names
+
+
+def test_every_url_has_a_matrix_entry():
+    names = _names(get_resolver().url_patterns)
+    assert names - set(MATRIX) == set(), "add these URLs to MATRIX"
+    assert set(MATRIX) - names == set(), "MATRIX names URLs that do not exist"
+
+
+@pytest.fixture
+def objects(done_run, alice, bob) -> Objects:
+    rows = RunChild.objects.for_org(done_run.organisation_id).filter(run=done_run).order_by("child_id")
+    child = rows.first()
+    other = services.start_run(done_run.round, alice, reproduce=done_run)
+    other.refresh_from_db()
+    assert other.status == RunStatus.DONE
+    decision = Decision.objects.create(
+        organisation_id=done_run.organisation_id, round=done_run.round, child_id=child.child_id,
+        kind="withdraw", reason="辞退の申し出", created_by=alice,
+    )
+    return {
+        "run": done_run, "other": other, "round": done_run.round, "child": child, "decision": decision,
+        "facility": child.choices[0]["facility_id"], "bob": bob,
+        # Text that only 江東区's users may ever see.
+        "secrets": [*(r.name for r in rows[:5]), bob.display_name, alice.display_name, done_run.round.title],
+    }
+
+
+def _request(client: Client, entry: Entry, url: str):  # type: ignore[no-untyped-def]
+    return client.post(url) if entry.method == "post" else client.get(url)
+
+
+def test_the_matrix(objects, alice_client, bob_client, charlie_client):
+    failures = []
+    for name, entry in MATRIX.items():
+        url = reverse(name, kwargs=entry.kwargs(objects))
+        anonymous = _request(Client(), entry, url)
+        if entry.level != "public" and not (
+            anonymous.status_code == 302 and anonymous["Location"].startswith("/login/")
+        ):
+            failures.append(f"{name}: anonymous got {anonymous.status_code}")
+        if entry.level == "public":
+            continue
+        other = _request(charlie_client, entry, url)
+        body = other.content.decode(errors="replace")
+        leaked = [s for s in objects["secrets"] if s and s in body]
+        if leaked:
+            failures.append(f"{name}: Charlie saw {leaked}")
+        if entry.kwargs(objects) and other.status_code not in (403, 404):
+            failures.append(f"{name}: Charlie got {other.status_code}")
+        if entry.level == "admin":
+            staff = _request(bob_client, entry, url)
+            if staff.status_code != 403:
+                failures.append(f"{name}: staff got {staff.status_code}")
+        owner = alice_client.get(url)
+        expected = 405 if entry.method == "post" else 200
+        if owner.status_code != expected:
+            failures.append(f"{name}: Alice got {owner.status_code}, expected {expected}")
+    assert failures == []

@@ -1,0 +1,195 @@
+"""The nursery workflow through the web: round → upload → check → run → results → decisions → re-run → diff."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from kyodo.web.audit.models import Action, AuditEntry
+from kyodo.web.hoiku.models import InputSet, Run, RunChild, RunStatus
+
+from .helpers import create_round, run, upload, upload_ok
+
+
+def test_a_good_upload_is_stored_and_audited(alice_client, alice, ward_files):
+    round_ = create_round(alice_client)
+    input_set = upload_ok(alice_client, round_, ward_files, fmt="xlsx")
+    assert input_set.children_count == 80 and input_set.facilities_count == 8
+    assert bytes(input_set.children_data) == (ward_files / "children.xlsx").read_bytes()
+    assert AuditEntry.objects.for_user(alice).filter(action=Action.UPLOAD).count() == 1
+
+
+def test_a_bad_upload_lists_problems_and_stores_nothing(alice_client, ward_files, tmp_path):
+    round_ = create_round(alice_client)
+    text = (ward_files / "children.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = text[0].split(",")
+    rows = [line.split(",") for line in text[1:]]
+    rows[2][0] = rows[1][0]  # a duplicate child id on row 4
+    bad = tmp_path / "children.csv"
+    bad.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+    response = upload(alice_client, round_, bad, ward_files / "facilities.csv")
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "children.csv" in body and "何も保存していません" in body
+    assert InputSet.objects.for_org(round_.organisation).count() == 0
+
+
+def test_a_wrong_file_type_is_refused(alice_client, ward_files, tmp_path):
+    round_ = create_round(alice_client)
+    pdf = tmp_path / "children.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    response = upload(alice_client, round_, pdf, ward_files / "facilities.csv")
+    assert response.status_code == 422
+    assert "Excel(.xlsx)か CSV(.csv)" in response.content.decode()
+
+
+def test_a_run_stores_every_child_and_a_summary(done_run, alice_client):
+    rows = RunChild.objects.for_org(done_run.organisation_id).filter(run=done_run)
+    assert rows.count() == 80
+    summary = done_run.summary
+    assert summary["offered"] + summary["waitlisted"] == 80
+    assert sum(a["applicants"] for a in summary["by_age"]) == 80
+    assert done_run.record["seed"] == 5 and done_run.record["rules_name"] == "koto"
+    assert AuditEntry.objects.for_org(done_run.organisation_id).filter(action=Action.RUN).count() == 1
+    body = alice_client.get(f"/hoiku/runs/{done_run.pk}/").content.decode()
+    assert "年齢クラス別の集計" in body and "最低指数" in body and "<svg" in body
+
+
+def test_result_pages_render(done_run, alice_client):
+    child = RunChild.objects.for_org(done_run.organisation_id).filter(run=done_run).first()
+    facility = done_run.summary["facility_table"][0]["id"]
+    for url in (
+        f"/hoiku/runs/{done_run.pk}/waitlist/",
+        f"/hoiku/runs/{done_run.pk}/waitlist/?age=1",
+        f"/hoiku/runs/{done_run.pk}/flags/",
+        f"/hoiku/runs/{done_run.pk}/facilities/{facility}/",
+        f"/hoiku/runs/{done_run.pk}/children/{child.child_id}/",
+    ):
+        assert alice_client.get(url).status_code == 200, url
+
+
+def test_a_childs_page_shows_the_points_breakdown_and_reasons(done_run, alice_client):
+    row = RunChild.objects.for_org(done_run.organisation_id).filter(run=done_run).exclude(breakdown=[]).first()
+    body = alice_client.get(f"/hoiku/runs/{done_run.pk}/children/{row.child_id}/").content.decode()
+    assert row.breakdown[0]["label"] in body
+    assert "第1希望" in body
+
+
+def _waitlisted_child_and_free_facility(run: Run) -> tuple[RunChild, str]:
+    rows = RunChild.objects.for_org(run.organisation_id).filter(run=run)
+    child = rows.filter(facility_id="").first()
+    assert child is not None, "the generated ward should leave someone waitlisted"
+    facility = next(
+        f["id"] for f in run.summary["facility_table"] if f["id"] not in {c["facility_id"] for c in child.choices}
+    )
+    return child, facility
+
+
+def test_a_fix_decision_changes_the_next_run_and_the_diff_shows_it(done_run, alice_client, alice):
+    child, facility = _waitlisted_child_and_free_facility(done_run)
+    response = alice_client.post(
+        f"/hoiku/rounds/{done_run.round_id}/decisions/",
+        {"child_id": child.child_id, "kind": "fix", "facility_id": facility, "reason": "障害児の個別調整"},
+    )
+    assert response.status_code == 302
+    second = run(alice_client, done_run.round)
+    second.refresh_from_db()
+    assert second.status == RunStatus.DONE, second.error
+    assert second.decisions[0]["child_id"] == child.child_id
+    after = RunChild.objects.for_org(second.organisation_id).get(run=second, child_id=child.child_id)
+    assert after.facility_id == facility
+    body = alice_client.get(f"/hoiku/runs/{second.pk}/diff/{done_run.pk}/").content.decode()
+    assert child.child_id in body and "人の結果が変わりました" in body
+    assert AuditEntry.objects.for_user(alice).filter(action=Action.DECISION).count() == 1
+
+
+def test_withdraw_and_forbid_decisions_apply(done_run, alice_client):
+    rows = RunChild.objects.for_org(done_run.organisation_id).filter(run=done_run)
+    admitted = rows.exclude(facility_id="").order_by("child_id")
+    gone, moved = admitted[0], admitted[1]
+    round_url = f"/hoiku/rounds/{done_run.round_id}/decisions/"
+    alice_client.post(round_url, {"child_id": gone.child_id, "kind": "withdraw", "reason": "転居のため辞退"})
+    alice_client.post(round_url, {"child_id": moved.child_id, "kind": "forbid", "facility_id": moved.facility_id,
+                                  "reason": "きょうだいの在園先と調整"})
+    second = run(alice_client, done_run.round)
+    rows2 = RunChild.objects.for_org(second.organisation_id).filter(run=second)
+    assert not rows2.filter(child_id=gone.child_id).exists()
+    assert rows2.get(child_id=moved.child_id).facility_id != moved.facility_id
+
+
+def test_a_decision_needs_a_reason_and_a_known_child(done_run, alice_client):
+    url = f"/hoiku/rounds/{done_run.round_id}/decisions/"
+    alice_client.post(url, {"child_id": "C-none", "kind": "withdraw", "reason": "x"})
+    alice_client.post(url, {"child_id": "whatever", "kind": "withdraw", "reason": " "})
+    assert done_run.round.decisions.count() == 0
+
+
+def test_a_revoked_decision_is_not_applied(done_run, alice_client):
+    child, facility = _waitlisted_child_and_free_facility(done_run)
+    alice_client.post(f"/hoiku/rounds/{done_run.round_id}/decisions/",
+                      {"child_id": child.child_id, "kind": "fix", "facility_id": facility, "reason": "r"})
+    decision = done_run.round.decisions.get()
+    assert alice_client.post(f"/hoiku/decisions/{decision.pk}/revoke/").status_code == 302
+    assert run(alice_client, done_run.round).decisions == []
+
+
+def test_reproducing_a_run_gives_the_same_result(done_run, alice_client):
+    response = alice_client.post(f"/hoiku/runs/{done_run.pk}/reproduce/")
+    again = Run.objects.for_org(done_run.organisation_id).get(pk=int(response["Location"].split("/")[-2]))
+    assert again.reproduces_id == done_run.pk and again.status == RunStatus.DONE
+    body = alice_client.get(f"/hoiku/runs/{again.pk}/diff/{done_run.pk}/").content.decode()
+    assert "結果は同じです" in body
+    assert again.record["inputs_sha256"] == done_run.record["inputs_sha256"]
+
+
+def test_downloads_are_real_files_and_audited(done_run, alice_client, alice):
+    workbook = alice_client.get(f"/hoiku/runs/{done_run.pk}/download/workbook/")
+    assert workbook.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(workbook.content))
+    assert len(book.sheetnames) >= 2
+    csv_body = alice_client.get(f"/hoiku/runs/{done_run.pk}/download/csv/").content.decode("utf-8-sig")
+    assert csv_body.splitlines()[0].startswith("児童番号,") and len(csv_body.splitlines()) == 81
+    data = json.loads(alice_client.get(f"/hoiku/runs/{done_run.pk}/download/json/").content)
+    assert data
+    assert bytes(done_run.result_json)[:2] == gzip.compress(b"")[:2]
+    assert AuditEntry.objects.for_user(alice).filter(action=Action.DOWNLOAD).count() == 3
+    assert alice_client.get(f"/hoiku/runs/{done_run.pk}/download/exe/").status_code == 404
+
+
+def test_the_progress_fragment_asks_htmx_to_reload_when_finished(done_run, alice_client):
+    response = alice_client.get(f"/hoiku/runs/{done_run.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert response["HX-Refresh"] == "true" and "完了" in response.content.decode()
+
+
+# Transactional: the worker closes its database connection between tasks. Serialized rollback puts the
+# organisations (seeded by a data migration) back for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_queued_run_waits_for_the_worker_then_completes(alice_client, ward_files):
+    round_ = create_round(alice_client)
+    upload_ok(alice_client, round_, ward_files)
+    database = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    with override_settings(TASKS=database):
+        queued = run(alice_client, round_)
+        assert queued.status == RunStatus.QUEUED
+        body = alice_client.get(f"/hoiku/runs/{queued.pk}/progress/").content.decode()
+        assert "待機中" in body and 'hx-trigger="every 1s"' in body
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    queued.refresh_from_db()
+    assert queued.status == RunStatus.DONE and queued.progress == 100
+
+
+def test_a_run_that_fails_records_why(alice_client, ward_files):
+    round_ = create_round(alice_client)
+    upload_ok(alice_client, round_, ward_files)
+    round_.rules_name = "no-such-rules"
+    round_.save()
+    failed = run(alice_client, round_)
+    failed.refresh_from_db()
+    assert failed.status == RunStatus.FAILED and "no-such-rules" in failed.error
+    assert "no-such-rules" in alice_client.get(f"/hoiku/runs/{failed.pk}/").content.decode()
