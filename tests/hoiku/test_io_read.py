@@ -287,3 +287,22 @@ def test_a_file_wrong_on_every_row_gives_at_most_a_thousand_problems(tmp_path: P
     problems = validate(children, facilities)
     assert len(problems) == 1001
     assert problems[-1].message == "ほかにも500件の問題があります(最初の1000件を表示)"
+
+
+def test_it_finds_the_data_sheet_behind_a_cover_sheet(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    cover = workbook.active
+    cover.title = "記入例"
+    cover.append(["令和8年度 入所申込一覧"])
+    data = workbook.create_sheet("申込")
+    data.append(["児童番号", "世帯番号", "年齢クラス", "第1希望"])
+    data.append(["1", "1", 2, "A"])
+    workbook.save(tmp_path / "c.xlsx")
+    _write(tmp_path / "f.csv", "施設番号,施設名,0歳,1歳,2歳,3歳,4歳,5歳\nA,A園,1,1,1,1,1,1\n")
+    assert read_instance(tmp_path / "c.xlsx", tmp_path / "f.csv").children["1"].age_class == 2
+
+
+def test_points_are_given_for_all_children_or_none(tmp_path: Path) -> None:
+    children = _write(tmp_path / "c.csv", "児童番号,世帯番号,年齢クラス,第1希望,指数\n1,1,2,A,40\n2,2,2,A,\n")
+    facilities = _write(tmp_path / "f.csv", "施設番号,施設名,0歳,1歳,2歳,3歳,4歳,5歳\nA,A園,1,1,1,1,1,1\n")
+    assert [(p.row, p.column) for p in validate(children, facilities)] == [(3, "指数")]

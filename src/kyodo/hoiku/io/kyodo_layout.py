@@ -195,6 +195,16 @@ def read_children(sheet: Sheet, fiscal_year: int | None, choice_limit: int | Non
             given_points=points,
             name=cell(cells, name_col) or None,
         )
+    with_points = [cid for cid, c in out.children.items() if c.given_points is not None]
+    if points_col is not None and with_points and len(with_points) < len(out.children):
+        # Points given for some children and computed for others would mix two scales.
+        for cid, child in out.children.items():
+            if child.given_points is None:
+                sheet.problem(
+                    "指数が空です。指数を入力するときは全員に入力してください",
+                    out.rows[cid],
+                    points_col.header,
+                )
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from kyodo.hoiku.errors import InputError, Problem
@@ -86,8 +87,11 @@ def validate(
 
 
 def _load(path: Path, role: str, problems: list[Problem]) -> tuple[Sheet, str] | None:
+    def accept(headers: Sequence[str]) -> bool:
+        return detect_layout(Table(path.name, tuple(headers), []), role) is not None
+
     try:
-        table = read_table(path)
+        table = read_table(path, accept)
     except TableError as exc:
         problems.append(exc.problem)
         return None

@@ -58,8 +58,12 @@ class TableError(Exception):
         super().__init__(str(problem))
 
 
-def read_table(path: Path) -> Table:
-    """Read the first sheet of an XLSX or a whole CSV file. Raises TableError."""
+def read_table(path: Path, accept: Callable[[Sequence[str]], bool] | None = None) -> Table:
+    """Read a whole CSV file, or one sheet of an XLSX file. Raises TableError.
+
+    Of an XLSX, the first sheet whose first non-blank row `accept`s as a header (a workbook often opens
+    with a cover or 記入例 sheet), else the first sheet.
+    """
     name = path.name
     try:
         data = path.read_bytes()
@@ -68,7 +72,7 @@ def read_table(path: Path) -> Table:
     if not data.strip():
         raise TableError(Problem("ファイルが空です", file=name))
     if data.startswith(_XLSX_MAGIC) or path.suffix.lower() in (".xlsx", ".xlsm"):
-        raw_rows = _xlsx_rows(data, name)
+        raw_rows = _xlsx_rows(data, name, accept)
     else:
         raw_rows = _csv_rows(data, name)
     return _to_table(name, raw_rows)
@@ -148,7 +152,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _xlsx_rows(data: bytes, name: str) -> Iterator[list[str]]:
+def _xlsx_rows(data: bytes, name: str, accept: Callable[[Sequence[str]], bool] | None) -> Iterator[list[str]]:
     # openpyxl is imported here: reading a CSV should not pay for it.
     import openpyxl
 
@@ -165,11 +169,24 @@ def _xlsx_rows(data: bytes, name: str) -> Iterator[list[str]]:
             Problem(f"Excel(.xlsx)ファイルとして読めません({type(exc).__name__})", file=name)
         ) from exc
     try:
-        sheet = workbook.worksheets[0]
+        sheets = workbook.worksheets
+        if not sheets:
+            raise TableError(Problem("Excel ファイルにシートがありません", file=name))
+        sheet = sheets[0]
+        if accept is not None and len(sheets) > 1:
+            sheet = next((s for s in sheets if accept(_first_row(s))), sheet)
         rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     finally:
         workbook.close()
     return iter(rows)
+
+
+def _first_row(sheet: Any) -> list[str]:
+    for row in sheet.iter_rows(values_only=True):
+        cells = [_cell_text(v).strip() for v in row]
+        if any(cells):
+            return cells
+    return []
 
 
 def _to_table(name: str, raw_rows: Iterator[list[str]]) -> Table:
