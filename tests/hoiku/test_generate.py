@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import cache
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -230,3 +231,19 @@ def test_it_refuses_impossible_arguments() -> None:
         generate_ward(
             children=10, facilities=2, seed=1, fiscal_year=YEAR, sibling_share=0.8, transfer_share=0.5
         )
+
+
+def test_it_survives_a_round_trip_through_the_csv_template(tmp_path: Path) -> None:
+    from kyodo.hoiku.io import read_instance, write_instance
+
+    inst = generate_ward(children=300, facilities=15, seed=5, fiscal_year=YEAR)
+    write_instance(inst, tmp_path, formats=("csv",))
+    back = read_instance(tmp_path / "children.csv", tmp_path / "facilities.csv", fiscal_year=YEAR)
+    assert back.children == inst.children
+    assert back.households == inst.households
+    for fid, f in inst.facilities.items():
+        # The template has a column per age class: an age a facility does not take reads back as 0.
+        assert {
+            a: v for a, v in back.facilities[fid].vacancies.items() if v or a in f.vacancies
+        } == f.vacancies
+        assert back.facilities[fid].kind == f.kind and back.facilities[fid].name == f.name
