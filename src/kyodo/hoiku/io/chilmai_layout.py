@@ -8,7 +8,7 @@ Headers are compared after NFKC, as ChilmAI does. Points are given, so household
 from __future__ import annotations
 
 from kyodo.hoiku.io import template as t
-from kyodo.hoiku.io.kyodo_layout import _PATTERN, ParsedChildren, _age, _choices
+from kyodo.hoiku.io.kyodo_layout import _PATTERN, ChoiceColumns, ParsedChildren, _age, _choices
 from kyodo.hoiku.io.sheet import Column, FacilityRef, Sheet, cell, parse_cell
 from kyodo.hoiku.io.values import parse_count, parse_id, parse_int
 from kyodo.hoiku.model import AGE_CLASSES, Child, Facility, Household
@@ -38,6 +38,7 @@ def read_children(sheet: Sheet, choice_limit: int | None) -> ParsedChildren:
         return out
     # 点数N belongs to the N-th choice column (by its number, not by position among filled cells).
     choice_numbers = [n for n, _ in choice_cols]
+    choice_columns = ChoiceColumns.of(choice_cols)
 
     for row, cells in sheet.table.rows:
         child_id = parse_id(cell(cells, id_col))
@@ -60,7 +61,7 @@ def read_children(sheet: Sheet, choice_limit: int | None) -> ParsedChildren:
         if not age_text:
             sheet.problem("年齢が空です", row, age_col.header)
 
-        choices = _choices(sheet, row, cells, choice_cols, choice_limit, out.refs)
+        choices = _choices(sheet, row, cells, choice_columns, choice_limit, out)
         points = _points(sheet, row, cells, score_cols[1], "第1希望の点数")
         points_at: dict[str, int] = {}
         for n, column in choice_cols:

@@ -31,7 +31,10 @@ class ParsedChildren:
     file: str
     children: dict[str, Child] = field(default_factory=dict)
     households: dict[str, Household] = field(default_factory=dict)
-    refs: list[FacilityRef] = field(default_factory=list)
+    refs: list[FacilityRef] = field(default_factory=list)  # current facilities
+    choice_refs: list[tuple[int, tuple[str, ...], tuple[str, ...]]] = field(
+        default_factory=list
+    )  # row, ids, headers
     rows: dict[str, int] = field(default_factory=dict)  # child id → row
 
 
@@ -100,6 +103,7 @@ def read_children(sheet: Sheet, fiscal_year: int | None, choice_limit: int | Non
     if id_col is None or household_col is None or not choice_cols:
         return out
     april_first = date(fiscal_year, 4, 1) if fiscal_year is not None else None
+    choice_columns = ChoiceColumns.of(choice_cols)
     first_row: dict[str, tuple[int, tuple[str, ...]]] = {}  # household id → (row, its household cells)
 
     for row, cells in sheet.table.rows:
@@ -133,7 +137,7 @@ def read_children(sheet: Sheet, fiscal_year: int | None, choice_limit: int | Non
                 birth_date = None
         age_class = _age_class(sheet, row, cells, age_col, birth_col, birth_date, fiscal_year)
 
-        choices = _choices(sheet, row, cells, choice_cols, choice_limit, out.refs)
+        choices = _choices(sheet, row, cells, choice_columns, choice_limit, out)
         current = parse_id(cell(cells, current_col)) or None
         if current is not None and current_col is not None:
             out.refs.append(FacilityRef(row, current_col.header, current, "current"))
@@ -260,18 +264,40 @@ def _age(text: str) -> int:
     return value
 
 
+@dataclass(frozen=True, slots=True)
+class ChoiceColumns:
+    """The 第N希望 columns, read all at once; most rows fill a prefix of them, whose headers are shared."""
+
+    columns: list[Column]
+    get: Callable[[list[str]], tuple[str, ...]]
+    prefixes: list[tuple[str, ...]]  # prefixes[n] = headers of the first n columns
+
+    @classmethod
+    def of(cls, numbered: list[tuple[int, Column]]) -> ChoiceColumns:
+        columns = [c for _, c in numbered]
+        headers = tuple(c.header for c in columns)
+        return cls(columns, getter(columns), [headers[:n] for n in range(len(headers) + 1)])
+
+
 def _choices(
-    sheet: Sheet,
-    row: int,
-    cells: list[str],
-    choice_cols: list[tuple[int, Column]],
-    choice_limit: int | None,
-    refs: list[FacilityRef],
+    sheet: Sheet, row: int, cells: list[str], cc: ChoiceColumns, choice_limit: int | None, out: ParsedChildren
 ) -> tuple[str, ...]:
+    raw = cc.get(cells)
+    ids = tuple(parse_id(x) for x in raw if x)
+    n = len(ids)
+    if n and len(set(ids)) == n and (choice_limit is None or n <= choice_limit):
+        if all(raw[:n]):
+            headers = cc.prefixes[n]
+        else:
+            headers = tuple(c.header for c, x in zip(cc.columns, raw, strict=True) if x)
+        out.choice_refs.append((row, ids, headers))
+        return ids
+    # Something to report: walk the columns to say where.
     choices: list[str] = []
+    used: list[str] = []
     where: dict[str, str] = {}
-    for _, column in choice_cols:
-        facility_id = parse_id(cell(cells, column))
+    for column, text in zip(cc.columns, raw, strict=True):
+        facility_id = parse_id(text)
         if not facility_id:
             continue
         if facility_id in where:
@@ -283,7 +309,7 @@ def _choices(
             continue
         where[facility_id] = column.header
         choices.append(facility_id)
-        refs.append(FacilityRef(row, column.header, facility_id, "choice"))
+        used.append(column.header)
         if choice_limit is not None and len(choices) == choice_limit + 1:
             sheet.problem(
                 f"希望施設は{choice_limit}か所までです(この区の上限)。それを超える希望があります",
@@ -291,7 +317,8 @@ def _choices(
                 column.header,
             )
     if not choices:
-        sheet.problem("希望施設が1つもありません", row, choice_cols[0][1].header)
+        sheet.problem("希望施設が1つもありません", row, cc.columns[0].header)
+    out.choice_refs.append((row, tuple(choices), tuple(used)))
     return tuple(choices)
 
 
@@ -397,7 +424,7 @@ def _facts(sheet: Sheet, row: int, cells: list[str], fc: _FactColumns) -> dict[s
         facts: dict[str, FactValue] = dict(zip(fc.bool_keys, _bools_fast(fc.get_bools(cells)), strict=True))
         for key, text in zip(fc.number_keys, fc.get_numbers(cells), strict=True):
             facts[key] = _non_negative(text) if text else None
-        return {key: facts[key] for key, _ in fc.columns}  # in the order of model.py
+        return facts
     except CellError:
         pass
     facts = {}

@@ -152,14 +152,21 @@ def _read_children(
 def _check_refs(
     parsed: ParsedChildren, facilities: dict[str, Facility], facilities_file: str, problems: list[Problem]
 ) -> None:
-    for ref in parsed.refs:
-        if ref.facility_id not in facilities:
-            what = "希望施設" if ref.role == "choice" else "在園施設"
-            problems.append(
-                Problem(
-                    f"{what}「{ref.facility_id}」が施設ファイル({facilities_file})にありません",
-                    file=parsed.file,
-                    row=ref.row,
-                    column=ref.column,
-                )
+    known = facilities.keys()
+    missing: list[tuple[int, str, str, str]] = []  # row, column, facility id, what
+    for row, choices, headers in parsed.choice_refs:
+        if known >= set(choices):
+            continue
+        missing += [(row, h, f, "希望施設") for f, h in zip(choices, headers, strict=True) if f not in known]
+    missing += [
+        (r.row, r.column, r.facility_id, "在園施設") for r in parsed.refs if r.facility_id not in known
+    ]
+    for row, column, facility_id, what in sorted(missing, key=lambda m: m[0]):
+        problems.append(
+            Problem(
+                f"{what}「{facility_id}」が施設ファイル({facilities_file})にありません",
+                file=parsed.file,
+                row=row,
+                column=column,
             )
+        )
