@@ -150,6 +150,8 @@ def test_sibling_families_share_a_pattern_and_most_want_the_same_facility() -> N
         assert len(twins) in (0, 2)
         if twins:
             assert twins[0].birth_date == twins[1].birth_date
+        others = [k.age_class for k in kids if not k.facts["twins"]]
+        assert len(set(others)) == len(others) and not (twins and twins[0].age_class in others)
         if kids[0].sibling_pattern <= 5:
             assert len({k.choices for k in kids if not k.sibling_facilities}) == 1
     assert set(patterns) <= set(range(1, 8))

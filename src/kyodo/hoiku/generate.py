@@ -99,23 +99,21 @@ GRADES: Mapping[Reason, tuple[tuple[str, float], ...]] = {
 }
 
 AREAS = (
-    "豊洲", "東雲", "有明", "辰巳", "潮見", "枝川", "塩浜", "木場", "東陽", "南砂", "東砂", "北砂", "新砂",
-    "大島", "亀戸", "住吉", "猿江", "毛利", "扇橋", "石島", "千田", "海辺", "白河", "三好", "平野", "深川",
-    "清澄", "佐賀", "永代", "門前仲町", "富岡", "牡丹", "古石場", "越中島", "冬木", "福住", "常盤", "森下",
-    "新大橋", "高橋",
+    "豊洲", "東雲", "有明", "辰巳", "潮見", "枝川", "塩浜", "木場", "東陽", "南砂", "東砂", "北砂", "新砂", "大島", "亀戸", "住吉", "猿江",
+    "毛利", "扇橋", "石島", "千田", "海辺", "白河", "三好", "平野", "深川", "清澄", "佐賀", "永代", "門前仲町", "富岡", "牡丹", "古石場",
+    "越中島", "冬木", "福住", "常盤", "森下", "新大橋", "高橋",
 )  # fmt: skip
 BRANDS = (
-    "さくら", "ひまわり", "こもれび", "そらいろ", "にじの木", "つばさ", "あおぞら", "すくすく", "どんぐり",
-    "わかば", "ひだまり", "たんぽぽ", "おひさま", "うみかぜ", "みどり", "ほしぞら", "はなみずき", "いちょう",
-    "こぐま", "りんごの木",
+    "さくら", "ひまわり", "こもれび", "そらいろ", "にじの木", "つばさ", "あおぞら", "すくすく", "どんぐり", "わかば", "ひだまり", "たんぽぽ", "おひさま",
+    "うみかぜ", "みどり", "ほしぞら", "はなみずき", "いちょう", "こぐま", "りんごの木",
 )  # fmt: skip
 FAMILY_NAMES = (
-    "佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤", "吉田", "山田", "佐々木",
-    "山口", "松本", "井上", "木村", "林", "斎藤", "清水", "山崎", "森", "池田", "橋本", "阿部", "石川",
+    "佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤", "吉田", "山田", "佐々木", "山口", "松本", "井上", "木村",
+    "林", "斎藤", "清水", "山崎", "森", "池田", "橋本", "阿部", "石川",
 )  # fmt: skip
 GIVEN_NAMES = (
-    "蓮", "陽翔", "湊", "蒼", "樹", "悠真", "朝陽", "律", "結翔", "大和", "陽葵", "凛", "芽依", "葵", "紬",
-    "結菜", "澪", "杏", "莉子", "さくら", "ひな", "ゆい", "はると", "そら",
+    "蓮", "陽翔", "湊", "蒼", "樹", "悠真", "朝陽", "律", "結翔", "大和", "陽葵", "凛", "芽依", "葵", "紬", "結菜", "澪", "杏", "莉子",
+    "さくら", "ひな", "ゆい", "はると", "そら",
 )  # fmt: skip
 
 
@@ -158,6 +156,10 @@ def generate_ward(
     max_choices: int = 10,
 ) -> Instance:
     """A synthetic ward of `children` applications and `facilities` nurseries, the same for the same seed.
+
+    `sibling_share` and `transfer_share` are shares of children (not of households): the children who
+    apply together with a sibling, and those applying to transfer. `max_choices` caps each child's
+    list (pass the ward's choice limit, e.g. 5 for 江東区, to stay within its rules).
 
     1. Place facilities around a few station areas and give each a kind.
     2. Draw households: sibling families (`sibling_share` of the children), transfers (`transfer_share`),
@@ -246,14 +248,15 @@ def _birth_date(rng: random.Random, age: int, fiscal_year: int, after: date | No
 
 
 def _family_ages(rng: random.Random, size: int) -> tuple[list[int], bool]:
-    """Ages, oldest first, of siblings applying together, and whether two of them are twins."""
+    """Ages, oldest first, of siblings applying together, and whether the two youngest are twins."""
     twins = rng.random() < (0.15 if size == 2 else 0.3)
-    youngest = _age_from(rng, (0.45, 0.33, 0.14, 0.06, 0.02, 0.0))
-    ages = [youngest, youngest] if twins else [youngest]
+    distinct = size - 1 if twins else size
+    weights = [w if age <= 6 - distinct else 0.0 for age, w in enumerate((0.45, 0.33, 0.14, 0.06, 0.02, 0.0))]
+    ages = [_age_from(rng, weights)] * (2 if twins else 1)
     while len(ages) < size:
-        gap = rng.choices((1, 2, 3, 4), (15, 40, 35, 10))[0]
-        ages.append(min(5, ages[-1] + gap))
-    return sorted(ages[:size], reverse=True), twins
+        still_needed = size - len(ages) - 1  # distinct older ages after this one
+        ages.append(min(5 - still_needed, ages[-1] + rng.choices((1, 2, 3, 4), (15, 40, 35, 10))[0]))
+    return sorted(ages, reverse=True), twins
 
 
 def _draw_children(
@@ -279,10 +282,8 @@ def _draw_children(
             family[-1].twins = family[-2].twins = True
         previous: date | None = None
         for d in family:
-            if d.twins and previous is not None and family[-2].twins and d is family[-1]:
-                d.birth_date = previous
-            else:
-                d.birth_date = _birth_date(rng, d.age, fiscal_year, previous)
+            twin = d.twins and d is family[-1]  # the second twin shares the first one's birthday
+            d.birth_date = previous if twin else _birth_date(rng, d.age, fiscal_year, previous)
             previous = d.birth_date
         # An older sibling already enrolled elsewhere may move to where the younger ones go.
         if family[0].age >= 1 and transfers < transfers_wanted and rng.random() < 0.2:
@@ -439,18 +440,10 @@ def _put_enrolled_sibling_first(d: _Draft, sites: list[_Site]) -> None:
 # Guardian situations and their (cumulative) weights for the first and second guardian of a couple and a
 # single parent. Most couples both work full time (the top score); the rest spread below it.
 _REASON = {
-    "full": Reason.EMPLOYMENT,
-    "short": Reason.EMPLOYMENT,  # 時短勤務
-    "part": Reason.EMPLOYMENT,
-    "home": Reason.EMPLOYMENT_HOME,
-    "study": Reason.STUDY,
-    "job": Reason.JOB_SEEKING,
-    "birth": Reason.BIRTH,
-    "illness": Reason.ILLNESS,
-    "disability": Reason.DISABILITY,
-    "care": Reason.CARE,
-    "none": Reason.NONE,
-}
+    "full": Reason.EMPLOYMENT, "short": Reason.EMPLOYMENT, "part": Reason.EMPLOYMENT,  # short: 時短勤務
+    "home": Reason.EMPLOYMENT_HOME, "study": Reason.STUDY, "job": Reason.JOB_SEEKING, "birth": Reason.BIRTH,
+    "illness": Reason.ILLNESS, "disability": Reason.DISABILITY, "care": Reason.CARE, "none": Reason.NONE,
+}  # fmt: skip
 _SITUATIONS = tuple(_REASON)
 _FIRST = tuple(accumulate((920, 10, 10, 30, 5, 10, 0, 5, 3, 4, 3)))
 _SECOND = tuple(accumulate((700, 80, 80, 30, 10, 45, 25, 12, 3, 7, 5)))
