@@ -58,7 +58,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         probe = synthesize(meeting_script(1), Path(tmp) / "probe.wav")
-        topics = max(1, round(args.minutes * 60 / probe.duration))
+        # Speaking time follows the script's length: the smallest meeting that reaches the target.
+        chars = len(probe.spoken_text)
+        topics = 1
+        while probe.duration * len("".join(x.spoken for x in meeting_script(topics))) / chars < args.minutes * 60:
+            topics += 1
         meeting = synthesize(meeting_script(topics), Path(tmp) / "meeting.wav")
         print(
             f"合成会議: {meeting.duration / 60:.1f}分、{len(meeting.lines)}発言、話者3人、議題{topics}件"

@@ -103,3 +103,13 @@ def test_model_command_checks_the_default_model(
 ) -> None:
     assert main(["gijiroku", "model"]) == 0
     assert "確認しました" in capsys.readouterr().out
+
+
+def test_synth_writes_a_recording_and_its_script(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    wav, script = tmp_path / "m.wav", tmp_path / "s.json"
+    assert main(["gijiroku", "synth", "-o", str(wav), "--topics", "1", "--script", str(script)]) == 0
+    from kyodo.gijiroku.audio import load_audio
+
+    assert load_audio(wav).size > 16_000 * 30
+    lines = json.loads(script.read_text(encoding="utf-8"))["lines"]
+    assert {line["speaker"] for line in lines} == {0, 1, 2}

@@ -161,7 +161,8 @@ def tokenize(text: str) -> list[Token]:
 
 
 def is_content(token: Token, rules: RuleSet) -> bool:
-    return bool(token.pos) and token.pos[0] in rules.content_pos and token.pos[1] != "非自立可能"
+    """Noun, pronoun, verb, adjective or adjectival noun — auxiliary-like ones (する, ない) included."""
+    return bool(token.pos) and token.pos[0] in rules.content_pos
 
 
 def _is_comma(token: Token) -> bool:
@@ -209,6 +210,7 @@ def _apply_pattern_rule(tokens: list[Token], rule: Rule, rules: RuleSet) -> None
         i = after
 
 
+@functools.lru_cache(maxsize=4096)
 def _ra_nuki_base_is_ichidan(normalized: str) -> bool:
     base = tokenize(normalized)
     return len(base) == 1 and base[0].pos[0] == "動詞" and base[0].pos[4].startswith(_RA_NUKI_BASE)

@@ -54,6 +54,14 @@ def register(parser: argparse.ArgumentParser) -> None:
     r.add_argument("transcript", type=Path)
     r.set_defaults(handler=_corrections)
 
+    y = sub.add_parser("synth", help="試しの録音を作る(既知の台本を Open JTalk で読み上げる。開発用)")
+    y.add_argument("-o", "--output", type=Path, required=True, help="書き出す WAV ファイル")
+    y.add_argument("--topics", type=int, default=2, help="議題の数(1件でおよそ1分)")
+    y.add_argument(
+        "--script", type=Path, default=None, help="台本(読み上げた文と会議録の文面)を書き出す JSON"
+    )
+    y.set_defaults(handler=_synth)
+
     d = sub.add_parser("model", help="音声認識モデルを準備して検証する(同梱モデルの結合とチェックサム確認)")
     d.add_argument("--model", type=Path, default=None, help="CTranslate2 形式の Whisper モデルのフォルダー")
     d.set_defaults(handler=_model)
@@ -202,6 +210,32 @@ def _corrections(args: argparse.Namespace) -> int:
     for row in rows:
         places = "、".join(f"{int(t) // 60}分{int(t) % 60:02d}秒" for t in row["at"])
         print(f"「{row['wrong']}」→「{row['right']}」 {row['count']}件(録音の {places})")
+    return 0
+
+
+def _synth(args: argparse.Namespace) -> int:
+    import json
+
+    from kyodo.gijiroku.export import atomic_output, atomic_path
+
+    try:
+        from kyodo.gijiroku.synthetic import meeting_script, synthesize
+    except ImportError:
+        return _fail(GijirokuError("音声合成には pyopenjtalk-plus が必要です(開発用の依存関係: `uv sync`)。"))
+    if args.topics < 1:
+        return _fail(GijirokuError("--topics は1以上にしてください"))
+    if args.output.suffix.lower() != ".wav":
+        return _fail(GijirokuError("試しの録音は .wav で書き出します"))
+    try:
+        with atomic_path(args.output) as tmp:
+            meeting = synthesize(meeting_script(args.topics), tmp)
+        if args.script:
+            with atomic_output(args.script, "w") as text:
+                lines = [{"speaker": x.speaker, "spoken": x.spoken, "clean": x.clean} for x in meeting.lines]
+                json.dump({"lines": lines}, text, ensure_ascii=False, indent=1)
+    except GijirokuError as error:
+        return _fail(error)
+    print(f"試しの録音を書き出しました: {args.output}({meeting.duration / 60:.1f}分、発言者3人)")
     return 0
 
 

@@ -34,8 +34,11 @@ HOP = 160  # 10 ms
 N_FFT = 512
 N_MELS = 40
 N_MFCC = 20
+BLOCK = 4096  # frames per block (about 41 s of audio)
 WINDOW_S = 1.5
 MIN_WINDOW_S = 0.4
+SHORT_PIECE_S = 1.0
+NEIGHBOUR_GAP_S = 0.6
 # Below this silhouette a split into two or more speakers is not believed: one speaker.
 MIN_SILHOUETTE = 0.12
 
@@ -71,18 +74,35 @@ def _dct_matrix() -> FloatArray:
 
 
 def frame_features(samples: Audio) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Per 10 ms frame: MFCCs (frames × 20), log F0 (nan when unvoiced) and log energy."""
+    """Per 10 ms frame: MFCCs (frames × 20), log F0 (nan when unvoiced) and log energy.
+
+    Computed in blocks of frames so that memory stays small for a four-hour recording.
+    """
     x = np.asarray(samples, dtype=np.float64)
     if x.size < N_FFT:
         x = np.pad(x, (0, N_FFT - x.size))
     x = np.append(x[0], x[1:] - 0.97 * x[:-1])  # pre-emphasis
     count = 1 + (x.size - N_FFT) // HOP
-    index = np.arange(N_FFT)[None, :] + HOP * np.arange(count)[:, None]
+    bank, dct = _mel_filterbank(), _dct_matrix()
+    parts = [
+        _block_features(x, first, min(first + BLOCK, count), bank, dct) for first in range(0, count, BLOCK)
+    ]
+    mfcc = np.concatenate([p[0] for p in parts])
+    log_f0 = np.concatenate([p[1] for p in parts])
+    energy = np.concatenate([p[2] for p in parts])
+    return mfcc, log_f0, energy
+
+
+def _block_features(
+    x: FloatArray, first: int, last: int, bank: FloatArray, dct: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    count = last - first
+    index = np.arange(N_FFT)[None, :] + HOP * np.arange(first, last)[:, None]
     frames = x[index]
     energy = np.log(np.sum(frames[:, :FRAME] ** 2, axis=1) + 1e-10)
     windowed = frames[:, :FRAME] * np.hamming(FRAME)
     power = np.abs(np.fft.rfft(windowed, n=N_FFT)) ** 2
-    mfcc = np.log(power @ _mel_filterbank().T + 1e-10) @ _dct_matrix().T
+    mfcc = np.log(power @ bank.T + 1e-10) @ dct.T
     # F0 by YIN's cumulative mean normalised difference (from the autocorrelation), 60-500 Hz.
     # Plain autocorrelation peaks pick formants and octave errors; YIN's first dip does not.
     spec = np.fft.rfft(frames * np.hanning(N_FFT), n=2 * N_FFT)
@@ -92,8 +112,8 @@ def frame_features(samples: Audio) -> tuple[FloatArray, FloatArray, FloatArray]:
     cmnd = diff * lags / (np.cumsum(diff, axis=1) + 1e-10)
     lo, hi = SAMPLE_RATE // 500, SAMPLE_RATE // 60
     below = cmnd[:, lo - 1 : hi - 1] < 0.3
-    first = np.argmax(below, axis=1)
-    near = np.clip(first[:, None] + np.arange(12)[None, :], 0, hi - lo - 1)
+    dip = np.argmax(below, axis=1)
+    near = np.clip(dip[:, None] + np.arange(12)[None, :], 0, hi - lo - 1)
     rows = np.arange(count)[:, None]
     refine = near[np.arange(count), np.argmin(cmnd[rows, lo - 1 + near], axis=1)]
     lag = lo + refine
@@ -260,6 +280,7 @@ def diarize(
         labels = snapshots[best_k]
     weights = np.array([w.end - w.start for w in windows])
     labels = refine(features, labels, weights)
+    labels = _absorb_short_pieces(windows, labels)
     # Number speakers by first appearance: the chair, who opens, becomes speaker 0.
     order = {int(label): rank for rank, label in enumerate(dict.fromkeys(int(x) for x in labels))}
     turns: list[SpeakerTurn] = []
@@ -270,6 +291,27 @@ def diarize(
         else:
             turns.append(SpeakerTurn(window.start, window.end, speaker))
     return turns
+
+
+def _absorb_short_pieces(windows: Sequence[Window], labels: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """A short piece of speech (under SHORT_PIECE_S) right next to a longer one joins its speaker.
+
+    Short pieces — a lone "えー", a sentence-initial "それでは" — have too few voiced frames for a
+    reliable pitch, and in a meeting they almost always belong to the speech they touch.
+    """
+    labels = labels.copy()
+    for i, window in enumerate(windows):
+        if window.end - window.start >= SHORT_PIECE_S:
+            continue
+        gaps = []
+        if i > 0:
+            gaps.append((window.start - windows[i - 1].end, i - 1))
+        if i + 1 < len(windows):
+            gaps.append((windows[i + 1].start - window.end, i + 1))
+        gap, neighbour = min(gaps, default=(np.inf, i))
+        if gap <= NEIGHBOUR_GAP_S and windows[neighbour].end - windows[neighbour].start >= SHORT_PIECE_S:
+            labels[i] = labels[neighbour]
+    return labels
 
 
 def speaker_at(turns: Sequence[SpeakerTurn], start: float, end: float) -> int:

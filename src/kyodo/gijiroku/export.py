@@ -31,20 +31,32 @@ def format_for(path: str | Path) -> str:
 
 
 @contextmanager
-def atomic_output(path: str | Path, mode: str = "wb") -> Iterator[IO[Any]]:
-    """Open a temporary sibling of `path`; rename it over `path` only if the block succeeds."""
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """A temporary sibling path of `path`; renamed over `path` only if the block succeeds."""
     target = Path(path)
     if not target.parent.exists():
         raise GijirokuError(f"出力先のフォルダーがありません: {target.parent}")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    # mkstemp creates the file private (0600); a document gets the usual permissions instead.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
     try:
-        encoding = None if "b" in mode else "utf-8"
-        with os.fdopen(fd, mode, encoding=encoding) as handle:
-            yield handle
+        yield Path(tmp)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def atomic_output(path: str | Path, mode: str = "wb") -> Iterator[IO[Any]]:
+    """Open a temporary sibling of `path`; rename it over `path` only if the block succeeds."""
+    with atomic_path(path) as tmp:
+        encoding = None if "b" in mode else "utf-8"
+        with tmp.open(mode, encoding=encoding) as handle:
+            yield handle
 
 
 def to_markdown(minutes: Minutes) -> str:
