@@ -1,13 +1,15 @@
 """Exact allocation with sibling families by CP-SAT: fewest blocking coalitions, then most children.
 
-Used only when the fast path (`kyodo.hoiku.joint`) leaves blocking coalitions. Warm-started from
-the fast result, always under a time limit; the status is checked and the caller keeps the fast
-result when the solver finds nothing better.
+Used only when the fast path (`kyodo.hoiku.joint`) leaves blocking coalitions. The model covers
+the units in those coalitions and the units holding places they could take; all other units keep
+their places from the fast result, and their stability is still enforced wherever the free part
+changes who sits where. With `focus=None` it covers everyone. Warm-started from the fast result, always under a time limit; the
+status is checked, and the caller keeps the fast result unless the checked outcome is better.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -20,8 +22,8 @@ from kyodo.hoiku.result import Priority, Seat
 @dataclass(frozen=True, slots=True)
 class ExactOutcome:
     assignment: dict[str, str | None]
-    blocking: int  # blocking coalitions left in the solver's own count
-    matched: int
+    blocking: int  # blocking coalitions left, by the solver's own count
+    free_units: int
     optimal: bool
     status: str
     seconds: float
@@ -33,116 +35,161 @@ def solve_exact(
     units: list[Unit],
     capacity: Mapping[Seat, int],
     *,
-    hint: Mapping[str, str | None] | None = None,
+    hint: Mapping[str, str | None],
+    focus: Collection[str] | None = None,
     time_limit: float = 30.0,
     workers: int = 2,
 ) -> ExactOutcome | None:
     # --- data ---
     age = {cid: c.age_class for cid, c in instance.children.items()}
+    unit_of = {cid: u for u in units for cid in u.children}
 
     def need(u: Unit, j: int) -> dict[Seat, list[str]]:
         out: dict[Seat, list[str]] = {}
         for cid, f in zip(u.children, u.options[j], strict=True):
-            if f is not None:
+            if f is not None and f != instance.children[cid].current_facility:
                 out.setdefault((f, age[cid]), []).append(cid)
         return out
+
+    def chosen(u: Unit) -> int | None:
+        got = tuple(hint.get(c) for c in u.children)
+        return next((j for j, combo in enumerate(u.options) if combo == got), None)
+
+    current = {u.id: chosen(u) for u in units}
+    holders_at: dict[Seat, list[str]] = {}
+    for cid, f in hint.items():
+        if f is not None:
+            holders_at.setdefault((f, age[cid]), []).append(cid)
+    if focus is None:
+        free = {u.id for u in units}
+    else:
+        # The units in the coalitions, and whoever holds a place they could take.
+        start = {unit_of[c].id for c in focus if c in unit_of}
+        free = set(start)
+        for u in units:
+            if u.id in start:
+                for j in range(len(u.options)):
+                    for seat in need(u, j):
+                        free |= {unit_of[c].id for c in holders_at.get(seat, ()) if c in unit_of}
+    free_units = [u for u in units if u.id in free]
+    region = {seat for u in free_units for j in range(len(u.options)) for seat in need(u, j)}
+    occupants: dict[Seat, set[str]] = {}
+    for cid, f in hint.items():
+        if f is not None:
+            occupants.setdefault((f, age[cid]), set()).add(cid)
 
     model = cp_model.CpModel()
 
     # --- variables ---
-    z: dict[tuple[str, int], cp_model.IntVar] = {}
+    z = {(u.id, j): model.new_bool_var(f"z[{u.id},{j}]") for u in free_units for j in range(len(u.options))}
     at_seat: dict[Seat, dict[str, list[cp_model.IntVar]]] = {}
-    for u in units:
-        for j in range(len(u.options)):
-            z[u.id, j] = model.new_bool_var(f"z[{u.id},{j}]")
-            for seat, members in need(u, j).items():
-                for m in members:
-                    at_seat.setdefault(seat, {}).setdefault(m, []).append(z[u.id, j])
+    for u in free_units:
+        for j, combo in enumerate(u.options):
+            for cid, f in zip(u.children, combo, strict=True):
+                if f is not None:
+                    at_seat.setdefault((f, age[cid]), {}).setdefault(cid, []).append(z[u.id, j])
 
-    def x(cid: str, seat: Seat) -> cp_model.LinearExpr:
-        return cp_model.LinearExpr.sum(at_seat.get(seat, {}).get(cid, []))
+    def x(cid: str, seat: Seat) -> cp_model.LinearExpr | int:
+        owner = unit_of.get(cid)  # None for a child fixed by a staff decision
+        if owner is not None and owner.id in free:
+            return cp_model.LinearExpr.sum(at_seat.get(seat, {}).get(cid, []))
+        return 1 if cid in occupants.get(seat, ()) else 0
 
     # --- constraints ---
-    for u in units:
-        chosen = sum(z[u.id, j] for j in range(len(u.options)))
-        if u.must_place:
-            model.add(chosen == 1)
-        else:
-            model.add(chosen <= 1)
-    prefix: dict[Seat, list[cp_model.IntVar]] = {}
-    for seat, holders in at_seat.items():
-        places = capacity.get(seat, 0)
-        model.add(cp_model.LinearExpr.sum([x(cid, seat) for cid in holders]) <= places)
-        order = [cid for cid in priority.order.get(seat, ()) if cid in holders]
-        running = [model.new_int_var(0, 0, f"P[{seat},0]")]
-        for k, cid in enumerate(order, start=1):
-            var = model.new_int_var(0, min(k, len(order)), f"P[{seat},{k}]")
-            model.add(var == running[-1] + x(cid, seat))
-            running.append(var)
-        prefix[seat] = running
-    rank_in = {
-        seat: {
-            cid: k
-            for k, cid in enumerate(cid for cid in priority.order.get(seat, ()) if cid in at_seat[seat])
-        }
-        for seat in at_seat
-    }
+    for u in free_units:
+        picked = cp_model.LinearExpr.sum([z[u.id, j] for j in range(len(u.options))])
+        model.add(picked == 1) if u.must_place else model.add(picked <= 1)
+    seats_used = set(at_seat) | region
+    prefix: dict[Seat, dict[str, cp_model.LinearExpr | int]] = {}
+    for seat in seats_used:
+        order = priority.order.get(seat, ())
+        model.add(cp_model.LinearExpr.sum([x(c, seat) for c in order]) <= capacity.get(seat, 0))
+        running: cp_model.LinearExpr | int = 0
+        before: dict[str, cp_model.LinearExpr | int] = {}
+        for k, c in enumerate(order):
+            before[c] = running
+            var = model.new_int_var(0, k + 1, f"P[{seat},{k}]")
+            model.add(var == running + x(c, seat))
+            running = var
+        prefix[seat] = before
 
-    blocking_terms: list[cp_model.IntVar] = []
+    def rank_ahead(seat: Seat, cid: str) -> cp_model.LinearExpr | int:
+        """How many placed children at the seat rank above cid (0 when cid never applied there)."""
+        table = prefix.get(seat, {})
+        if cid in table:
+            return table[cid]
+        order = priority.order.get(seat, ())
+        mine = order.index(cid) if cid in order else len(order)
+        return sum(1 for o in occupants.get(seat, ()) if order.index(o) < mine)
+
+    blocking: list[cp_model.IntVar] = []
     for u in units:
-        current = tuple(instance.children[c].current_facility for c in u.children)
+        is_free = u.id in free
+        held = current[u.id]
+        limit = len(u.options) if is_free else (len(u.options) if held is None else held)
         own = set(u.children)
-        for j, combo in enumerate(u.options):
-            wanted = {
-                seat: members
-                for seat, members in need(u, j).items()
-                if not all(instance.children[m].current_facility == seat[0] for m in members)
-            }
-            if not wanted or combo == current:
+        for j in range(limit):
+            wanted = need(u, j)
+            if not wanted or (not is_free and not any(seat in seats_used for seat in wanted)):
                 continue
-            better = 1 - sum(z[u.id, k] for k in range(j + 1))
-            b = model.new_bool_var(f"b[{u.id},{j}]")
-            blocking_terms.append(b)
-            places_of = {seat: capacity.get(seat, 0) for seat in wanted}
-            if len(u.children) == 1:
-                ((seat, (m,)),) = wanted.items()
-                ahead = prefix[seat][rank_in[seat][m]]
-                # Stable unless the seat is full of children ahead of m: P >= cap * (better - b).
-                model.add(ahead >= places_of[seat] * (better - b))
-                continue
-            fits = []
+            fits: list[cp_model.IntVar] = []
+            possible = True
             for seat, members in wanted.items():
-                ordered = sorted(members, key=lambda m: rank_in[seat][m])
+                ordered = sorted(members, key=lambda m: _pos(priority, seat, m))
                 for n, m in enumerate(ordered):
-                    ahead = prefix[seat][rank_in[seat][m]]
-                    mine_ahead = cp_model.LinearExpr.sum(
-                        [
-                            x(o, seat)
-                            for o in own
-                            if o in rank_in[seat] and rank_in[seat][o] < rank_in[seat][m]
-                        ]
+                    ahead = rank_ahead(seat, m)
+                    mine = cp_model.LinearExpr.sum(
+                        [x(o, seat) for o in own if _pos(priority, seat, o) < _pos(priority, seat, m)]
                     )
+                    room = capacity.get(seat, 0) - n - 1
+                    if isinstance(ahead, int) and all(unit_of[o].id not in free for o in own):
+                        constant = ahead - sum(
+                            1
+                            for o in own
+                            if o in occupants.get(seat, ())
+                            and _pos(priority, seat, o) < _pos(priority, seat, m)
+                        )
+                        if constant > room:
+                            possible = False
+                        continue
                     fit = model.new_bool_var(f"fit[{u.id},{j},{m}]")
-                    model.add(ahead - mine_ahead + n + 1 > places_of[seat]).only_enforce_if(fit.Not())
+                    model.add(ahead - mine > room).only_enforce_if(fit.Not())
                     fits.append(fit)
-            model.add(b >= better + sum(fits) - len(fits))
+            if not possible:
+                continue
+            b = model.new_bool_var(f"b[{u.id},{j}]")
+            blocking.append(b)
+            better: cp_model.LinearExpr | int = (
+                1 - cp_model.LinearExpr.sum([z[u.id, k] for k in range(j + 1)]) if is_free else 1
+            )
+            model.add(b >= better + cp_model.LinearExpr.sum(fits) - len(fits))
 
     # --- objective: fewest blocking coalitions first, then most children placed ---
-    matched = sum(
-        z[u.id, j] * sum(1 for f in u.options[j] if f is not None)
-        for u in units
-        for j in range(len(u.options))
+    placed = cp_model.LinearExpr.sum(
+        [
+            z[u.id, j] * sum(1 for f in u.options[j] if f is not None)
+            for u in free_units
+            for j in range(len(u.options))
+        ]
     )
-    weight = sum(len(u.children) for u in units) + 1
-    model.minimize(weight * sum(blocking_terms) - matched)
-
-    if hint:
-        for u in units:
-            got = tuple(hint.get(c) for c in u.children)
-            for j, combo in enumerate(u.options):
-                model.add_hint(z[u.id, j], 1 if combo == got else 0)
+    weight = sum(len(u.children) for u in free_units) + 1
+    model.minimize(weight * cp_model.LinearExpr.sum(blocking) - placed)
+    for u in free_units:
+        for j in range(len(u.options)):
+            model.add_hint(z[u.id, j], 1 if current[u.id] == j else 0)
 
     # --- solve ---
+    # First complete the fast result into values for every variable (z fixed to the hint), then
+    # search from that full hint: CP-SAT keeps a complete feasible hint, a partial one it may lose.
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.max_time_in_seconds = max(1.0, time_limit / 4)
+    first = solver.solve(model)
+    if first in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        model.clear_hints()  # type: ignore[no-untyped-call]
+        for var in _all_variables(model):
+            model.add_hint(var, solver.value(var))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = workers
@@ -151,17 +198,27 @@ def solve_exact(
         return None
 
     # --- read out ---
-    assignment: dict[str, str | None] = dict.fromkeys(instance.children)
-    for u in units:
+    assignment = dict(hint)
+    for u in free_units:
+        for cid in u.children:
+            assignment[cid] = None
         for j, combo in enumerate(u.options):
             if solver.value(z[u.id, j]):
-                for cid, f in zip(u.children, combo, strict=True):
-                    assignment[cid] = f
+                assignment.update(zip(u.children, combo, strict=True))
     return ExactOutcome(
         assignment=assignment,
-        blocking=sum(solver.value(b) for b in blocking_terms),
-        matched=sum(1 for f in assignment.values() if f is not None),
+        blocking=sum(solver.value(b) for b in blocking),
+        free_units=len(free_units),
         optimal=status == cp_model.OPTIMAL,
         status=solver.status_name(status),
         seconds=solver.wall_time,
     )
+
+
+def _all_variables(model: cp_model.CpModel) -> list[cp_model.IntVar]:
+    return [model.get_int_var_from_proto_index(i) for i in range(len(model.proto.variables))]
+
+
+def _pos(priority: Priority, seat: Seat, cid: str) -> int:
+    order = priority.order.get(seat, ())
+    return order.index(cid) if cid in order else len(order)

@@ -8,12 +8,11 @@ Steps:
    together and the lowest-ranked holders beyond capacity are rejected.
 3. A rejected single child proposes its next choice. A family that loses one member's seat
    withdraws all its members (both together, or neither) and proposes its next combination.
-4. A withdrawal frees places. The units that earlier failed at such a seat and would rather be
-   there than where they are get it, best-ranked first, as long as a place is left and all the
-   seats their option needs accept them; each leaves its old places, which frees those in turn.
-5. When nobody is free, sweep once over all units: one that now fits with an option it ranks
-   higher moves there, and the steps above continue from the places it frees.
-6. Stop when a sweep moves nobody, or after a bounded number of proposals (with siblings a stable
+4. A withdrawal gives up places. Every unit that failed earlier at such a seat is looked at
+   again once nobody is free: if an option it ranks above what it holds now fits, it moves
+   there, giving up its old places in turn. (Places are only ever given up this way, so a unit
+   that is never looked at again cannot have a better option that fits.)
+5. Stop when nobody is free and nobody is left to look at, or after a bounded number of proposals (with siblings a stable
    allocation may not exist, and the process can cycle). The caller checks the result
    independently and hands any remaining blocking coalitions to the exact solver.
 Without families this is exactly child-proposing deferred acceptance.
@@ -31,6 +30,10 @@ from kyodo.hoiku.family import Combination, Family
 from kyodo.hoiku.model import Instance
 from kyodo.hoiku.result import Priority, Seat
 
+# With siblings the moves can cycle (a stable allocation may not exist). A unit moves up at most
+# this many times; what is left unstable then goes to the exact solver.
+MAX_MOVES_UP = 4
+
 
 @dataclass(frozen=True, slots=True)
 class Unit:
@@ -43,7 +46,7 @@ class Unit:
 @dataclass(frozen=True, slots=True)
 class JointOutcome:
     assignment: dict[str, str | None]
-    converged: bool
+    converged: bool  # False when the proposal limit stopped it
     proposals: int
 
 
@@ -79,16 +82,17 @@ def joint_deferred_acceptance(
     age = {cid: c.age_class for cid, c in instance.children.items()}
     position = {seat: {cid: i for i, cid in enumerate(order)} for seat, order in priority.order.items()}
     unit_of = {cid: u for u in units for cid in u.children}
-    limit = max_proposals if max_proposals is not None else 20 * sum(len(u.options) for u in units) + 1000
+    limit = max_proposals if max_proposals is not None else 5 * sum(len(u.options) for u in units) + 1000
 
     holders: dict[Seat, list[tuple[int, str]]] = {}
     holding: dict[str, int | None] = {u.id: None for u in units}
     pointer: dict[str, int] = {u.id: 0 for u in units}
     rejected: dict[Seat, dict[str, Unit]] = {}
-    freed: deque[Seat] = deque()
     free: deque[Unit] = deque(units)
+    recheck: deque[Unit] = deque()
+    queued: set[str] = set()
+    moves: dict[str, int] = dict.fromkeys(holding, 0)
     proposals = 0
-    sweep = quiet = 0
 
     def seats_of(u: Unit, j: int) -> dict[Seat, list[str]]:
         need: dict[Seat, list[str]] = {}
@@ -109,6 +113,13 @@ def joint_deferred_acceptance(
         ranks = sorted(order[m] for m in members)
         return all(bisect_left(held, (r, "")) + k < places for k, r in enumerate(ranks))
 
+    def freed(seat: Seat) -> None:
+        """A place was given up: every unit that failed here earlier may now move up."""
+        for u in rejected.get(seat, {}).values():
+            if u.id not in queued:
+                queued.add(u.id)
+                recheck.append(u)
+
     def withdraw(u: Unit, keep_out: str | None = None) -> None:
         j = holding[u.id]
         if j is None:
@@ -120,7 +131,7 @@ def joint_deferred_acceptance(
                 if m == keep_out:
                     continue
                 held.remove((position[seat][m], m))
-                freed.append(seat)
+                freed(seat)
 
     def commit(u: Unit, j: int, need: dict[Seat, list[str]]) -> None:
         holding[u.id] = j
@@ -135,42 +146,34 @@ def joint_deferred_acceptance(
                 rejected.setdefault(seat, {})[loser.id] = loser
                 free.append(loser)
 
-    def reopen(seat: Seat) -> None:
-        """Offer a freed place to the units that failed there, best-ranked first, while it lasts."""
-        waiting = rejected.get(seat)
-        if not waiting:
-            return
-        candidates: list[tuple[int, str, Unit]] = []
-        for u in waiting.values():
-            ranks = [position[seat][m] for m in u.children if m in position.get(seat, {})]
-            if ranks:
-                candidates.append((min(ranks), u.id, u))
-        for _, _, u in sorted(candidates):
-            if len(holders.get(seat, [])) >= cap.get(seat, 0):
-                break
-            upto = holding[u.id]
-            own = set(u.children)
-            for k in range(len(u.options) if upto is None else upto):
-                need = seats_of(u, k)
-                if seat in need and all(fits(s, members, own) for s, members in need.items()):
-                    del waiting[u.id]
-                    withdraw(u)
-                    pointer[u.id] = k + 1
-                    commit(u, k, need)
-                    break
+    def move_up(u: Unit) -> None:
+        if moves[u.id] >= MAX_MOVES_UP:
+            return  # cycling: leave the rest to the independent check and the exact solver
+        upto = holding[u.id]
+        own = set(u.children)
+        for k in range(len(u.options) if upto is None else upto):
+            need = seats_of(u, k)
+            if all(fits(seat, members, own) for seat, members in need.items()):
+                moves[u.id] += 1
+                withdraw(u)
+                pointer[u.id] = k + 1
+                commit(u, k, need)
+                return
 
-    while free or freed:
-        while freed:
-            reopen(freed.popleft())
+    while free or recheck:
+        if proposals > limit:
+            return JointOutcome(_assignment(instance, units, holding), False, proposals)
         if not free:
-            break
+            u = recheck.popleft()
+            queued.discard(u.id)
+            proposals += 1
+            move_up(u)
+            continue
         u = free.popleft()
         if holding[u.id] is not None:
             continue
         while pointer[u.id] < len(u.options):
             proposals += 1
-            if proposals > limit:
-                return JointOutcome(_assignment(instance, units, holding), False, proposals)
             j = pointer[u.id]
             pointer[u.id] += 1
             need = seats_of(u, j)
@@ -180,27 +183,6 @@ def joint_deferred_acceptance(
                 continue
             commit(u, j, need)
             break
-        if not free and not freed:
-            # Sweep: a unit that would now fit with an option it ranks higher moves there; its old
-            # places free up and the loop above settles the consequences before the sweep goes on.
-            # Ends after a full pass over all units in which nobody moved.
-            while quiet < len(units) and not free and not freed:
-                u = units[sweep % len(units)]
-                sweep += 1
-                quiet += 1
-                upto = holding[u.id]
-                own = set(u.children)
-                for k in range(len(u.options) if upto is None else upto):
-                    need = seats_of(u, k)
-                    if all(fits(seat, members, own) for seat, members in need.items()):
-                        proposals += 1
-                        quiet = 0
-                        withdraw(u)
-                        pointer[u.id] = k + 1
-                        commit(u, k, need)
-                        break
-            if proposals > limit:
-                return JointOutcome(_assignment(instance, units, holding), False, proposals)
     return JointOutcome(_assignment(instance, units, holding), True, proposals)
 
 

@@ -83,7 +83,13 @@ def run_round(
         from kyodo.hoiku.exact import solve_exact  # OR-Tools loads only when needed
 
         exact = solve_exact(
-            free_view, priority, units, capacity, hint=outcome.assignment, time_limit=exact_time_limit
+            free_view,
+            priority,
+            units,
+            capacity,
+            hint=outcome.assignment,
+            focus={c for v in blocking_pairs(violations) for c in (v.child_id, v.other_child_id) if c},
+            time_limit=exact_time_limit,
         )
         if exact is not None:
             candidate = {**exact.assignment, **fixed}
