@@ -193,3 +193,26 @@ def test_a_run_that_fails_records_why(alice_client, ward_files):
     failed.refresh_from_db()
     assert failed.status == RunStatus.FAILED and "no-such-rules" in failed.error
     assert "no-such-rules" in alice_client.get(f"/hoiku/runs/{failed.pk}/").content.decode()
+
+
+
+def test_the_flags_page_lists_exactly_the_flagged_children(alice_client, ward_files, tmp_path):
+    lines = (ward_files / "children.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    hours = header.index("保護者1_1日時間")
+    cells = lines[1].split(",")
+    cells[hours] = "20"  # 20 hours a day: readable, but the engine flags it as a likely typing mistake
+    lines[1] = ",".join(cells)
+    children = tmp_path / "children.csv"
+    children.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    round_ = create_round(alice_client)
+    response = upload(alice_client, round_, children, ward_files / "facilities.csv")
+    assert response.status_code == 302
+    done = run(alice_client, round_)
+    rows = RunChild.objects.for_org(done.organisation_id).filter(run=done)
+    flagged = [r for r in rows if r.flags]
+    assert cells[0] in {r.child_id for r in flagged}
+    assert {r.child_id for r in rows.filter(flagged=True)} == {r.child_id for r in flagged}
+    assert sum(f["count"] for f in done.summary["flags"]) == sum(len(r.flags) for r in flagged)
+    body = alice_client.get(f"/hoiku/runs/{done.pk}/flags/").content.decode()
+    assert "20時間" in body and f">{cells[0]}</a>" in body

@@ -7,6 +7,7 @@ server on 127.0.0.1 with a background worker beside it. Running it again reuses 
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -98,8 +99,13 @@ def prepare(*, children: int, facilities: int) -> Any:
 def run_server(host: str, port: int) -> int:
     from django.core.management import call_command
 
-    # The worker runs re-runs started from the browser; it stops with the server.
+    # The worker runs re-runs started from the browser; it stops with the server, on Ctrl+C or SIGTERM.
     worker = subprocess.Popen([sys.executable, "-m", "kyodo.cli", "web", "worker", "--interval", "0.5"])
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         call_command("runserver", f"{host}:{port}", use_reloader=False)
     except KeyboardInterrupt:

@@ -155,6 +155,7 @@ class RunChild(OrgOwned):
     choices = models.JSONField(default=list)
     breakdown = models.JSONField(default=list)  # [{label, points, reference, needs_confirmation, facility_id}]
     flags = models.JSONField(default=list)  # [{kind, message}]
+    flagged = models.BooleanField("要確認", default=False)  # flags != [], as a column the flags page can filter on
     current_facility = models.CharField("在園施設", max_length=64, blank=True)
     best_waitlist = models.PositiveIntegerField("待機順位(第1希望)", null=True)
 

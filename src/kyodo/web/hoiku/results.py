@@ -67,7 +67,7 @@ def store(run: Run, result: Result) -> None:
             name=child.name or "",
             age_class=child.age_class, facility_id=assigned or "", choice_number=number,
             points=score.at(assigned) if assigned else score.total, choices=choices, breakdown=breakdown,
-            flags=flags.get(cid, []), current_facility=child.current_facility or "", best_waitlist=first,
+            flags=flags.get(cid, []), flagged=cid in flags, current_facility=child.current_facility or "", best_waitlist=first,
         ))
     RunChild.objects.unscoped("replacing this run's own rows").filter(run=run).delete()
     RunChild.objects.bulk_create(rows, batch_size=BATCH)

@@ -80,7 +80,7 @@ def waitlist(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required
 def flags(request: HttpRequest, pk: int) -> HttpResponse:
     run = _get_run(request, pk, done=True)
-    rows = _rows(run).exclude(flags=[]).order_by("child_id")
+    rows = _rows(run).filter(flagged=True).order_by("child_id")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "hoiku/flags.html", {"run": run, "page": page})
 
