@@ -44,13 +44,6 @@ class Table:
     headers: tuple[str, ...]
     rows: list[tuple[int, list[str]]]
 
-    def column_index(self) -> dict[str, int]:
-        """Normalised header → column position (first occurrence)."""
-        index: dict[str, int] = {}
-        for i, h in enumerate(self.headers):
-            index.setdefault(header_key(h), i)
-        return index
-
 
 class TableError(Exception):
     """The file cannot be read as a table at all; carries the one problem."""

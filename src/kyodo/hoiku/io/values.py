@@ -19,12 +19,15 @@ def norm(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFKC", text).strip()
 
 
+_FLOAT_ID_RE = re.compile(r"-?\d+\.0+")
+
+
 @lru_cache(maxsize=1 << 16)  # facility ids repeat on every row; the cache makes reading 50,000 rows cheap
 def parse_id(text: str) -> str:
     """An id as written; NFKC so 全角 digits match, and Excel's 12.0 reads as 12."""
     value = norm(text)
-    if value.endswith(".0") and value[:-2].isdigit():
-        value = value[:-2]
+    if "." in value and _FLOAT_ID_RE.fullmatch(value):  # as ChilmAI's norm_id; 0012 stays 0012
+        value = value.split(".", 1)[0]
     return value
 
 
