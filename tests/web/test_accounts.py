@@ -101,3 +101,27 @@ def test_staff_cannot_manage_users(bob_client):
 def test_logout_needs_post(bob_client):
     assert bob_client.get("/logout/").status_code == 405
     assert bob_client.post("/logout/").status_code == 302
+
+
+def test_org_admin_resets_a_staff_password_without_logging_it(alice_client, alice, bob):
+    new = "another-long-passphrase-42"
+    response = alice_client.post(
+        f"/users/{bob.pk}/", {"display_name": bob.display_name, "role": Role.STAFF, "is_active": "on", "new_password": new}
+    )
+    assert response.status_code == 302
+    assert _login(Client(), "bob", new).status_code == 302
+    entry = AuditEntry.objects.for_user(alice).get(action=Action.USER_CHANGE)
+    assert new not in str(entry.details) and entry.details["changes"]["password"] == "(再設定)"
+
+
+def test_a_weak_new_password_is_refused(alice_client, bob):
+    response = alice_client.post(
+        f"/users/{bob.pk}/", {"display_name": bob.display_name, "role": Role.STAFF, "is_active": "on", "new_password": "123"}
+    )
+    assert response.status_code == 200
+    assert _login(Client(), "bob", PASSWORD).status_code == 302
+
+
+def test_pages_forbid_outside_resources_and_inline_scripts(bob_client):
+    policy = bob_client.get("/hoiku/")["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self';" in policy

@@ -93,7 +93,7 @@ def test_a_clerk_runs_a_round_fixes_a_child_and_compares_runs(page, live_server,
     page.click("button:has-text('利用調整を実行')")
     page.wait_for_selector("h1:has-text('第2回の結果')")
     page.wait_for_selector("#progress:has-text('完了')")
-    page.click("button:has-text('差分を見る')")
+    page.click("text=第1回と比べる")
     page.wait_for_selector("#diff-summary")
     assert "人の結果が変わりました" in page.inner_text("#diff-summary")
     assert child_id in page.inner_text("#diff")

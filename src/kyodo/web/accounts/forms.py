@@ -45,7 +45,15 @@ class UserChangeForm(forms.Form):
     display_name = forms.CharField(label="氏名", max_length=80)
     role = forms.ChoiceField(label="役割")
     is_active = forms.BooleanField(label="有効", required=False)
+    new_password = forms.CharField(label="新しいパスワード(変えるときだけ)", widget=forms.PasswordInput, required=False)
 
-    def __init__(self, *args: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, roles: list[tuple[str, str]], user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = roles
+        self.user = user
+
+    def clean_new_password(self) -> str:
+        password: str = self.cleaned_data.get("new_password") or ""
+        if password:
+            password_validation.validate_password(password, self.user)
+        return password

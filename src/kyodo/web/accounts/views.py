@@ -91,7 +91,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if target.role not in dict(roles):
         raise PermissionDenied("この利用者は変更できません")
     initial = {"display_name": target.display_name, "role": target.role, "is_active": target.is_active}
-    form = UserChangeForm(request.POST or None, initial=initial, roles=roles)
+    form = UserChangeForm(request.POST or None, initial=initial, roles=roles, user=target)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if target.pk == admin.pk and (data["role"] == Role.STAFF or not data["is_active"]):
@@ -100,8 +100,11 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             changes = {k: data[k] for k in ("display_name", "role", "is_active") if getattr(target, k) != data[k]}
             for key, value in changes.items():
                 setattr(target, key, value)
+            if data["new_password"]:
+                target.set_password(data["new_password"])
+                changes["password"] = "(再設定)"
             if changes:
-                target.save(update_fields=list(changes))
+                target.save()
             record_request(request, Action.USER_CHANGE, target, username=target.username, changes=changes)
             messages.success(request, f"利用者「{target.username}」を更新しました。")
             return redirect("accounts:user_list")
