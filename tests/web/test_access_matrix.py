@@ -58,6 +58,7 @@ MATRIX: dict[str, Entry] = {
     "hoiku:facility_detail": Entry("member", kwargs=lambda o: {"pk": o["run"].pk, "facility_id": o["facility"]}),
     "hoiku:child_detail": Entry("member", kwargs=lambda o: {"pk": o["run"].pk, "child_id": o["child"].child_id}),
     "hoiku:run_diff": Entry("member", kwargs=lambda o: {"pk": o["run"].pk, "other": o["other"].pk}),
+    "hoiku:input_download": Entry("member", kwargs=lambda o: {"pk": o["run"].input_set_id, "role": "children"}),
     "hoiku:download": Entry("member", kwargs=lambda o: {"pk": o["run"].pk, "kind": "csv"}),
 }
 

@@ -216,3 +216,10 @@ def test_the_flags_page_lists_exactly_the_flagged_children(alice_client, ward_fi
     assert sum(f["count"] for f in done.summary["flags"]) == sum(len(r.flags) for r in flagged)
     body = alice_client.get(f"/hoiku/runs/{done.pk}/flags/").content.decode()
     assert "20時間" in body and f">{cells[0]}</a>" in body
+
+
+def test_stored_inputs_download_byte_for_byte(done_run, alice_client, ward_files):
+    response = alice_client.get(f"/hoiku/inputs/{done_run.input_set_id}/facilities/")
+    assert response.status_code == 200
+    assert response.content == (ward_files / "facilities.csv").read_bytes()
+    assert alice_client.get(f"/hoiku/inputs/{done_run.input_set_id}/other/").status_code == 404

@@ -11,6 +11,7 @@ urlpatterns = [
     path("rounds/<int:pk>/run/", views.run_start, name="run_start"),
     path("rounds/<int:pk>/decisions/", views.decision_create, name="decision_create"),
     path("decisions/<int:pk>/revoke/", views.decision_revoke, name="decision_revoke"),
+    path("inputs/<int:pk>/<str:role>/", views_results.input_download, name="input_download"),
     path("runs/<int:pk>/", views_results.run_detail, name="run_detail"),
     path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
     path("runs/<int:pk>/reproduce/", views.run_reproduce, name="run_reproduce"),

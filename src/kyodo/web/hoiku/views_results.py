@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+from urllib.parse import quote
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,7 +17,7 @@ from kyodo.web.audit.log import record_request
 from kyodo.web.audit.models import Action
 from kyodo.web.hoiku import results
 from kyodo.web.hoiku.forms import DecisionForm
-from kyodo.web.hoiku.models import Run, RunChild, RunStatus
+from kyodo.web.hoiku.models import InputSet, Run, RunChild, RunStatus
 from kyodo.web.tenancy import get_for_user_or_404
 
 PAGE_SIZE = 100
@@ -140,6 +141,20 @@ def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     name = f"hoiku_{run.round.fiscal_year}_{run.round_id}_run{run.number}.{suffix}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@member_required
+def input_download(request: HttpRequest, pk: int, role: str) -> HttpResponse:
+    """An uploaded file as it was stored, e.g. to reproduce a run with `kyodo hoiku allocate`."""
+    input_set = get_for_user_or_404(InputSet, request, pk)
+    if role not in ("children", "facilities"):
+        raise Http404("その種類のファイルはありません")
+    name = getattr(input_set, f"{role}_name")
+    record_request(request, Action.DOWNLOAD, input_set, kind=f"input_{role}", file=name)
+    content_type = "text/csv" if name.lower().endswith(".csv") else DOWNLOADS["workbook"][0]
+    response = HttpResponse(bytes(getattr(input_set, f"{role}_data")), content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
 
 
