@@ -75,8 +75,8 @@ def test_the_workbook_has_a_summary_a_sheet_per_facility_and_the_waitlist(tmp_pa
     write_workbook(_hand_result(), path)
     workbook = openpyxl.load_workbook(path)
     names = workbook.sheetnames
-    assert names[0] == "概要" and names[-3:] == ["保留", "要確認", "検査結果"]
-    facility_sheets = names[1:-3]
+    assert names[:2] == ["概要", "施設別集計"] and names[-3:] == ["保留", "要確認", "検査結果"]
+    facility_sheets = names[2:-3]
     assert len(facility_sheets) == 2
     assert all(len(n) <= 31 for n in names)
     assert len({n.casefold() for n in names}) == len(names)
@@ -90,6 +90,25 @@ def test_the_workbook_has_a_summary_a_sheet_per_facility_and_the_waitlist(tmp_pa
     assert summary[7] == ("合計", 4, 2, 2, 2, 2, 1)
     labels = {r[0]: r[1] for r in summary[9:] if r and r[0]}
     assert labels["年度"] == 2026 and labels["乱数の種(抽選)"] == 42 and labels["利用調整基準"] == "koto"
+
+    by_facility = _rows(workbook["施設別集計"])
+    assert by_facility[0] == (
+        "施設番号",
+        "施設名",
+        "種別",
+        "年齢クラス",
+        "募集人数",
+        "申込者数",
+        "内定",
+        "最低指数",
+        "残り枠",
+    )
+    assert [r[:1] + r[3:] for r in by_facility[1:]] == [
+        ("A", 1, 1, 2, 1, 44, 0),
+        ("A", 2, 1, 2, 1, 38, 0),
+        ("B", 1, 0, 1, 0, None, 0),
+        ("B", 2, 0, 2, 0, None, 1),  # c3 moved to A, freeing its seat at B
+    ]
 
     a = _rows(workbook[facility_sheets[0]])
     assert a[0] == ("年齢クラス", "順位", "児童番号", "世帯番号", "指数", "希望順位", "転園")
@@ -149,6 +168,17 @@ def test_result_to_dict_has_everything_with_string_ids(tmp_path: Path) -> None:
     assert data["facilities"]["A"]["assigned"] == {"1": ["c1"], "2": ["c3"]}
     assert data["violations"][0]["kind"] == "wasted_seat"
     assert data["run"]["seed"] == 42
+    assert data["summary"]["by_facility"][0] == {
+        "facility_id": "A",
+        "name": LONG_NAME,
+        "kind": "認可保育所",
+        "age_class": 1,
+        "vacancies": 1,
+        "applicants": 2,
+        "offered": 1,
+        "cutoff": 44,
+        "vacancies_left": 0,
+    }
     write_json(_hand_result(), tmp_path / "r.json")
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8")) == json.loads(json.dumps(data))
 
@@ -185,7 +215,7 @@ def test_a_real_run_writes_a_consistent_workbook(tmp_path: Path) -> None:
     result = run_round(ward, rules="koto", fiscal_year=2026, seed=4)
     write_workbook(result, tmp_path / "r.xlsx")
     workbook = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True)
-    listed = [r[2] for name in workbook.sheetnames[1:-3] for r in _rows(workbook[name])[1:]]
+    listed = [r[2] for name in workbook.sheetnames[2:-3] for r in _rows(workbook[name])[1:]]
     assigned = [cid for cid, fid in result.assignment.items() if fid is not None]
     assert sorted(listed) == sorted(assigned)
     waiting = {r[0] for r in _rows(workbook["保留"])[1:]}

@@ -23,6 +23,7 @@ from kyodo.hoiku.result import CHECK_KINDS, Result, Score, ScoreItem
 
 JSON_FORMAT = "kyodo.hoiku.result/1"
 SUMMARY_SHEET = "概要"
+BY_FACILITY_SHEET = "施設別集計"
 WAITLIST_SHEET = "保留"
 FLAGS_SHEET = "要確認"
 CHECK_SHEET = "検査結果"
@@ -157,7 +158,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             "inputs_sha256": {str(k): v for k, v in run.inputs_sha256.items()},
             "method": getattr(run, "method", ""),
         },
-        "summary": {"by_age": _age_summary(result)},
+        "summary": {"by_age": _age_summary(result), "by_facility": facility_rows(result, offers)},
         "assignment": _assignment(result),
         "children": children,
         "facilities": facilities,
@@ -276,13 +277,14 @@ def write_workbook(result: Result, path: Path) -> None:
 
     def write(tmp: Path) -> None:
         workbook = openpyxl.Workbook(write_only=True)
+        offers = _offers(result)
         _summary_sheet(workbook.create_sheet(SUMMARY_SHEET), result)
+        _by_facility_sheet(workbook.create_sheet(BY_FACILITY_SHEET), result, offers)
         facilities = list(result.instance.facilities.values())
         names = sheet_names(
             (f"{f.id} {f.name}" for f in facilities),
-            reserved=(SUMMARY_SHEET, WAITLIST_SHEET, FLAGS_SHEET, CHECK_SHEET),
+            reserved=(SUMMARY_SHEET, BY_FACILITY_SHEET, WAITLIST_SHEET, FLAGS_SHEET, CHECK_SHEET),
         )
-        offers = _offers(result)
         for facility, name in zip(facilities, names, strict=True):
             _facility_sheet(workbook.create_sheet(name), result, facility.id, offers.get(facility.id, {}))
         _waitlist_sheet(workbook.create_sheet(WAITLIST_SHEET), result)
@@ -319,6 +321,76 @@ def _summary_sheet(sheet: Any, result: Result) -> None:
             info.append(("基準ファイル", f"sha256:{run.rules_sha256}"))
     for label, value in info:
         _append(sheet, [label, value])
+
+
+def facility_rows(
+    result: Result, offers: dict[str, dict[int, list[str]]] | None = None
+) -> list[dict[str, Any]]:
+    """Per facility and age class it offers: vacancies, applicants, new offers, cut-off (最低指数), seats left.
+
+    The cut-off is the lowest points (at that facility) among the children newly offered a seat there;
+    None when nobody was. Children staying in their own seat are not offers.
+    """
+    offers = _offers(result) if offers is None else offers
+    children = result.instance.children
+    # Seats freed by children who transfer away from them.
+    freed = Counter(
+        (c.current_facility, c.age_class)
+        for c in children.values()
+        if c.current_facility is not None and result.assignment.get(c.id) not in (None, c.current_facility)
+    )
+    rows = []
+    for fid, facility in result.instance.facilities.items():
+        for age in AGE_CLASSES:
+            applicants = len(result.priority.order.get((fid, age), ()))
+            if age not in facility.vacancies and not applicants:
+                continue
+            assigned = offers.get(fid, {}).get(age, [])
+            new = [cid for cid in assigned if children[cid].current_facility != fid]
+            points = [result.scores[cid].at(fid) for cid in new if cid in result.scores]
+            leaving = freed[(fid, age)]
+            rows.append(
+                {
+                    "facility_id": fid,
+                    "name": facility.name,
+                    "kind": facility.kind,
+                    "age_class": age,
+                    "vacancies": facility.vacancy(age),
+                    "applicants": applicants,
+                    "offered": len(new),
+                    "cutoff": min(points) if points else None,
+                    "vacancies_left": facility.vacancy(age) + leaving - len(new),
+                }
+            )
+    return rows
+
+
+def _by_facility_sheet(sheet: Any, result: Result, offers: dict[str, dict[int, list[str]]]) -> None:
+    header = (
+        "施設番号",
+        "施設名",
+        "種別",
+        "年齢クラス",
+        "募集人数",
+        "申込者数",
+        "内定",
+        "最低指数",
+        "残り枠",
+    )
+    _header(sheet, header, (10, 30, 14, 10, 10, 10, 8, 10, 8))
+    keys = (
+        "facility_id",
+        "name",
+        "kind",
+        "age_class",
+        "vacancies",
+        "applicants",
+        "offered",
+        "cutoff",
+        "vacancies_left",
+    )
+    for row in facility_rows(result, offers):
+        _append(sheet, [("" if row[k] is None else row[k]) for k in keys])
 
 
 def _facility_sheet(sheet: Any, result: Result, facility_id: str, offers: dict[int, list[str]]) -> None:
