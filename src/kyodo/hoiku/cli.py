@@ -33,6 +33,11 @@ def register(parser: argparse.ArgumentParser) -> None:
             "--rules", required=rules_required, help="利用調整基準の名前(例: koto)または YAML ファイル"
         )
         p.add_argument("--fiscal-year", type=int, help="年度(例: 2026 = 令和8年度)")
+        p.add_argument(
+            "--combinations",
+            type=Path,
+            help="きょうだいの組み合わせファイル(ファミリーコード・総当たり順位・宛名コードN・希望施設N)",
+        )
 
     p = sub.add_parser("validate", help="入力ファイルを検査する")
     inputs(p)
@@ -86,7 +91,12 @@ def _read(args: argparse.Namespace) -> Instance:
     if args.rules and args.fiscal_year:
         rules = load_rules(args.rules)
         limit = rules.choice_limit.at(args.fiscal_year) if rules.choice_limit else None
-    return read_instance(args.children, args.facilities, fiscal_year=args.fiscal_year, choice_limit=limit)
+    instance = read_instance(args.children, args.facilities, fiscal_year=args.fiscal_year, choice_limit=limit)
+    if getattr(args, "combinations", None):
+        from kyodo.hoiku.io.combinations import read_combinations
+
+        instance = read_combinations(args.combinations, instance)
+    return instance
 
 
 def _run(args: argparse.Namespace, seed: int) -> Result:
@@ -95,7 +105,8 @@ def _run(args: argparse.Namespace, seed: int) -> Result:
     instance = _read(args)
     if not instance.points_given and not args.rules:
         raise RuleError("指数が入力に無いので、利用調整基準(--rules)と年度(--fiscal-year)が必要です")
-    hashes = {p.name: _sha256(p) for p in (args.children, args.facilities)}
+    files = [args.children, args.facilities] + ([args.combinations] if args.combinations else [])
+    hashes = {p.name: _sha256(p) for p in files}
     return run_round(
         instance, rules=args.rules, fiscal_year=args.fiscal_year, seed=seed, inputs_sha256=hashes
     )

@@ -74,7 +74,9 @@ def families(instance: Instance) -> dict[str, Family]:
         if len(kids) < 2:
             continue
         explicit = instance.family_combinations.get(household_id)
-        if explicit is not None:
+        listed = instance.family_children.get(household_id, ())
+        # A child withdrawn or fixed by staff leaves the family's explicit ranking unusable: fall back.
+        if explicit is not None and sorted(listed) == sorted(k.id for k in kids):
             order = tuple(instance.family_children[household_id])
             found[household_id] = Family(household_id, order, None, tuple(explicit))
             continue

@@ -62,9 +62,9 @@ def read_combinations(path: Path, instance: Instance) -> Instance:
     for cid, child in instance.children.items():
         members.setdefault(child.household_id, []).append(cid)
     rows: dict[str, list[tuple[int, int, dict[str, str | None]]]] = {}
-    for number, cells in table.rows:
-        cell = lambda i: cells[i] if i < len(cells) else ""  # noqa: E731
-        household = cell(family_col)
+    for number, row in table.rows:
+        cells = row + [""] * (len(keys) - len(row))
+        household = cells[family_col]
         if not household:
             problems.append(Problem("ファミリーコードが空です", file=name, row=number, column=FAMILY))
             continue
@@ -80,16 +80,16 @@ def read_combinations(path: Path, instance: Instance) -> Instance:
             )
             continue
         try:
-            rank = int(cell(rank_col))
+            rank = int(cells[rank_col])
         except ValueError:
             problems.append(
-                Problem(f"順位「{cell(rank_col)}」は整数ではありません", file=name, row=number, column=RANK)
+                Problem(f"順位「{cells[rank_col]}」は整数ではありません", file=name, row=number, column=RANK)
             )
             continue
         placement: dict[str, str | None] = {}
         for n, (child_col, facility_col) in sorted(pairs.items()):
             assert child_col is not None and facility_col is not None
-            child_id, facility_id = cell(child_col), cell(facility_col)
+            child_id, facility_id = cells[child_col], cells[facility_col]
             if not child_id:
                 if facility_id:
                     problems.append(
