@@ -32,7 +32,7 @@ def test_the_corpus_is_large_and_every_file_is_used() -> None:
     used = {c.get("children", "good_children.csv") for c in CASES} | {
         c.get("facilities", "good_facilities.csv") for c in CASES
     }
-    files = {p.name for p in CORPUS.iterdir() if p.suffix in (".csv", ".xlsx")}
+    files = {p.name for p in CORPUS.iterdir() if p.suffix in (".csv", ".xlsx", ".xls")}
     assert files - used == {"good_chilmai_children.csv"}
     assert used <= files
 

@@ -306,3 +306,15 @@ def test_points_are_given_for_all_children_or_none(tmp_path: Path) -> None:
     children = _write(tmp_path / "c.csv", "児童番号,世帯番号,年齢クラス,第1希望,指数\n1,1,2,A,40\n2,2,2,A,\n")
     facilities = _write(tmp_path / "f.csv", "施設番号,施設名,0歳,1歳,2歳,3歳,4歳,5歳\nA,A園,1,1,1,1,1,1\n")
     assert [(p.row, p.column) for p in validate(children, facilities)] == [(3, "指数")]
+
+
+def test_it_reads_tab_separated_text_and_quoted_commas(tmp_path: Path) -> None:
+    children = _write(
+        tmp_path / "c.txt", "児童番号\t世帯番号\t年齢クラス\t第1希望\t氏名\n1\t1\t2\tA\t山田, 花子\n"
+    )
+    facilities = _write(
+        tmp_path / "f.csv", '施設番号,施設名,0歳,1歳,2歳,3歳,4歳,5歳\nA,"みなと保育園, 分園",1,1,1,1,1,1\n'
+    )
+    instance = read_instance(children, facilities)
+    assert instance.children["1"].name == "山田, 花子"
+    assert instance.facilities["A"].name == "みなと保育園, 分園"

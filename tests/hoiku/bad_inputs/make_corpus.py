@@ -129,6 +129,7 @@ def main() -> None:
     (HERE / "binary.csv").write_bytes(
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01" + bytes(range(256))
     )
+    (HERE / "old_format.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     (HERE / "not_really.xlsx").write_bytes(b"this is a text file with an .xlsx name\n")
     xlsx("xlsx_unknown_choice.xlsx", children((1, 4, "F42")))
     xlsx("xlsx_facilities_negative_vacancy.xlsx", facilities((2, 5, "-1")))

@@ -24,6 +24,7 @@ from typing import Any
 from kyodo.hoiku.errors import Problem
 
 _XLSX_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and .xlsx saved with a password
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _SPACE_RE = re.compile(r"[\s_]+")
@@ -66,6 +67,14 @@ def read_table(path: Path, accept: Callable[[Sequence[str]], bool] | None = None
         raise TableError(Problem(f"ファイルを開けません({exc.strerror})", file=name)) from exc
     if not data.strip():
         raise TableError(Problem("ファイルが空です", file=name))
+    if data.startswith(_OLE_MAGIC):
+        raise TableError(
+            Problem(
+                "古い Excel 形式(.xls)か、パスワードで保護された Excel ファイルです。"
+                "保護を外し、Excel ブック(.xlsx)か CSV で保存し直してください",
+                file=name,
+            )
+        )
     if data.startswith(_XLSX_MAGIC) or path.suffix.lower() in (".xlsx", ".xlsm"):
         raw_rows = _xlsx_rows(data, name, accept)
     else:
@@ -115,12 +124,11 @@ def _encoding_problem(name: str, data: bytes, offset: int) -> Problem:
 
 def _csv_rows(data: bytes, name: str) -> Iterator[list[str]]:
     text = _decode(data, name)
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t")
-    except csv.Error:
-        dialect = csv.excel
+    # Only the delimiter is guessed (Excel also saves tab-separated text); quoting stays Excel's.
+    first_line = text[: text.find("\n")] if "\n" in text else text
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     # Materialise here so a csv.Error surfaces inside read_table, located by line.
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[str]] = []
     try:
         rows.extend(reader)
