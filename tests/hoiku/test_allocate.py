@@ -157,3 +157,16 @@ def test_it_equals_the_resident_optimal_solution_and_is_stable(inst: Instance, s
     violations = check_allocation(inst, priority, ours)
     assert blocking_pairs(violations) == []
     assert violations == []
+
+
+def test_shared_places_across_ages_are_refused_rather_than_ignored() -> None:
+    import dataclasses
+
+    import pytest
+
+    from kyodo.hoiku.errors import InputError
+
+    shared = dataclasses.replace(facility("A", age1=2, age2=2), shared_capacity={(1, 2): 3})
+    inst = instance([shared], [child("c", ["A"], points=40)])
+    with pytest.raises(InputError, match="共有定員"):
+        run_round(inst, rules=None, fiscal_year=2026, seed=1)
