@@ -45,6 +45,7 @@ def score_instance(instance: Instance, rules: Rules | None, fiscal_year: int | N
         applying[child.household_id] = applying.get(child.household_id, 0) + 1
     scores: dict[str, Score] = {}
     problems: list[str] = []
+    memo: dict[Guardian, tuple[int, str]] = {}  # for these rules and this year only
     for cid, child in instance.children.items():
         household = instance.households.get(child.household_id)
         if household is None:
@@ -52,7 +53,12 @@ def score_instance(instance: Instance, rules: Rules | None, fiscal_year: int | N
             continue
         try:
             scores[cid] = score_child(
-                rules, fiscal_year, household, child, siblings_applying=applying[child.household_id] > 1
+                rules,
+                fiscal_year,
+                household,
+                child,
+                siblings_applying=applying[child.household_id] > 1,
+                memo=memo,
             )
         except RuleError as exc:
             problems.append(str(exc))
@@ -83,7 +89,13 @@ def given_score(child: Child) -> Score:
 
 
 def score_child(
-    rules: Rules, fiscal_year: int, household: Household, child: Child, *, siblings_applying: bool = False
+    rules: Rules,
+    fiscal_year: int,
+    household: Household,
+    child: Child,
+    *,
+    siblings_applying: bool = False,
+    memo: dict[Guardian, tuple[int, str]] | None = None,
 ) -> Score:
     """Score one child; see the module docstring for the steps."""
     who = f"児童{child.id}(世帯{household.id})"
@@ -95,7 +107,13 @@ def score_child(
             raise RuleError(
                 f"{who}: 保護者{n}の事由「{REASON_LABELS[guardian.reason]}」の基準指数が{rules.municipality}の基準にありません"
             )
-        points, detail = _guardian_points(rule, guardian, fiscal_year, f"{who}の保護者{n}")
+        # Many guardians share a reason and hours, and their points depend on nothing else.
+        if memo is not None and guardian in memo:
+            points, detail = memo[guardian]
+        else:
+            points, detail = _guardian_points(rule, guardian, fiscal_year, f"{who}の保護者{n}")
+            if memo is not None:
+                memo[guardian] = (points, detail)
         guardian_points.append(points)
         items.append(_item(f"guardian_{n}", f"保護者{n} {rule.label}{detail}", points, rule.source))
     if not household.guardians:
