@@ -249,3 +249,27 @@ def test_it_survives_a_round_trip_through_the_csv_template(tmp_path: Path) -> No
             a: v for a, v in back.facilities[fid].vacancies.items() if v or a in f.vacancies
         } == f.vacancies
         assert back.facilities[fid].kind == f.kind and back.facilities[fid].name == f.name
+
+
+def test_it_does_not_depend_on_the_interpreter_hash_seed() -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib; from kyodo.hoiku.generate import generate_ward; "
+        "i = generate_ward(children=400, facilities=20, seed=9, fiscal_year=2026); "
+        "print(hashlib.sha256(repr((sorted(i.children.items()), sorted(i.households.items()), "
+        "sorted(i.facilities.items()))).encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": str(hash_seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for hash_seed in (1, 2)
+    }
+    assert len(digests) == 1
