@@ -40,13 +40,14 @@ def test_a_bad_upload_lists_problems_and_stores_nothing(alice_client, ward_files
     assert InputSet.objects.for_org(round_.organisation).count() == 0
 
 
-def test_a_wrong_file_type_is_refused(alice_client, ward_files, tmp_path):
+def test_a_file_that_is_not_a_table_is_refused(alice_client, ward_files, tmp_path):
     round_ = create_round(alice_client)
     pdf = tmp_path / "children.pdf"
-    pdf.write_bytes(b"%PDF-1.4")
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
     response = upload(alice_client, round_, pdf, ward_files / "facilities.csv")
     assert response.status_code == 422
-    assert "Excel(.xlsx)か CSV(.csv)" in response.content.decode()
+    assert "<td>children.pdf</td>" in response.content.decode()
+    assert InputSet.objects.for_org(round_.organisation).count() == 0
 
 
 def test_a_run_stores_every_child_and_a_summary(done_run, alice_client):
@@ -223,3 +224,22 @@ def test_stored_inputs_download_byte_for_byte(done_run, alice_client, ward_files
     assert response.status_code == 200
     assert response.content == (ward_files / "facilities.csv").read_bytes()
     assert alice_client.get(f"/hoiku/inputs/{done_run.input_set_id}/other/").status_code == 404
+
+
+def test_reasons_name_what_decided_a_tie_at_the_cut_off(done_run):
+    from kyodo.web.hoiku import results
+
+    rows = RunChild.objects.for_org(done_run.organisation_id).filter(run=done_run, facility_id="")
+    cut = {(f["id"], a["age"]): a["cutoff"] for f in done_run.summary["facility_table"] for a in f["ages"]}
+    seen_below = False
+    for row in rows:
+        lines = results.reasons(row, done_run.summary)
+        assert lines[-1] == "どの希望施設にも内定しませんでした(保留)。"
+        for choice, line in zip(row.choices, lines, strict=False):
+            cutoff = cut.get((choice["facility_id"], row.age_class))
+            if cutoff is not None and choice["points"] < cutoff:
+                assert "指数が最低指数に届きませんでした" in line
+                seen_below = True
+            if cutoff is not None and choice["points"] == cutoff:
+                assert f"「{choice['decided_by']}」で順位が決まりました" in line
+    assert seen_below

@@ -20,6 +20,17 @@ FLAG_LABELS = {
     FlagKind.CHOICES_OVER_LIMIT: "希望数が上限超過",
 }
 BATCH = 1000
+DECIDED_BY_LABELS = {"guaranteed": "在園児の継続", "points": "指数", "lottery": "抽選"}
+
+
+def _criterion_labels(rules_name: str | None) -> dict[str, str]:
+    """Priority criteria (kyodo.hoiku.priority's names) in words; tie-break labels come from the rules file."""
+    labels = dict(DECIDED_BY_LABELS)
+    if rules_name:
+        from kyodo.hoiku.rules import load_rules
+
+        labels.update({t.key: t.label for t in load_rules(rules_name).tie_break})
+    return labels
 
 
 def _item(item: Any, facility_id: str | None = None) -> dict[str, Any]:
@@ -36,6 +47,7 @@ def store(run: Run, result: Result) -> None:
     """Replace the run's per-child rows and summary with those of `result`."""
     instance = result.instance
     waitlist = result.waitlist_ranks()
+    criteria = _criterion_labels(result.run.rules_name if result.run else None)
     flags: dict[str, list[dict[str, str]]] = defaultdict(list)
     for flag in result.flags:
         flags[flag.child_id].append({"kind": flag.kind, "message": flag.message})
@@ -56,6 +68,8 @@ def store(run: Run, result: Result) -> None:
                 "applicants": len(result.priority.order.get(seat, ())),
                 "offered": assigned == facility_id,
                 "waitlist": waitlist.get((cid, facility_id)),
+                # What put this child behind the applicant just above it at that seat.
+                "decided_by": criteria.get(key, key) if (key := result.priority.decided_by.get((seat, cid))) else None,
             })
         breakdown = [_item(i) for i in score.items]
         for facility_id, items in score.facility_items.items():
@@ -125,6 +139,7 @@ def summarize(result: Result) -> dict[str, Any]:
         "facilities": len(instance.facilities),
         "offered": sum(offered.values()),
         "waitlisted": len(instance.children) - sum(offered.values()),
+        "vacancies": sum(vacancies.values()),
         "by_age": by_age,
         "facility_table": facilities,
         "flags": [{"kind": k, "label": FLAG_LABELS.get(k, k), "count": n} for k, n in sorted(flag_counts.items())],
@@ -151,9 +166,14 @@ def reasons(row: RunChild, summary: dict[str, Any]) -> list[str]:
         elif seat.get("cutoff") is None:
             lines.append(f"{head}: 内定者がいません(募集 {seat['vacancies']} 人)。")
         else:
+            why = ""
+            if choice["points"] == seat["cutoff"] and choice.get("decided_by"):
+                why = f"最低指数と同点で、すぐ上の順位の申込者とは「{choice['decided_by']}」で順位が決まりました。"
+            elif choice["points"] < seat["cutoff"]:
+                why = "指数が最低指数に届きませんでした。"
             lines.append(
                 f"{head}: 保留。申込 {choice['applicants']} 人中 {choice['rank']} 位、募集 {seat['vacancies']} 人、"
-                f"内定者の最低指数 {seat['cutoff']}。待機順位 {choice['waitlist']} 位。"
+                f"内定者の最低指数 {seat['cutoff']}。{why}待機順位 {choice['waitlist']} 位。"
             )
     if not row.choices:
         lines.append("希望施設がありません。")

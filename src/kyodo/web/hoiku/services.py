@@ -26,7 +26,6 @@ from kyodo.web.hoiku.models import Decision, InputSet, Round, Run, RunStatus
 
 log = logging.getLogger(__name__)
 
-ALLOWED_SUFFIXES = (".csv", ".xlsx")
 
 
 @dataclass(frozen=True)
@@ -64,14 +63,11 @@ def _write_inputs(directory: Path, children: UploadedFile, facilities: UploadedF
 
 
 def read_upload(round_: Round, children: UploadedFile, facilities: UploadedFile) -> tuple[Instance | None, list[Problem]]:
-    """Read and check the two files as the engine will; every problem found, located by file, row and column."""
-    problems = [
-        Problem(f"Excel(.xlsx)か CSV(.csv)のファイルを選んでください({label})", file=safe_name(f.name))
-        for f, label in ((children, "申込"), (facilities, "施設"))
-        if Path(safe_name(f.name)).suffix.lower() not in ALLOWED_SUFFIXES
-    ]
-    if problems:
-        return None, problems
+    """Read and check the two files as the engine will; every problem found, located by file, row and column.
+
+    The engine tells the format from the content (an old .xls, a PDF, a renamed file each get their own
+    message), so the file name's extension is not checked here.
+    """
     from kyodo.hoiku.io import read_instance
 
     try:
