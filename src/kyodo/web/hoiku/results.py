@@ -7,6 +7,8 @@ are read off the engine's result; nothing here decides who gets a seat.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import fields
 from typing import Any
 
 from kyodo.hoiku.model import AGE_CLASSES
@@ -91,13 +93,18 @@ def store(run: Run, result: Result) -> None:
 
 
 def _record(result: Result) -> dict[str, Any]:
-    r = result.run
-    if r is None:
+    """The engine's run record as JSON data, every field of it (the record grows with the engine)."""
+    if result.run is None:
         return {}
-    return {
-        "engine_version": r.engine_version, "seed": r.seed, "fiscal_year": r.fiscal_year,
-        "rules_name": r.rules_name, "rules_sha256": r.rules_sha256, "inputs_sha256": dict(r.inputs_sha256),
-    }
+    return {f.name: _plain(getattr(result.run, f.name)) for f in fields(result.run)}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def summarize(result: Result) -> dict[str, Any]:
