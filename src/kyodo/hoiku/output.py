@@ -4,6 +4,13 @@
     write_json(result, Path("result.json"))            # everything, ids as strings
     write_assignment_json(result, Path("assignment.json"))   # {child_id: facility_id or null}
 
+JSON (format "kyodo.hoiku.result/1"): {format, fiscal_year, run: {engine_version, seed, fiscal_year, rules_name,
+rules_sha256, inputs_sha256, method} | null, summary: {by_age: [...], by_facility: [...]}, assignment: {child: facility |
+null}, children: {child: {household_id, age_class, status (offered | stays | waitlisted), assigned, choice_rank, choices,
+current_facility, points: {total, base, adjustment, lower_guardian, items, facility_items, at: {facility: points}},
+waitlist: {facility: place}, flags}}, facilities: {facility: {name, kind, vacancies, assigned: {age: [child, ...]}}},
+violations: [...], flags: [...]}. Every id is a string; ages are keys as strings ("0".."5").
+
 Every write goes to a temporary file that is renamed into place, so a reader never sees half a file.
 Only presentation here: who got which seat is read off the Result, never decided.
 """
@@ -17,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from kyodo.hoiku.explain import cutoff_table, cutoff_to_dict, explain_all, explanation_to_dict
 from kyodo.hoiku.io.tabular import write_atomic, xlsx_value
 from kyodo.hoiku.model import AGE_CLASSES, Child
 from kyodo.hoiku.result import CHECK_KINDS, Result, Score, ScoreItem
@@ -26,6 +34,10 @@ SUMMARY_SHEET = "概要"
 BY_FACILITY_SHEET = "施設別集計"
 WAITLIST_SHEET = "保留"
 FLAGS_SHEET = "要確認"
+CUTOFF_SHEET = "最低指数"
+CUTOFF_LEGEND = (
+    "数字: 内定した方の最低指数 / 空有: 空きあり / ―: 内定なし(募集なし) / 空欄: その年齢クラスなし"
+)
 CHECK_SHEET = "検査結果"
 FACILITY_HEADER = ("年齢クラス", "順位", "児童番号", "世帯番号", "指数", "希望順位", "転園")
 SUMMARY_HEADER = ("年齢クラス", "申込者数", "内定", "保留", "うち転園申込", "募集人数", "残り枠")
@@ -115,6 +127,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
     """The whole result as plain JSON-ready data; every id is a string."""
     instance = result.instance
     waitlist = result.waitlist_ranks()
+    explanations = explain_all(result)
     flags_by_child: dict[str, list[dict[str, str]]] = {}
     for flag in result.flags:
         flags_by_child.setdefault(flag.child_id, []).append({"kind": flag.kind, "message": flag.message})
@@ -132,6 +145,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             "points": _points_dict(result.scores.get(cid), child),
             "waitlist": {str(f): waitlist[(cid, f)] for f in child.choices if (cid, f) in waitlist},
             "flags": flags_by_child.get(cid, []),
+            **explanation_to_dict(explanations[cid]),
         }
     facilities: dict[str, Any] = {}
     offers = _offers(result)
@@ -157,6 +171,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             "rules_sha256": run.rules_sha256,
             "inputs_sha256": {str(k): v for k, v in run.inputs_sha256.items()},
             "method": getattr(run, "method", ""),
+            "decisions": [dict(d) for d in getattr(run, "decisions", ())],
         },
         "summary": {"by_age": _age_summary(result), "by_facility": facility_rows(result, offers)},
         "assignment": _assignment(result),
@@ -175,6 +190,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             for v in result.violations
         ],
         "flags": [{"child_id": str(f.child_id), "kind": f.kind, "message": f.message} for f in result.flags],
+        "cutoffs": [cutoff_to_dict(c) for c in cutoff_table(result).values()],
     }
 
 
@@ -280,10 +296,18 @@ def write_workbook(result: Result, path: Path) -> None:
         offers = _offers(result)
         _summary_sheet(workbook.create_sheet(SUMMARY_SHEET), result)
         _by_facility_sheet(workbook.create_sheet(BY_FACILITY_SHEET), result, offers)
+        _cutoff_sheet(workbook.create_sheet(CUTOFF_SHEET), result)
         facilities = list(result.instance.facilities.values())
         names = sheet_names(
             (f"{f.id} {f.name}" for f in facilities),
-            reserved=(SUMMARY_SHEET, BY_FACILITY_SHEET, WAITLIST_SHEET, FLAGS_SHEET, CHECK_SHEET),
+            reserved=(
+                SUMMARY_SHEET,
+                BY_FACILITY_SHEET,
+                CUTOFF_SHEET,
+                WAITLIST_SHEET,
+                FLAGS_SHEET,
+                CHECK_SHEET,
+            ),
         )
         for facility, name in zip(facilities, names, strict=True):
             _facility_sheet(workbook.create_sheet(name), result, facility.id, offers.get(facility.id, {}))
@@ -444,6 +468,20 @@ def _flags_sheet(sheet: Any, result: Result) -> None:
     _header(sheet, ("児童番号", "種類", "内容"), (12, 18, 80))
     for flag in result.flags:
         _append(sheet, [flag.child_id, flag.kind, flag.message])
+
+
+def _cutoff_sheet(sheet: Any, result: Result) -> None:
+    """The cut-off table as wards publish it: one row per facility, one column per age class."""
+    table = cutoff_table(result)
+    _header(sheet, ("施設番号", "施設名", *(f"{a}歳児" for a in AGE_CLASSES)), (10, 30, 8, 8, 8, 8, 8, 8))
+    for fid, facility in result.instance.facilities.items():
+        cells = [table.get((fid, age)) for age in AGE_CLASSES]
+        values: list[object] = [
+            "" if c is None else c.points if c.label == str(c.points) else c.label for c in cells
+        ]
+        _append(sheet, [fid, facility.name, *values])
+    _append(sheet, [])
+    _append(sheet, [CUTOFF_LEGEND])
 
 
 def _check_sheet(sheet: Any, result: Result) -> None:
