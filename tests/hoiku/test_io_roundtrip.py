@@ -213,3 +213,17 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     got = read_instance(tmp_path / "children.xlsx", tmp_path / "facilities.xlsx")
     assert got.children["1"].name == "=1+1"
     assert got.facilities["A"].name == '=HYPERLINK("x")'
+
+
+def test_the_xlsx_template_offers_drop_downs_for_coded_columns(tmp_path: Path) -> None:
+    import openpyxl
+
+    ward = generate_ward(children=5, facilities=3, seed=1, fiscal_year=FISCAL_YEAR)
+    write_instance(ward, tmp_path, formats=("xlsx",))
+    sheet = openpyxl.load_workbook(tmp_path / "children.xlsx").worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    lists = {str(v.sqref).split(":")[0]: v.formula1 for v in sheet.data_validations.dataValidation}
+    reason_column = openpyxl.utils.get_column_letter(headers.index("保護者1_事由") + 1)
+    assert "就労(居宅外)" in lists[f"{reason_column}2"]
+    kinds = openpyxl.load_workbook(tmp_path / "facilities.xlsx").worksheets[0].data_validations.dataValidation
+    assert any("小規模保育" in v.formula1 for v in kinds)

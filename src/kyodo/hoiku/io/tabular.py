@@ -15,7 +15,7 @@ import re
 import unicodedata
 import uuid
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -274,16 +274,39 @@ def xlsx_value(sheet: Any, value: object) -> object:
     return value
 
 
-def write_xlsx(path: Path, sheet_title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    """A one-sheet workbook with a bold, frozen header, written atomically."""
+def write_xlsx(
+    path: Path,
+    sheet_title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    choices: Mapping[str, Sequence[str]] | None = None,
+) -> None:
+    """A one-sheet workbook with a bold, frozen header, written atomically.
+
+    choices: header → values offered as a drop-down in that column (for rows a clerk adds too);
+    other text is still allowed, since the readers accept short forms.
+    """
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     def write(tmp: Path) -> None:
         workbook = openpyxl.Workbook(write_only=True)
         sheet = workbook.create_sheet(sheet_title)
         sheet.freeze_panes = "A2"
+        last_row = max(len(rows) + 1, 1000)
+        for i, text in enumerate(header, start=1):
+            values = (choices or {}).get(text)
+            if values:
+                validation = DataValidation(
+                    type="list", formula1='"' + ",".join(values) + '"', allow_blank=True
+                )
+                validation.showErrorMessage = False
+                letter = get_column_letter(i)
+                validation.add(f"{letter}2:{letter}{last_row}")
+                sheet.data_validations.append(validation)
         bold = Font(bold=True)
         head = []
         for text in header:

@@ -57,9 +57,26 @@ def write_instance(
             if fmt == "csv":
                 write_csv(path, header, [[_text(v) for v in row] for row in rows])
             else:
-                write_xlsx(path, sheet_title, header, rows)
+                write_xlsx(path, sheet_title, header, rows, _dropdowns() if layout == KYODO else None)
             written.append(path)
     return written
+
+
+def _dropdowns() -> dict[str, list[str]]:
+    """Drop-down lists for the template's coded columns (Excel's list limit is 255 characters)."""
+    reasons = list(REASON_LABELS.values())
+    lists: dict[str, list[str]] = {
+        t.guardian_header(n, "事由"): reasons for n in range(1, t.GUARDIAN_COUNT + 1)
+    }
+    yes_no = [
+        h
+        for key, h in [*t.HOUSEHOLD_FACT_HEADERS.items(), *t.CHILD_FACT_HEADERS.items()]
+        if key not in t.NUMERIC_FACTS
+    ]
+    lists.update({h: ["○"] for h in yes_no})
+    lists[t.SIBLING_PATTERN] = [str(n) for n in range(1, 8)]
+    lists[t.KIND] = list(t.KINDS)
+    return lists
 
 
 def _text(value: Cell) -> str:
