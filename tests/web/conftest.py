@@ -104,3 +104,13 @@ def done_run(alice_client, ward_files):
     result.refresh_from_db()
     assert result.status == RunStatus.DONE, result.error
     return result
+
+
+@pytest.fixture
+def platform_admin(db) -> User:
+    return make_user("tokyo-ops", Organisation.objects.get(code="130001"), Role.PLATFORM_ADMIN, "都 運用")
+
+
+@pytest.fixture
+def platform_client(platform_admin) -> Client:
+    return client_for(platform_admin)

@@ -26,7 +26,9 @@ Objects = dict[str, Any]
 
 @dataclass(frozen=True)
 class Entry:
-    level: str  # "public", "member" (any signed-in member of the organisation) or "admin"
+    # "public", "member" (any signed-in member of the organisation), "admin" (organisation administrator)
+    # or "platform" (platform administrator; organisation administrators get 403 there too)
+    level: str
     method: str = "get"
     kwargs: Callable[[Objects], dict[str, Any]] = lambda o: {}
 
@@ -42,6 +44,8 @@ MATRIX: dict[str, Entry] = {
     "accounts:user_list": Entry("admin"),
     "accounts:user_create": Entry("admin"),
     "accounts:user_edit": Entry("admin", kwargs=lambda o: {"pk": o["bob"].pk}),
+    "accounts:organisation_list": Entry("platform"),
+    "accounts:organisation_admin_create": Entry("platform", kwargs=lambda o: {"pk": o["run"].organisation_id}),
     "audit:list": Entry("admin"),
     "hoiku:round_list": Entry("member"),
     "hoiku:round_create": Entry("member"),
@@ -103,7 +107,7 @@ def _request(client: Client, entry: Entry, url: str):  # type: ignore[no-untyped
     return client.post(url) if entry.method == "post" else client.get(url)
 
 
-def test_the_matrix(objects, alice_client, bob_client, charlie_client):
+def test_the_matrix(objects, alice_client, bob_client, charlie_client, platform_client):
     failures = []
     for name, entry in MATRIX.items():
         url = reverse(name, kwargs=entry.kwargs(objects))
@@ -121,10 +125,18 @@ def test_the_matrix(objects, alice_client, bob_client, charlie_client):
             failures.append(f"{name}: Charlie saw {leaked}")
         if entry.kwargs(objects) and other.status_code not in (403, 404):
             failures.append(f"{name}: Charlie got {other.status_code}")
-        if entry.level == "admin":
+        if entry.level in ("admin", "platform"):
             staff = _request(bob_client, entry, url)
             if staff.status_code != 403:
                 failures.append(f"{name}: staff got {staff.status_code}")
+        if entry.level == "platform":
+            org_admin = _request(alice_client, entry, url)
+            if org_admin.status_code != 403:
+                failures.append(f"{name}: an organisation administrator got {org_admin.status_code}")
+            owner = _request(platform_client, entry, url)
+            if owner.status_code != 200:
+                failures.append(f"{name}: the platform administrator got {owner.status_code}")
+            continue
         owner = alice_client.get(url)
         expected = 405 if entry.method == "post" else 200
         if owner.status_code != expected:

@@ -125,3 +125,27 @@ def test_a_weak_new_password_is_refused(alice_client, bob):
 def test_pages_forbid_outside_resources_and_inline_scripts(bob_client):
     policy = bob_client.get("/hoiku/")["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self';" in policy
+
+
+def test_platform_admin_creates_an_organisations_first_administrator(platform_client, ota):
+    response = platform_client.post(
+        f"/organisations/{ota.pk}/admins/new/",
+        {"username": "ota-admin", "display_name": "大田 管理", "role": Role.ORG_ADMIN,
+         "password": "a-long-unusual-passphrase-77"},
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="ota-admin")
+    assert user.organisation == ota and user.role == Role.ORG_ADMIN
+    assert AuditEntry.objects.for_org(ota).filter(action=Action.USER_CREATE, object_id=str(user.pk)).exists()
+    body = platform_client.get("/organisations/").content.decode()
+    assert "大田区" in body and "131113" in body
+
+
+def test_createplatformadmin_command(db, monkeypatch):
+    from django.core.management import call_command
+
+    monkeypatch.setenv("KYODO_ADMIN_PASSWORD", "a-long-unusual-passphrase-77")
+    call_command("createplatformadmin", "ops")
+    user = User.objects.get(username="ops")
+    assert user.role == Role.PLATFORM_ADMIN and user.organisation.code == "130001"
+    assert user.check_password("a-long-unusual-passphrase-77")

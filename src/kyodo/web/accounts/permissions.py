@@ -28,6 +28,19 @@ def org_admin_required(view: View) -> View:
     return wrapped  # type: ignore[no-any-return]
 
 
+def platform_admin_required(view: View) -> View:
+    """Signed in as a platform administrator (東京都's operators of the shared platform)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_platform_admin:  # type: ignore[union-attr]
+            raise PermissionDenied("基盤管理者のみが使えます")
+        return view(request, *args, **kwargs)
+
+    return wrapped  # type: ignore[no-any-return]
+
+
 def member_required(view: View) -> View:
     """Signed in and belonging to an organisation (every page with organisation data needs one)."""
 

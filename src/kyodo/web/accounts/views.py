@@ -6,17 +6,19 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from kyodo.web.accounts import ratelimit
 from kyodo.web.accounts.forms import LoginForm, UserChangeForm, UserCreateForm
-from kyodo.web.accounts.models import Role, User
+from kyodo.web.accounts.models import Organisation, Role, User
 from kyodo.web.accounts.permissions import (
     get_managed_user_or_404,
     org_admin_required,
+    platform_admin_required,
     roles_assignable_by,
     users_for,
 )
@@ -109,3 +111,33 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"利用者「{target.username}」を更新しました。")
             return redirect("accounts:user_list")
     return render(request, "accounts/user_form.html", {"form": form, "title": f"利用者の変更: {target.username}"})
+
+
+@platform_admin_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    """Every organisation with how many users and administrators it has (counts only, no personal data)."""
+    organisations = Organisation.objects.annotate(
+        user_count=Count("users", filter=Q(users__is_active=True)),
+        admin_count=Count("users", filter=Q(users__is_active=True, users__role=Role.ORG_ADMIN)),
+    )
+    return render(request, "accounts/organisation_list.html", {"organisations": organisations})
+
+
+@platform_admin_required
+def organisation_admin_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """A platform administrator creates an organisation's administrator, who then manages its staff."""
+    organisation = get_object_or_404(Organisation, pk=pk)
+    form = UserCreateForm(request.POST or None, roles=[c for c in Role.choices if c[0] == Role.ORG_ADMIN])
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = User.objects.create_user(
+            username=data["username"], password=data["password"], display_name=data["display_name"],
+            role=Role.ORG_ADMIN, organisation=organisation,
+        )
+        # Recorded in the organisation that gained an administrator, so that its administrators see it.
+        record(request.user, Action.USER_CREATE, user, organisation_id=organisation.pk,
+               username=user.username, role=user.role, by_platform=True)
+        messages.success(request, f"{organisation.name}の組織管理者「{user.username}」を作成しました。")
+        return redirect("accounts:organisation_list")
+    return render(request, "accounts/user_form.html",
+                  {"form": form, "title": f"{organisation.name}の組織管理者を追加"})
