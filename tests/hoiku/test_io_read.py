@@ -318,3 +318,12 @@ def test_it_reads_tab_separated_text_and_quoted_commas(tmp_path: Path) -> None:
     instance = read_instance(children, facilities)
     assert instance.children["1"].name == "山田, 花子"
     assert instance.facilities["A"].name == "みなと保育園, 分園"
+
+
+def test_the_example_workbooks_say_what_the_example_csv_files_say() -> None:
+    csv_files = read_instance(EXAMPLES / "children.csv", EXAMPLES / "facilities.csv", fiscal_year=2026)
+    workbooks = read_instance(EXAMPLES / "children.xlsx", EXAMPLES / "facilities.xlsx", fiscal_year=2026)
+    assert _without_source(workbooks) == _without_source(csv_files)
+    chilmai = read_instance(EXAMPLES / "chilmai" / "children.csv", EXAMPLES / "chilmai" / "facilities.csv")
+    assert set(chilmai.children) == set(csv_files.children)
+    assert all(c.given_points is not None for c in chilmai.children.values())
