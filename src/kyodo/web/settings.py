@@ -55,7 +55,6 @@ INSTALLED_APPS = [
     "kyodo.web.accounts",
     "kyodo.web.audit",
     "kyodo.web.hoiku",
-    "kyodo.web.jinzai",
 ]
 
 MIDDLEWARE = [
