@@ -179,7 +179,8 @@ def read_children(sheet: Sheet, fiscal_year: int | None, choice_limit: int | Non
                     if mine != theirs:
                         sheet.problem(
                             f"同じ世帯(世帯番号「{household_id}」)の{other_row}行目と値が異なります"
-                            f"({other_row}行目は「{theirs}」、{row}行目は「{mine}」)。世帯の項目は同じ値にしてください",
+                            f"({other_row}行目は{_shown(theirs)}、{row}行目は{_shown(mine)})。"
+                            "世帯の項目は同じ値にしてください",
                             row,
                             c.header,
                         )
@@ -210,6 +211,10 @@ def read_children(sheet: Sheet, fiscal_year: int | None, choice_limit: int | Non
                     points_col.header,
                 )
     return out
+
+
+def _shown(text: str) -> str:
+    return f"「{text}」" if text else "空欄"
 
 
 def _age_class(
