@@ -75,8 +75,8 @@ def test_the_workbook_has_a_summary_a_sheet_per_facility_and_the_waitlist(tmp_pa
     write_workbook(_hand_result(), path)
     workbook = openpyxl.load_workbook(path)
     names = workbook.sheetnames
-    assert names[:2] == ["概要", "施設別集計"] and names[-3:] == ["保留", "要確認", "検査結果"]
-    facility_sheets = names[2:-3]
+    assert names[:3] == ["概要", "施設別集計", "最低指数"] and names[-3:] == ["保留", "要確認", "検査結果"]
+    facility_sheets = names[3:-3]
     assert len(facility_sheets) == 2
     assert all(len(n) <= 31 for n in names)
     assert len({n.casefold() for n in names}) == len(names)
@@ -215,7 +215,7 @@ def test_a_real_run_writes_a_consistent_workbook(tmp_path: Path) -> None:
     result = run_round(ward, rules="koto", fiscal_year=2026, seed=4)
     write_workbook(result, tmp_path / "r.xlsx")
     workbook = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True)
-    listed = [r[2] for name in workbook.sheetnames[2:-3] for r in _rows(workbook[name])[1:]]
+    listed = [r[2] for name in workbook.sheetnames[3:-3] for r in _rows(workbook[name])[1:]]
     assigned = [cid for cid, fid in result.assignment.items() if fid is not None]
     assert sorted(listed) == sorted(assigned)
     waiting = {r[0] for r in _rows(workbook["保留"])[1:]}

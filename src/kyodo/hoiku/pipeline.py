@@ -23,9 +23,6 @@ from kyodo.hoiku.rules import Rules, load_rules
 from kyodo.hoiku.scoring import score_instance
 
 DECISION_KINDS = {"fix": "施設を指定(固定)", "forbid": "施設を除外", "withdraw": "辞退"}
-# Hours beyond these are very likely typing mistakes (e.g. 80 for 8.0): staff should look.
-PLAUSIBLE_HOURS_PER_DAY = 16.0
-PLAUSIBLE_DAYS_PER_MONTH = 27
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +62,8 @@ def run_round(
         # priority does not define yet: refuse rather than silently ignore the shared limit.
         names = "、".join(f"{f.name}({f.id})" for f in shared[:5])
         raise InputError([Problem(f"年齢クラスをまたぐ共有定員はまだ扱えません: {names}。年齢ごとの募集人数で指定してください")])
-    working, fixed = _apply_decisions(instance, tuple(decisions))
+    decisions = tuple(decisions)
+    working, fixed = _apply_decisions(instance, decisions)
 
     scores = score_instance(working, loaded, fiscal_year)
     priority = build_priority(working, scores, loaded, seed)
@@ -105,7 +103,7 @@ def run_round(
                 assignment, violations = candidate, checked
                 method = f"cp_sat({exact.status})"
 
-    flags = _flags(working, loaded, fiscal_year, priority.lottery_ties)
+    flags = _flags(working, loaded, fiscal_year, priority, assignment)
     flags += [
         Flag(v.child_id, FlagKind.BLOCKING, f"安定でない可能性: {v.message}")
         for v in blocking_pairs(violations)
@@ -119,6 +117,16 @@ def run_round(
         rules_sha256=loaded.sha256 if loaded else None,
         inputs_sha256=dict(inputs_sha256 or {}),
         method=method,
+        decisions=tuple(
+            {
+                "kind": d.kind,
+                "child_id": d.child_id,
+                "facility_id": d.facility_id,
+                "reason": d.reason,
+                "by": d.by,
+            }
+            for d in decisions
+        ),
     )
     return Result(
         instance=working,
@@ -176,39 +184,11 @@ def _flags(
     instance: Instance,
     rules: Rules | None,
     fiscal_year: int | None,
-    lottery_ties: frozenset[str],
+    priority: Priority,
+    assignment: Mapping[str, str | None],
 ) -> list[Flag]:
-    flags = [
-        Flag(cid, FlagKind.LOTTERY_TIE, "同点で優先順位の基準でも決まらず、抽選で順位が決まりました")
-        for cid in sorted(lottery_ties)
-        if cid in instance.children
-    ]
+    """Review flags (要確認) other than blocking; see `kyodo.hoiku.review`."""
+    from kyodo.hoiku.review import review_flags
+
     limit = rules.choice_limit.at(fiscal_year) if rules and rules.choice_limit and fiscal_year else None
-    for cid, child in instance.children.items():
-        if limit is not None and len(child.choices) > limit:
-            flags.append(
-                Flag(
-                    cid,
-                    FlagKind.CHOICES_OVER_LIMIT,
-                    f"希望施設が{len(child.choices)}件あり、上限{limit}件を超えています",
-                )
-            )
-        household = instance.households.get(child.household_id)
-        for n, g in enumerate(household.guardians if household else (), start=1):
-            if g.hours_per_day is not None and g.hours_per_day > PLAUSIBLE_HOURS_PER_DAY:
-                flags.append(
-                    Flag(
-                        cid,
-                        FlagKind.SUSPECT_DATA,
-                        f"保護者{n}の1日の就労時間{g.hours_per_day:g}時間は入力誤りの可能性があります",
-                    )
-                )
-            if g.days_per_month is not None and g.days_per_month > PLAUSIBLE_DAYS_PER_MONTH:
-                flags.append(
-                    Flag(
-                        cid,
-                        FlagKind.SUSPECT_DATA,
-                        f"保護者{n}の月の就労日数{g.days_per_month}日は入力誤りの可能性があります",
-                    )
-                )
-    return flags
+    return review_flags(instance, priority, assignment, choice_limit=limit, fiscal_year=fiscal_year)

@@ -117,6 +117,8 @@ class RunRecord:
     rules_sha256: str | None
     inputs_sha256: Mapping[str, str] = field(default_factory=dict)  # file name → sha256
     method: str = ""  # which algorithm produced the allocation (deferred acceptance, CP-SAT, …)
+    # Staff decisions applied, in order: {"kind", "child_id", "facility_id", "reason", "by"} each.
+    decisions: tuple[Mapping[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,450 @@
+"""Reasons for each child's result and the cut-off table, in Japanese ready for notices.
+
+    explanations = explain_all(result, rules=load_rules("koto"))
+    explanations["c17"].lines()           # 通知に載せる文章(1行ずつ)
+    table = cutoff_table(result)          # (施設, 年齢クラス) → 最低指数 / 空有 / ―(/ 非公開)
+
+For every choice a child ranked above its result this says what decided it: points below the
+cut-off, the same points but a named tie-break criterion, the lottery, a sibling condition, no
+vacancy at that age (募集なし), or a staff decision. Only reads the Result: what put a child
+behind another is taken from the priority (`decided_by`) and the assignment, never recomputed.
+
+The cut-off (最低指数) of a seat is the child offered a seat there with the lowest priority, not
+counting children who keep their own seat (在園継続) or whom staff placed by decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from kyodo.hoiku.errors import RuleError
+from kyodo.hoiku.model import AGE_CLASSES
+from kyodo.hoiku.result import Flag, Result, Seat
+from kyodo.hoiku.rules import Rules, load_rules
+
+
+class ReasonKind:
+    """What decided a choice the child did not get. Plain strings, so JSON and the web keep them as they are."""
+
+    POINTS = "points"
+    TIE_BREAK = "tie_break"
+    LOTTERY = "lottery"
+    SIBLING = "sibling"
+    NO_VACANCY = "no_vacancy"
+    DECISION = "decision"
+    OTHER = "other"
+
+
+REASON_LABELS: Mapping[str, str] = {
+    ReasonKind.POINTS: "指数が最低指数を下回った",
+    ReasonKind.TIE_BREAK: "同点時の優先順位",
+    ReasonKind.LOTTERY: "抽選",
+    ReasonKind.SIBLING: "きょうだいの条件",
+    ReasonKind.NO_VACANCY: "募集なし",
+    ReasonKind.DECISION: "職員の判断",
+    ReasonKind.OTHER: "要確認",
+}
+STATUS_LABELS: Mapping[str, str] = {"offered": "内定", "stays": "在園継続", "waitlisted": "保留"}
+# Tie-break keys' labels when the rules file is not at hand (the rules' own labels win).
+DEFAULT_CRITERIA: Mapping[str, str] = {
+    "base_points": "基準指数の合計が高い",
+    "adjustment_points": "調整指数が高い",
+    "lower_guardian_points": "低い方の保護者の基準指数が高い",
+    "choice_rank": "希望順位が高い",
+    "birth_date": "生年月日",
+    "single_parent": "ひとり親世帯",
+    "municipal_tax": "住民税所得割額",
+    "waiting_months": "待機期間",
+}
+VACANT = "空有"
+NONE_OFFERED = "―"
+WITHHELD = "非公開"
+
+
+@dataclass(frozen=True, slots=True)
+class CutoffCell:
+    """One cell of the published cut-off table (facility × age class)."""
+
+    facility_id: str
+    age_class: int
+    places: int  # vacancies plus seats freed by children who transfer away
+    offered: int  # new offers (not children keeping their own seat)
+    vacancies_left: int
+    points: int | None  # lowest points offered (None when nobody was offered by the allocation)
+    position: int | None  # 1-based place in the priority order of that lowest offered child
+    child_id: str | None
+    label: str  # "42", 空有, ― or 非公開, as wards publish it
+
+
+@dataclass(frozen=True, slots=True)
+class PointsLine:
+    """One line of the points breakdown, with the public document it comes from."""
+
+    label: str
+    points: int
+    reference: str | None
+    needs_confirmation: bool
+    facility_id: str | None = None  # set for items that count only at one facility
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceReason:
+    """Why the child did not get one choice ranked above its result."""
+
+    choice: int  # 第n希望
+    facility_id: str
+    facility_name: str
+    age_class: int
+    kind: str  # a ReasonKind
+    criterion: str | None  # the tie-break's label when kind is tie_break
+    points: int | None  # the child's points at this facility
+    position: int | None  # the child's place in the priority order there (1-based)
+    waitlist: int | None  # 待機順位 there (1-based)
+    cutoff: CutoffCell | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """A child's result, its points item by item, and a reason for every choice above the result."""
+
+    child_id: str
+    status: str  # offered, stays or waitlisted
+    assigned: str | None
+    assigned_name: str | None
+    choice_rank: int | None
+    total: int | None
+    points: tuple[PointsLine, ...]
+    choices: tuple[ChoiceReason, ...]
+    flags: tuple[Flag, ...]
+    summary: str
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def lines(self) -> list[str]:
+        """Plain Japanese text, one line each: the result, the points, then each choice's reason."""
+        out = [self.summary, f"指数の内訳(合計 {self.total}点):" if self.total is not None else "指数の内訳:"]
+        for p in self.points:
+            where = f"({p.facility_id}のみ)" if p.facility_id else ""
+            ref = f" [出典: {p.reference}]" if p.reference else ""
+            out.append(f"  {p.label}{where} {p.points:+d}点{ref}")
+        out += [c.text for c in self.choices]
+        return out
+
+
+def cutoff_table(result: Result, *, withhold_small: bool = False) -> dict[Seat, CutoffCell]:
+    """(facility, age class) → the cell wards publish, for every age class a facility takes or was asked for.
+
+    `withhold_small`: show 非公開 where only 1-2 children were offered a seat (as 台東区 does, for privacy).
+    """
+    instance = result.instance
+    fixed = _fixed(result)
+    freed: dict[Seat, int] = {}
+    new: dict[Seat, list[str]] = {}
+    for cid, child in instance.children.items():
+        got = result.assignment.get(cid)
+        if child.current_facility is not None and got not in (None, child.current_facility):
+            seat = (child.current_facility, child.age_class)
+            freed[seat] = freed.get(seat, 0) + 1
+        if got is not None and got != child.current_facility:
+            new.setdefault((got, child.age_class), []).append(cid)
+    table: dict[Seat, CutoffCell] = {}
+    for fid, facility in instance.facilities.items():
+        for age in AGE_CLASSES:
+            seat = (fid, age)
+            order = result.priority.order.get(seat, ())
+            if age not in facility.vacancies and not order and seat not in new:
+                continue
+            offered = new.get(seat, [])
+            places = facility.vacancy(age) + freed.get(seat, 0)
+            left = places - len(offered)
+            position = {cid: i for i, cid in enumerate(order)}
+            ranked = [cid for cid in offered if cid not in fixed and cid in position]
+            lowest = max(ranked, key=position.__getitem__) if ranked else None
+            points = result.scores[lowest].at(fid) if lowest is not None and lowest in result.scores else None
+            if left > 0:
+                label = VACANT
+            elif not offered:
+                label = NONE_OFFERED
+            elif withhold_small and len(offered) <= 2:
+                label = WITHHELD
+            else:
+                label = NONE_OFFERED if points is None else str(points)
+            table[seat] = CutoffCell(
+                fid,
+                age,
+                places,
+                len(offered),
+                left,
+                points,
+                None if lowest is None else position[lowest] + 1,
+                lowest,
+                label,
+            )
+    return table
+
+
+def explain_all(
+    result: Result, rules: Rules | None = None, *, withhold_small: bool = False
+) -> dict[str, Explanation]:
+    """child id → Explanation, for every applicant of the run. See `Explainer` for the reasons."""
+    explainer = Explainer(result, rules, withhold_small=withhold_small)
+    return {cid: explainer.explain(cid) for cid in result.instance.children}
+
+
+def explain_child(result: Result, child_id: str, rules: Rules | None = None) -> Explanation:
+    """The Explanation of one child (builds the cut-off table; use `Explainer` for many children)."""
+    return Explainer(result, rules).explain(child_id)
+
+
+class Explainer:
+    """Explains children of one result; the cut-offs and priority positions are computed once.
+
+    For a choice the child did not get, in this order:
+    1. staff placed the child by decision → 職員の判断;
+    2. no places offered at that age and nothing left (―) → 募集なし;
+    3. places left (空有), or the child ranks above the cut-off child → a sibling condition when the
+       child applied with siblings (the family's combination did not fit), otherwise 要確認;
+    4. below the cut-off: the first criterion in which the child differs from the cut-off child —
+       points, a tie-break criterion (by the rules' label), or the lottery.
+    """
+
+    def __init__(self, result: Result, rules: Rules | None = None, *, withhold_small: bool = False) -> None:
+        self.result = result
+        self.cutoffs = cutoff_table(result, withhold_small=withhold_small)
+        rules = rules if rules is not None else _rules_of(result)
+        chain = rules.tie_break if rules is not None else ()
+        self.names = ["guaranteed", "points", *(t.key for t in chain), "lottery"]
+        self.criteria = {**DEFAULT_CRITERIA, **{t.key: t.label for t in chain}}
+        self.waitlist = result.waitlist_ranks()
+        self.fixed = _fixed(result)
+        households: dict[str, int] = {}
+        for child in result.instance.children.values():
+            households[child.household_id] = households.get(child.household_id, 0) + 1
+        self.with_siblings = {
+            cid for cid, c in result.instance.children.items() if households[c.household_id] > 1
+        }
+        self.flags: dict[str, list[Flag]] = {}
+        for flag in result.flags:
+            self.flags.setdefault(flag.child_id, []).append(flag)
+        self._positions: dict[Seat, dict[str, int]] = {}
+        self._first_difference: dict[Seat, list[int]] = {}
+
+    def explain(self, child_id: str) -> Explanation:
+        result = self.result
+        child = result.instance.children[child_id]
+        facilities = result.instance.facilities
+        assigned = result.assignment.get(child_id)
+        status = (
+            "waitlisted" if assigned is None else "stays" if assigned == child.current_facility else "offered"
+        )
+        rank = child.choices.index(assigned) + 1 if assigned in child.choices else None
+        above = child.choices if rank is None else child.choices[: rank - 1]
+        if child_id in self.fixed and assigned not in child.choices:
+            above = child.choices
+        reasons = tuple(self._reason(child_id, n, fid) for n, fid in enumerate(above, start=1))
+        score = result.scores.get(child_id)
+        points: list[PointsLine] = []
+        if score is not None:
+            points = [PointsLine(i.label, i.points, i.reference, i.needs_confirmation) for i in score.items]
+            for fid in (*child.choices, *((child.current_facility,) if child.current_facility else ())):
+                points += [
+                    PointsLine(i.label, i.points, i.reference, i.needs_confirmation, fid)
+                    for i in score.facility_items.get(fid, ())
+                ]
+        name = facilities[assigned].name if assigned is not None and assigned in facilities else assigned
+        total = None if score is None else score.total
+        summary = _summary(status, name, rank, total, bool(reasons), self.fixed.get(child_id))
+        return Explanation(
+            child_id,
+            status,
+            assigned,
+            name,
+            rank,
+            total,
+            tuple(points),
+            reasons,
+            tuple(self.flags.get(child_id, ())),
+            summary,
+        )
+
+    def _reason(self, child_id: str, choice: int, facility_id: str) -> ChoiceReason:
+        result = self.result
+        child = result.instance.children[child_id]
+        seat = (facility_id, child.age_class)
+        facility = result.instance.facilities.get(facility_id)
+        name = facility.name if facility is not None else facility_id
+        cell = self.cutoffs.get(seat)
+        positions = self._position_map(seat)
+        mine = positions.get(child_id)
+        score = result.scores.get(child_id)
+        pts = score.at(facility_id) if score is not None else None
+        waitlist = self.waitlist.get((child_id, facility_id))
+        head = f"第{choice}希望 {name}({child.age_class}歳児)"
+        tail = f"待機順位は{waitlist}位です。" if waitlist is not None else ""
+        pos = None if mine is None else mine + 1
+        criterion: str | None = None
+        decision = self.fixed.get(child_id)
+        if decision is not None:
+            kind = ReasonKind.DECISION
+            text = f"{head}: 職員の判断により入所先を指定しました{_why(decision)}。"
+        elif cell is None or (cell.child_id is None and cell.vacancies_left <= 0):
+            kind = ReasonKind.NO_VACANCY
+            text = f"{head}: この年齢クラスの募集はありませんでした(募集なし)。"
+        elif cell.vacancies_left > 0 or cell.position is None or mine is None or mine < cell.position - 1:
+            kind = ReasonKind.SIBLING if child_id in self.with_siblings else ReasonKind.OTHER
+            where = (
+                "空きがありました"
+                if cell.vacancies_left > 0
+                else f"あなたの優先順位({pos}位)は内定の範囲内でした"
+            )
+            if kind == ReasonKind.SIBLING:
+                text = (
+                    f"{head}: {where}が、きょうだいの申込で希望された組み合わせ(同じ施設・同時入所など)では"
+                    f"入所先がそろわなかったため、入所となりませんでした。{tail}"
+                )
+            else:
+                text = f"{head}: {where}が、入所となっていません。担当者が確認します。{tail}"
+        else:
+            by = self.names[self._criterion_index(seat, cell.position - 1, mine)]
+            cut = f"内定した方の最低指数は{cell.points}点(優先順位{cell.position}位)でした。"
+            if by == "points":
+                kind = ReasonKind.POINTS
+                text = (
+                    f"{head}: {cut}あなたの指数は{pts}点(優先順位{pos}位)で、最低指数を下回りました。{tail}"
+                )
+            elif by == "lottery":
+                kind = ReasonKind.LOTTERY
+                text = (
+                    f"{head}: {cut}あなたも同じ{pts}点で、同点時の優先順位の基準でも差がなかったため、"
+                    f"抽選により順位が決まりました(あなたは{pos}位)。{tail}"
+                )
+            elif by == "guaranteed":  # cannot happen: cut-off children are never kept in their own seat
+                kind = ReasonKind.OTHER
+                text = f"{head}: {cut}担当者が確認します。{tail}"
+            else:
+                kind = ReasonKind.TIE_BREAK
+                criterion = self.criteria.get(by, by)
+                text = (
+                    f"{head}: {cut}あなたも同じ{pts}点でしたが、同点時の優先順位「{criterion}」により"
+                    f"後の順位になりました(あなたは{pos}位)。{tail}"
+                )
+        return ChoiceReason(
+            choice, facility_id, name, child.age_class, kind, criterion, pts, pos, waitlist, cell, text
+        )
+
+    def _position_map(self, seat: Seat) -> dict[str, int]:
+        found = self._positions.get(seat)
+        if found is None:
+            found = {cid: i for i, cid in enumerate(self.result.priority.order.get(seat, ()))}
+            self._positions[seat] = found
+        return found
+
+    def _criterion_index(self, seat: Seat, upper: int, lower: int) -> int:
+        """Index in self.names of the first key in which the children at positions upper < lower differ.
+
+        In a sorted order that is the smallest 'first difference' between neighbours in between.
+        Computed once per seat as a running minimum from the cut-off child down.
+        """
+        running = self._first_difference.get(seat)
+        if running is None:
+            order = self.result.priority.order.get(seat, ())
+            decided = self.result.priority.decided_by
+            rank = {name: i for i, name in enumerate(self.names)}
+            running, best = [len(self.names) - 1] * len(order), len(self.names) - 1
+            for i in range(upper + 1, len(order)):
+                best = min(best, rank.get(decided.get((seat, order[i]), "lottery"), len(self.names) - 1))
+                running[i] = best
+            self._first_difference[seat] = running
+        return running[lower]
+
+
+def _summary(
+    status: str,
+    name: str | None,
+    rank: int | None,
+    total: int | None,
+    has_reasons: bool,
+    decision: str | None,
+) -> str:
+    points = f"指数は{total}点です。" if total is not None else ""
+    if decision is not None:
+        head = f"職員の判断により{name}に内定しました{_why(decision)}。"
+    elif status == "offered":
+        head = f"{name}(第{rank}希望)に内定しました。" if rank else f"{name}に内定しました。"
+    elif status == "stays":
+        head = f"転園の希望施設には入所できず、現在の{name}で引き続き保育を受けます(在園継続)。"
+    else:
+        head = "いずれの希望施設にも入所できませんでした(保留)。"
+    more = (
+        "より希望順位の高い施設に入所できなかった理由は次のとおりです。"
+        if has_reasons and status == "offered"
+        else ""
+    )
+    if has_reasons and status != "offered":
+        more = "希望施設ごとの状況は次のとおりです。"
+    return head + points + more
+
+
+def _why(reason: str) -> str:
+    return f"(理由: {reason})" if reason else ""
+
+
+def _fixed(result: Result) -> dict[str, str]:
+    """child id → reason, for children staff placed by decision (recorded in the run record)."""
+    run = result.run
+    decisions = getattr(run, "decisions", ()) if run is not None else ()
+    return {str(d["child_id"]): str(d.get("reason") or "") for d in decisions if d.get("kind") == "fix"}
+
+
+def _rules_of(result: Result) -> Rules | None:
+    """The run's shipped rules file when its hash still matches, for the tie-break labels."""
+    run = result.run
+    if run is None or not run.rules_name:
+        return None
+    try:
+        rules = load_rules(run.rules_name)
+    except RuleError:
+        return None
+    return rules if rules.sha256 == run.rules_sha256 else None
+
+
+def cutoff_to_dict(cell: CutoffCell) -> dict[str, object]:
+    """A cut-off cell as JSON-ready data."""
+    return {
+        "facility_id": cell.facility_id,
+        "age_class": cell.age_class,
+        "places": cell.places,
+        "offered": cell.offered,
+        "vacancies_left": cell.vacancies_left,
+        "points": cell.points,
+        "position": cell.position,
+        "label": cell.label,
+    }
+
+
+def explanation_to_dict(explanation: Explanation) -> dict[str, object]:
+    """The reasons of one child as JSON-ready data (the points breakdown is in the result's `points`)."""
+    return {
+        "summary": explanation.summary,
+        "reasons": [
+            {
+                "choice": c.choice,
+                "facility_id": c.facility_id,
+                "kind": c.kind,
+                "label": REASON_LABELS[c.kind],
+                "criterion": c.criterion,
+                "points": c.points,
+                "position": c.position,
+                "waitlist": c.waitlist,
+                "cutoff_points": None if c.cutoff is None else c.cutoff.points,
+                "cutoff_position": None if c.cutoff is None else c.cutoff.position,
+                "cutoff_label": None if c.cutoff is None else c.cutoff.label,
+                "text": c.text,
+            }
+            for c in explanation.choices
+        ],
+    }
