@@ -46,15 +46,19 @@ def page(live_server, monkeypatch):
         browser.close()
 
 
-def test_a_clerk_runs_a_round_fixes_a_child_and_compares_runs(page, live_server, alice, ward_files, tmp_path):
+def _log_in(page, live_server, path: str = "/hoiku/") -> None:  # type: ignore[no-untyped-def]
     from .conftest import PASSWORD
 
-    page.goto(f"{live_server.url}/hoiku/")
+    page.goto(f"{live_server.url}{path}")
     assert "/login/" in page.url
     page.fill("input[name=username]", "alice")
     page.fill("input[name=password]", PASSWORD)
     page.click("button:has-text('ログイン')")
-    page.wait_for_url(f"{live_server.url}/hoiku/")
+    page.wait_for_url(f"{live_server.url}{path}")
+
+
+def test_a_clerk_runs_a_round_fixes_a_child_and_compares_runs(page, live_server, alice, ward_files, tmp_path):
+    _log_in(page, live_server)
     assert page.evaluate("typeof htmx") == "object"  # the vendored script loaded
 
     page.click("text=利用調整回を作成")
@@ -107,3 +111,25 @@ def test_a_clerk_runs_a_round_fixes_a_child_and_compares_runs(page, live_server,
 
     outside = [u for u in page.requested if not u.startswith(live_server.url)]  # type: ignore[attr-defined]
     assert outside == []  # closed networks: no request leaves the server
+
+
+def test_the_run_page_polls_progress_until_the_worker_finishes(page, live_server, alice, ward_files, settings):
+    from kyodo.web.hoiku import services
+    from kyodo.web.hoiku.models import Round, Run
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    round_ = Round.objects.create(organisation=alice.organisation, title="進捗", fiscal_year=2026,
+                                  rules_name="koto", created_by=alice)
+    files = [services.UploadedFile(n, (ward_files / n).read_bytes()) for n in ("children.csv", "facilities.csv")]
+    instance, problems = services.read_upload(round_, *files)
+    assert instance is not None, problems
+    services.store_upload(round_, alice, *files, instance)
+
+    _log_in(page, live_server, f"/hoiku/rounds/{round_.pk}/")
+    page.click("button:has-text('利用調整を実行')")
+    page.wait_for_selector("#progress:has-text('待機中')")
+    run = Run.objects.for_org(alice.organisation).get(round=round_)
+    services.execute(run.pk)  # what `kyodo web worker` does with the queued task
+    # The polled fragment sees the run finish and HTMX reloads the page with the results.
+    page.wait_for_selector("h2:has-text('年齢クラス別の集計')", timeout=15_000)
+    assert "完了" in page.inner_text("#progress")
