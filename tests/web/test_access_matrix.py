@@ -21,6 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from kyodo.web.hoiku import services
 from kyodo.web.hoiku.models import Decision, RunChild, RunStatus
 
+from .jinzai.world import jz
+
 Objects = dict[str, Any]
 
 
@@ -28,6 +30,8 @@ Objects = dict[str, Any]
 class Entry:
     # "public", "member" (any signed-in member of the organisation), "admin" (organisation administrator)
     # or "platform" (platform administrator; organisation administrators get 403 there too)
+    # jinzai: "coordinator" (東京都's coordinators) and "specialist" (a specialist's own pages), both with the
+    # objects and clients of tests/web/jinzai/world.py; 江東区's staff get 403 there
     level: str
     method: str = "get"
     kwargs: Callable[[Objects], dict[str, Any]] = lambda o: {}
@@ -64,6 +68,28 @@ MATRIX: dict[str, Entry] = {
     "hoiku:run_diff": Entry("member", kwargs=lambda o: {"pk": o["run"].pk, "other": o["other"].pk}),
     "hoiku:input_download": Entry("member", kwargs=lambda o: {"pk": o["run"].input_set_id, "role": "children"}),
     "hoiku:download": Entry("member", kwargs=lambda o: {"pk": o["run"].pk, "kind": "csv"}),
+    "jinzai:home": Entry("member", kwargs=jz("")),
+    "jinzai:request_list": Entry("member", kwargs=jz("")),
+    "jinzai:request_create": Entry("member", kwargs=jz("")),
+    "jinzai:request_detail": Entry("member", kwargs=jz("request")),
+    "jinzai:request_edit": Entry("member", kwargs=jz("request")),
+    "jinzai:request_withdraw": Entry("member", "post", kwargs=jz("request")),
+    "jinzai:engagement_list": Entry("member", kwargs=jz("")),
+    "jinzai:engagement_detail": Entry("member", kwargs=jz("engagement")),
+    "jinzai:engagement_rating": Entry("member", "post", kwargs=jz("engagement")),
+    "jinzai:engagement_report": Entry("specialist", "post", kwargs=jz("engagement")),
+    "jinzai:my_profile": Entry("specialist", kwargs=jz("")),
+    "jinzai:absence_add": Entry("specialist", "post", kwargs=jz("")),
+    "jinzai:absence_delete": Entry("specialist", "post", kwargs=jz("absence")),
+    "jinzai:specialist_list": Entry("coordinator", kwargs=jz("")),
+    "jinzai:specialist_create": Entry("coordinator", kwargs=jz("")),
+    "jinzai:specialist_edit": Entry("coordinator", kwargs=jz("specialist")),
+    "jinzai:board": Entry("coordinator", kwargs=jz("")),
+    "jinzai:run_start": Entry("coordinator", "post", kwargs=jz("")),
+    "jinzai:run_progress": Entry("coordinator", kwargs=jz("run")),
+    "jinzai:proposal_confirm": Entry("coordinator", "post", kwargs=jz("proposal")),
+    "jinzai:proposal_decline": Entry("coordinator", "post", kwargs=jz("proposal")),
+    "jinzai:charts": Entry("coordinator", kwargs=jz("")),
 }
 
 
@@ -125,7 +151,7 @@ def test_the_matrix(objects, alice_client, bob_client, charlie_client, platform_
             failures.append(f"{name}: Charlie saw {leaked}")
         if entry.kwargs(objects) and other.status_code not in (403, 404):
             failures.append(f"{name}: Charlie got {other.status_code}")
-        if entry.level in ("admin", "platform"):
+        if entry.level in ("admin", "platform", "coordinator", "specialist"):
             staff = _request(bob_client, entry, url)
             if staff.status_code != 403:
                 failures.append(f"{name}: staff got {staff.status_code}")
@@ -137,7 +163,7 @@ def test_the_matrix(objects, alice_client, bob_client, charlie_client, platform_
             if owner.status_code != 200:
                 failures.append(f"{name}: the platform administrator got {owner.status_code}")
             continue
-        owner = alice_client.get(url)
+        owner = objects.get(f"{entry.level}_client", alice_client).get(url)  # jinzai levels bring their own
         expected = 405 if entry.method == "post" else 200
         if owner.status_code != expected:
             failures.append(f"{name}: Alice got {owner.status_code}, expected {expected}")

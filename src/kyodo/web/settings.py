@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kyodo.web.accounts",
     "kyodo.web.audit",
     "kyodo.web.hoiku",
+    "kyodo.web.jinzai",
 ]
 
 MIDDLEWARE = [

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("kyodo.web.accounts.urls")),
     path("audit/", include("kyodo.web.audit.urls")),
     path("hoiku/", include("kyodo.web.hoiku.urls")),
+    path("jinzai/", include("kyodo.web.jinzai.urls")),
 ]

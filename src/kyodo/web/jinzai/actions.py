@@ -1,0 +1,20 @@
+"""Audit actions of the human cloud, written with `kyodo.web.audit.log.record`.
+
+The audit app's `Action` choices do not list these yet (adding them is the audit app's change, with its own
+migration); the entries are stored all the same, and the audit page shows the value until the labels are added.
+"""
+
+from django.db import models
+
+
+class JinzaiAction(models.TextChoices):
+    REQUEST_CREATE = "jinzai_request_create", "人材依頼の登録"
+    REQUEST_CHANGE = "jinzai_request_change", "人材依頼の変更"
+    REQUEST_WITHDRAW = "jinzai_request_withdraw", "人材依頼の取下げ"
+    PROFILE_CHANGE = "jinzai_profile_change", "人材情報の変更"
+    ABSENCE = "jinzai_absence", "不在期間の変更"
+    MATCH_RUN = "jinzai_match_run", "マッチングの実行"
+    CONFIRM = "jinzai_confirm", "割当の確定"
+    DECLINE = "jinzai_decline", "提案の見送り"
+    REPORT = "jinzai_report", "支援報告の提出"
+    RATING = "jinzai_rating", "満足度の評価"

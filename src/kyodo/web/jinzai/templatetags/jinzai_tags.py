@@ -1,0 +1,12 @@
+from typing import Any
+
+from django import template
+
+from kyodo.web.jinzai import roles
+
+register = template.Library()
+
+
+@register.simple_tag
+def jinzai_coordinator(user: Any) -> bool:
+    return roles.is_coordinator(user)
