@@ -190,3 +190,23 @@ def test_a_failed_plan_is_reported_on_the_board(dora_client, bob, dora, eve):
     failed = MatchingRun.objects.for_org(tokyo()).latest("id")
     assert failed.status == RunStatus.FAILED and "確定済みの割当" in failed.error
     assert "確定済みの割当" in dora_client.get("/jinzai/board/").content.decode()
+
+
+def test_a_coordinator_registers_a_specialist_and_links_only_a_tokyo_account(dora_client, bob):
+    from kyodo.web.accounts.models import Role, User
+    from kyodo.web.jinzai.models import Specialist
+
+    from ..conftest import PASSWORD
+
+    User.objects.create_user(username="gina", password=PASSWORD, organisation=tokyo(), role=Role.STAFF)
+    data = {"name": "岐阜 奈々", "role_type": "data_scientist", "username": "bob", "availability": 6,
+            "availability_unit": "時間", "modes": "リモートのみ", "home_area": "多摩", "current_load_hours": 2,
+            "conflicts": ["131083"], "max_cases": 2, "active": "on", "skill__statistics": 3}
+    response = dora_client.post("/jinzai/specialists/new/", data)
+    assert response.status_code == 200 and "東京都の利用者にその名前はありません" in response.content.decode()
+    assert dora_client.post("/jinzai/specialists/new/", {**data, "username": "gina"}).status_code == 302
+    s = Specialist.objects.for_org(tokyo()).get(name="岐阜 奈々")
+    assert s.user.username == "gina" and s.conflicts == ["131083"] and s.skills == {"statistics": 3}
+    assert s.hours_per_week == 6 and s.max_cases == 2
+    body = dora_client.get("/jinzai/specialists/").content.decode()
+    assert "岐阜 奈々" in body and "1団体" in body
