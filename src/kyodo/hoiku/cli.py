@@ -17,6 +17,7 @@ from kyodo.hoiku.errors import InputError, RuleError
 
 if TYPE_CHECKING:
     from kyodo.hoiku.model import Instance
+    from kyodo.hoiku.pipeline import Decision
     from kyodo.hoiku.result import Result
 
 EXIT_PROBLEM = 1
@@ -54,7 +55,32 @@ def register(parser: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", type=Path, required=True, help="職員用の結果ブック(.xlsx)")
     p.add_argument("--json", type=Path, help="結果の JSON")
     p.add_argument("--assignment-json", type=Path, help="{児童番号: 施設番号 または null} の JSON")
+    p.add_argument(
+        "--decisions", type=Path, help="職員判断のファイル(.csv: 種類,児童番号,施設番号,理由,担当者 / .json)"
+    )
+    p.add_argument("--notices", type=Path, help="児童ごとの結果通知(内定・保留、指数の内訳と理由)の PDF")
+    p.add_argument("--appeals", type=Path, help="申込者ごとの確認・申立て用シートの PDF")
+    p.add_argument("--cutoff-chart", type=Path, help="最低指数のグラフ(PNG)")
+    p.add_argument(
+        "--withhold-small", action="store_true", help="内定が1〜2人の施設・年齢の最低指数を「非公開」にする"
+    )
     p.set_defaults(handler=_allocate)
+
+    p = sub.add_parser("reproduce", help="保存した結果 JSON を同じ入力で再実行し、完全に一致するか確かめる")
+    p.add_argument("run_json", type=Path, help="allocate --json で保存した結果")
+    p.add_argument("children", type=Path, help="申込(児童)ファイル")
+    p.add_argument("facilities", type=Path, help="施設ファイル")
+    p.add_argument("--combinations", type=Path, help="きょうだいの組み合わせファイル(使った場合)")
+    p.add_argument("--rules", help="利用調整基準(記録の名前で見つからないとき、YAML ファイル)")
+    p.set_defaults(handler=_reproduce)
+
+    p = sub.add_parser("compare", help="同じ申込を利用調整基準の変更案でも実行し、結果の違いを集計する")
+    inputs(p, rules_required=True)
+    p.add_argument("--variant", type=Path, required=True, help="変更案(基準を上書きする小さな YAML)")
+    p.add_argument("--seed", type=int, default=0, help="抽選の乱数の種(両方で同じ)")
+    p.add_argument("--decisions", type=Path, help="職員判断のファイル(両方に適用)")
+    p.add_argument("--json", type=Path, help="集計の JSON")
+    p.set_defaults(handler=_compare)
 
     p = sub.add_parser("generate", help="合成データ(デモ・性能測定用の区)を作る")
     p.add_argument("--children", type=int, default=3000, help="児童数")
@@ -108,8 +134,20 @@ def _run(args: argparse.Namespace, seed: int) -> Result:
     files = [args.children, args.facilities] + ([args.combinations] if args.combinations else [])
     hashes = {p.name: _sha256(p) for p in files}
     return run_round(
-        instance, rules=args.rules, fiscal_year=args.fiscal_year, seed=seed, inputs_sha256=hashes
+        instance,
+        rules=args.rules,
+        fiscal_year=args.fiscal_year,
+        seed=seed,
+        inputs_sha256=hashes,
+        decisions=_decisions(args),
     )
+
+
+def _decisions(args: argparse.Namespace) -> list[Decision]:
+    from kyodo.hoiku.reproduce import read_decisions
+
+    path = getattr(args, "decisions", None)
+    return read_decisions(path) if path else []
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -178,19 +216,105 @@ def _score(args: argparse.Namespace) -> int:
 def _allocate(args: argparse.Namespace) -> int:
     from kyodo.hoiku.output import write_assignment_json, write_json, write_workbook
 
+    documents = args.notices or args.appeals or args.cutoff_chart
     try:
+        if documents:
+            from kyodo.hoiku.notices import japanese_font
+
+            japanese_font()  # before anything is written: no font, no output
         result = _run(args, args.seed)
     except InputError as exc:
         return _fail([str(p) for p in exc.problems])
-    except RuleError as exc:
+    except (RuleError, RuntimeError) as exc:
         return _fail(str(exc).splitlines())
     write_workbook(result, args.output)
     if args.json:
         write_json(result, args.json)
     if args.assignment_json:
         write_assignment_json(result, args.assignment_json)
+    if documents:
+        _documents(args, result)
     _print_summary(result)
     print(f"結果を書き出しました: {args.output}")
+    return 0
+
+
+def _documents(args: argparse.Namespace, result: Result) -> None:
+    from kyodo.hoiku.notices import write_appeal_sheets, write_cutoff_chart, write_notices
+
+    if args.notices:
+        print(f"結果通知を書き出しました: {args.notices}({write_notices(result, args.notices)}人分)")
+    if args.appeals:
+        print(
+            f"確認・申立て用シートを書き出しました: {args.appeals}({write_appeal_sheets(result, args.appeals)}人分)"
+        )
+    if args.cutoff_chart:
+        write_cutoff_chart(result, args.cutoff_chart, withhold_small=args.withhold_small)
+        print(f"最低指数のグラフを書き出しました: {args.cutoff_chart}")
+
+
+def _reproduce(args: argparse.Namespace) -> int:
+    from kyodo.hoiku.reproduce import reproduce
+
+    try:
+        outcome = reproduce(
+            args.run_json, args.children, args.facilities, combinations=args.combinations, rules=args.rules
+        )
+    except InputError as exc:
+        return _fail([str(p) for p in exc.problems])
+    except (RuleError, OSError, ValueError) as exc:
+        return _fail(str(exc).splitlines())
+    for line in outcome.problems:
+        print(f"注意: {line}")
+    if outcome.identical:
+        print(f"再現できました: 結果 JSON が記録({args.run_json.name})とバイト単位で一致します")
+        return 0
+    print("再現できませんでした: 結果が記録と異なります", file=sys.stderr)
+    for line in outcome.differences:
+        print(f"  - {line}", file=sys.stderr)
+    return EXIT_PROBLEM
+
+
+def _compare(args: argparse.Namespace) -> int:
+    import json
+    from dataclasses import asdict
+
+    from kyodo.hoiku.compare import compare, format_comparison, load_variant
+
+    try:
+        instance = _read(args)
+        variant = load_variant(args.rules, args.variant)
+        comparison = compare(
+            instance,
+            args.rules,
+            variant,
+            fiscal_year=args.fiscal_year,
+            seed=args.seed,
+            decisions=tuple(_decisions(args)),
+        )
+    except InputError as exc:
+        return _fail([str(p) for p in exc.problems])
+    except RuleError as exc:
+        return _fail(str(exc).splitlines())
+    print(format_comparison(comparison))
+    if args.json:
+        data = {
+            "base": comparison.base,
+            "variant": comparison.variant,
+            "groups": [asdict(g) for g in comparison.groups],
+            "families": asdict(comparison.families),
+            "changes": [
+                {
+                    "child_id": c.child_id,
+                    "before": c.before,
+                    "after": c.after,
+                    "causes": list(c.causes),
+                    "text": c.text,
+                }
+                for c in comparison.changes
+            ],
+        }
+        args.json.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

@@ -215,7 +215,7 @@ class Explainer:
     def __init__(self, result: Result, rules: Rules | None = None, *, withhold_small: bool = False) -> None:
         self.result = result
         self.cutoffs = cutoff_table(result, withhold_small=withhold_small)
-        rules = rules if rules is not None else _rules_of(result)
+        rules = rules if rules is not None else rules_of_run(result)
         chain = rules.tie_break if rules is not None else ()
         self.names = ["guaranteed", "points", *(t.key for t in chain), "lottery"]
         self.criteria = {**DEFAULT_CRITERIA, **{t.key: t.label for t in chain}}
@@ -400,7 +400,7 @@ def _fixed(result: Result) -> dict[str, str]:
     return {str(d["child_id"]): str(d.get("reason") or "") for d in decisions if d.get("kind") == "fix"}
 
 
-def _rules_of(result: Result) -> Rules | None:
+def rules_of_run(result: Result) -> Rules | None:
     """The run's shipped rules file when its hash still matches, for the tie-break labels."""
     run = result.run
     if run is None or not run.rules_name:

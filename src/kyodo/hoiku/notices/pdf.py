@@ -1,0 +1,251 @@
+"""PDF notices (one page or more per child, one batch file) and appeal sheets, with reportlab.
+
+The text comes from `kyodo.hoiku.explain`: the result, the points item by item with the rule's
+source, and for each choice above the result its cut-off and what decided it. Fonts are embedded
+(reportlab subsets the TrueType font into the file), so the PDF needs nothing installed to print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from kyodo.hoiku.explain import REASON_LABELS, Explanation, explain_all, rules_of_run
+from kyodo.hoiku.io.tabular import write_atomic
+from kyodo.hoiku.notices.fonts import japanese_font
+from kyodo.hoiku.result import Result
+from kyodo.hoiku.rules import Rules
+
+FONT = "IPAexGothic"
+TITLES = {
+    "offered": "保育所等利用調整結果のお知らせ(内定)",
+    "stays": "保育所等利用調整結果のお知らせ(在園継続)",
+    "waitlisted": "保育所等利用調整結果のお知らせ(保留)",
+}
+# The standard instruction on appeals (行政不服審査法・行政事件訴訟法); wards replace the body name.
+APPEAL_NOTE = (
+    "この決定に不服がある場合は、この決定があったことを知った日の翌日から起算して3か月以内に、"
+    "{body}に対して審査請求をすることができます。また、この決定の取消しの訴えは、この決定があったことを"
+    "知った日の翌日から起算して6か月以内に提起することができます。"
+)
+
+
+def _register_font() -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    path = japanese_font("gothic")  # checked every time: a clear error beats reportlab's fallback
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT, str(path)))
+
+
+def _styles() -> dict[str, Any]:
+    from reportlab.lib.styles import ParagraphStyle
+
+    base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=14, wordWrap="CJK")
+    return {
+        "title": ParagraphStyle("title", parent=base, fontSize=15, leading=22, alignment=1, spaceAfter=8),
+        "head": ParagraphStyle("head", parent=base, fontSize=11, leading=16, spaceBefore=8, spaceAfter=3),
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=11),
+    }
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _table(rows: list[list[Any]], widths: list[float]) -> Any:
+    from reportlab.lib import colors
+    from reportlab.platypus import Table, TableStyle
+
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def _child_header(result: Result, e: Explanation, municipality: str) -> list[list[str]]:
+    child = result.instance.children[e.child_id]
+    year = result.instance.fiscal_year or (result.run.fiscal_year if result.run else None)
+    rows = [
+        ["自治体", municipality or "(自治体名)"],
+        ["年度", f"{year}年度" if year else ""],
+        ["児童番号", e.child_id],
+        ["世帯番号", child.household_id],
+        ["年齢クラス", f"{child.age_class}歳児"],
+    ]
+    if child.name:
+        rows.insert(2, ["児童氏名", child.name])
+    if child.current_facility:
+        current = result.instance.facilities.get(child.current_facility)
+        rows.append(
+            ["在園施設", f"{current.name}({child.current_facility})" if current else child.current_facility]
+        )
+    return rows
+
+
+def _points_rows(e: Explanation, styles: dict[str, Any]) -> list[list[Any]]:
+    from reportlab.platypus import Paragraph
+
+    rows: list[list[Any]] = [["項目", "点数", "根拠(出典)"]]
+    for p in e.points:
+        label = p.label + (f"({p.facility_id}のみ)" if p.facility_id else "")
+        ref = (p.reference or "") + ("(要確認)" if p.needs_confirmation else "")
+        rows.append(
+            [
+                Paragraph(_escape(label), styles["small"]),
+                f"{p.points:+d}",
+                Paragraph(_escape(ref), styles["small"]),
+            ]
+        )
+    rows.append(["合計", "" if e.total is None else f"{e.total}", ""])
+    return rows
+
+
+def _notice_story(result: Result, e: Explanation, municipality: str, styles: dict[str, Any]) -> list[Any]:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer
+
+    story: list[Any] = [Paragraph(TITLES[e.status], styles["title"])]
+    story.append(_table(_child_header(result, e, municipality), [30 * mm, 140 * mm]))
+    story += [
+        Spacer(1, 4 * mm),
+        Paragraph("結果", styles["head"]),
+        Paragraph(_escape(e.summary), styles["body"]),
+    ]
+    story += [
+        Paragraph("指数の内訳", styles["head"]),
+        _table(_points_rows(e, styles), [70 * mm, 16 * mm, 84 * mm]),
+    ]
+    if e.choices:
+        story.append(Paragraph("希望施設ごとの状況", styles["head"]))
+        story += [Paragraph(_escape(c.text), styles["body"]) for c in e.choices]
+    body = f"{municipality}長" if municipality else "区市町村長"
+    story += [Spacer(1, 5 * mm), Paragraph(_escape(APPEAL_NOTE.format(body=body)), styles["small"])]
+    return story
+
+
+def _appeal_story(result: Result, e: Explanation, municipality: str, styles: dict[str, Any]) -> list[Any]:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer
+
+    story: list[Any] = [Paragraph("利用調整結果の確認・申立て用シート", styles["title"])]
+    story.append(_table(_child_header(result, e, municipality), [30 * mm, 140 * mm]))
+    story += [Spacer(1, 3 * mm), Paragraph(f"結果: {e.status_label}", styles["head"])]
+    rows: list[list[Any]] = [["項目", "点数", "申立人の確認(誤りがあれば記入)"]]
+    for p in e.points:
+        label = p.label + (f"({p.facility_id}のみ)" if p.facility_id else "")
+        rows.append([Paragraph(_escape(label), styles["small"]), f"{p.points:+d}", ""])
+    rows.append(["合計", "" if e.total is None else f"{e.total}", ""])
+    story += [Paragraph("指数の内訳の確認", styles["head"]), _table(rows, [80 * mm, 16 * mm, 74 * mm])]
+    if e.choices:
+        reasons: list[list[Any]] = [["希望", "施設", "理由の区分", "最低指数", "あなたの指数", "待機順位"]]
+        for c in e.choices:
+            cutoff = c.cutoff.label if c.cutoff is not None else ""
+            reasons.append(
+                [
+                    f"第{c.choice}",
+                    Paragraph(_escape(c.facility_name), styles["small"]),
+                    Paragraph(_escape(c.criterion or REASON_LABELS.get(c.kind, c.kind)), styles["small"]),
+                    cutoff,
+                    "" if c.points is None else str(c.points),
+                    "" if c.waitlist is None else f"{c.waitlist}位",
+                ]
+            )
+        story += [
+            Paragraph("希望施設ごとの判断の確認", styles["head"]),
+            _table(reasons, [12 * mm, 52 * mm, 50 * mm, 18 * mm, 20 * mm, 18 * mm]),
+        ]
+    blanks = [
+        ["申立人氏名", ""],
+        ["連絡先", ""],
+        ["申立ての趣旨", ""],
+        ["申立ての理由", "\n\n\n\n"],
+        ["受付日・受付者", ""],
+    ]
+    story += [Paragraph("申立人記入欄", styles["head"]), _table(blanks, [30 * mm, 140 * mm])]
+    return story
+
+
+def _build(path: Path, stories: Iterable[list[Any]], title: str) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import PageBreak, SimpleDocTemplate
+
+    _register_font()
+    flow: list[Any] = []
+    for story in stories:
+        if flow:
+            flow.append(PageBreak())
+        flow += story
+
+    def write(tmp: Path) -> None:
+        doc = SimpleDocTemplate(
+            str(tmp),
+            pagesize=A4,
+            leftMargin=20 * mm,
+            rightMargin=20 * mm,
+            topMargin=18 * mm,
+            bottomMargin=18 * mm,
+            title=title,
+            author="Kyodo",
+            invariant=1,
+        )
+        doc.build(flow)
+
+    write_atomic(Path(path), write)
+
+
+def _municipality(rules: Rules | None, explain_rules: Rules | None) -> str:
+    chosen = rules or explain_rules
+    return chosen.municipality if chosen is not None else ""
+
+
+def write_notices(
+    result: Result, path: Path, *, rules: Rules | None = None, child_ids: Iterable[str] | None = None
+) -> int:
+    """One batch PDF: a notice per child (input order, or `child_ids`). Returns the number of notices."""
+    loaded = rules or rules_of_run(result)
+    explanations = explain_all(result, loaded)
+    ids = list(child_ids) if child_ids is not None else list(result.instance.children)
+    styles = _styles_once()
+    town = _municipality(rules, loaded)
+    _build(
+        path,
+        (_notice_story(result, explanations[c], town, styles) for c in ids),
+        "保育所等利用調整結果のお知らせ",
+    )
+    return len(ids)
+
+
+def write_appeal_sheets(
+    result: Result, path: Path, *, rules: Rules | None = None, child_ids: Iterable[str] | None = None
+) -> int:
+    """One batch PDF: an appeal sheet per applicant (points and reasons to check, fields to fill in)."""
+    loaded = rules or rules_of_run(result)
+    explanations = explain_all(result, loaded)
+    ids = list(child_ids) if child_ids is not None else list(result.instance.children)
+    styles = _styles_once()
+    town = _municipality(rules, loaded)
+    _build(
+        path,
+        (_appeal_story(result, explanations[c], town, styles) for c in ids),
+        "利用調整結果の確認・申立て用シート",
+    )
+    return len(ids)
+
+
+def _styles_once() -> dict[str, Any]:
+    _register_font()
+    return _styles()

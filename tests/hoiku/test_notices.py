@@ -1,0 +1,81 @@
+"""PDF notices and appeal sheets (text read back with pypdf, fonts embedded) and the cut-off chart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from kyodo.hoiku.notices import (
+    FontNotFound,
+    japanese_font,
+    write_appeal_sheets,
+    write_cutoff_chart,
+    write_notices,
+)
+from kyodo.hoiku.pipeline import run_round
+from kyodo.hoiku.result import Result
+from tests.hoiku.builders import child, facility, instance
+
+
+def _result() -> Result:
+    inst = instance(
+        [facility("A", age1=1), facility("B", age1=0)],
+        [
+            child("c1", ["A"], points=40, name="山田 花子"),
+            child("c2", ["A", "B"], points=38, name="佐藤 太郎"),
+        ],
+    )
+    return run_round(inst, rules=None, fiscal_year=2026, seed=1)
+
+
+def _embedded_japanese_fonts(reader: PdfReader) -> list[str]:
+    names = []
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if "IPAex" in str(font["/BaseFont"]) and descriptor is not None:
+                assert "/FontFile2" in descriptor.get_object(), font["/BaseFont"]
+                names.append(str(font["/BaseFont"]))
+    return names
+
+
+def test_notices_are_one_batch_with_a_page_per_child_in_japanese_with_the_font_embedded(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "notices.pdf"
+    assert write_notices(_result(), path) == 2
+    reader = PdfReader(path)
+    assert len(reader.pages) == 2
+    first, second = (p.extract_text() for p in reader.pages)
+    assert "利用調整結果のお知らせ(内定)" in first and "山田 花子" in first
+    assert "(保留)" in second and "佐藤 太郎" in second
+    assert "最低指数は40点" in second and "下回りました" in second  # the reason at A
+    assert "募集はありませんでした(募集なし)" in second  # B has no age-1 places
+    assert "指数(入力値)" in second and "審査請求" in second
+    assert _embedded_japanese_fonts(reader)
+
+
+def test_appeal_sheets_list_points_and_reasons_to_check_and_fields_to_fill(tmp_path: Path) -> None:
+    path = tmp_path / "appeals.pdf"
+    assert write_appeal_sheets(_result(), path, child_ids=["c2"]) == 1
+    reader = PdfReader(path)
+    text = reader.pages[0].extract_text()
+    assert "確認・申立て用シート" in text and "結果: 保留" in text
+    assert "指数が最低指数を下回った" in text and "募集なし" in text and "申立人氏名" in text
+    assert _embedded_japanese_fonts(reader)
+
+
+def test_the_cut_off_chart_is_a_png(tmp_path: Path) -> None:
+    path = tmp_path / "cutoffs.png"
+    write_cutoff_chart(_result(), path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_missing_font_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    assert japanese_font().name in ("ipaexg.ttf", "fonts-japanese-gothic.ttf")
+    monkeypatch.setenv("KYODO_JAPANESE_FONT", str(tmp_path / "none.ttf"))
+    with pytest.raises(FontNotFound, match="フォント"):
+        write_notices(_result(), tmp_path / "n.pdf")
