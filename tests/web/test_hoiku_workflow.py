@@ -226,20 +226,15 @@ def test_stored_inputs_download_byte_for_byte(done_run, alice_client, ward_files
     assert alice_client.get(f"/hoiku/inputs/{done_run.input_set_id}/other/").status_code == 404
 
 
-def test_reasons_name_what_decided_a_tie_at_the_cut_off(done_run):
-    from kyodo.web.hoiku import results
-
-    rows = RunChild.objects.for_org(done_run.organisation_id).filter(run=done_run, facility_id="")
-    cut = {(f["id"], a["age"]): a["cutoff"] for f in done_run.summary["facility_table"] for a in f["ages"]}
-    seen_below = False
+def test_every_waitlisted_child_has_the_engines_reason_for_every_choice(done_run, alice_client):
+    rows = list(RunChild.objects.for_org(done_run.organisation_id).filter(run=done_run, facility_id=""))
+    assert rows
     for row in rows:
-        lines = results.reasons(row, done_run.summary)
-        assert lines[-1] == "どの希望施設にも内定しませんでした(保留)。"
-        for choice, line in zip(row.choices, lines, strict=False):
-            cutoff = cut.get((choice["facility_id"], row.age_class))
-            if cutoff is not None and choice["points"] < cutoff:
-                assert "指数が最低指数に届きませんでした" in line
-                seen_below = True
-            if cutoff is not None and choice["points"] == cutoff:
-                assert f"「{choice['decided_by']}」で順位が決まりました" in line
-    assert seen_below
+        reasons = row.explanation["reasons"]
+        assert [r["facility_id"] for r in reasons] == [c["facility_id"] for c in row.choices]
+        assert all(r["text"] for r in reasons)
+    row = rows[0]
+    body = alice_client.get(f"/hoiku/runs/{done_run.pk}/children/{row.child_id}/").content.decode()
+    assert row.explanation["summary"] in body
+    for reason in row.explanation["reasons"]:
+        assert reason["text"] in body and reason["label"] in body

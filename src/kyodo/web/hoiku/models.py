@@ -154,6 +154,8 @@ class RunChild(OrgOwned):
     # [{facility_id, name, points, rank, offered, waitlist}] in the child's order of choice
     choices = models.JSONField(default=list)
     breakdown = models.JSONField(default=list)  # [{label, points, reference, needs_confirmation, facility_id}]
+    # kyodo.hoiku.explain.explanation_to_dict: {summary, reasons: [{choice, facility_id, kind, label, text, …}]}
+    explanation = models.JSONField(default=dict)
     flags = models.JSONField(default=list)  # [{kind, message}]
     flagged = models.BooleanField("要確認", default=False)  # flags != [], as a column the flags page can filter on
     current_facility = models.CharField("在園施設", max_length=64, blank=True)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any
 
+from kyodo.hoiku.explain import CutoffCell, Explainer, explanation_to_dict
 from kyodo.hoiku.model import AGE_CLASSES
 from kyodo.hoiku.result import CHECK_KINDS, FlagKind, Result
 from kyodo.web.hoiku.models import Run, RunChild
@@ -22,17 +23,6 @@ FLAG_LABELS = {
     FlagKind.CHOICES_OVER_LIMIT: "希望数が上限超過",
 }
 BATCH = 1000
-DECIDED_BY_LABELS = {"guaranteed": "在園児の継続", "points": "指数", "lottery": "抽選"}
-
-
-def _criterion_labels(rules_name: str | None) -> dict[str, str]:
-    """Priority criteria (kyodo.hoiku.priority's names) in words; tie-break labels come from the rules file."""
-    labels = dict(DECIDED_BY_LABELS)
-    if rules_name:
-        from kyodo.hoiku.rules import load_rules
-
-        labels.update({t.key: t.label for t in load_rules(rules_name).tie_break})
-    return labels
 
 
 def _item(item: Any, facility_id: str | None = None) -> dict[str, Any]:
@@ -49,7 +39,8 @@ def store(run: Run, result: Result) -> None:
     """Replace the run's per-child rows and summary with those of `result`."""
     instance = result.instance
     waitlist = result.waitlist_ranks()
-    criteria = _criterion_labels(result.run.rules_name if result.run else None)
+    # The engine's reasons (kyodo.hoiku.explain): the rules file is found again from the run record.
+    explainer = Explainer(result)
     flags: dict[str, list[dict[str, str]]] = defaultdict(list)
     for flag in result.flags:
         flags[flag.child_id].append({"kind": flag.kind, "message": flag.message})
@@ -70,8 +61,6 @@ def store(run: Run, result: Result) -> None:
                 "applicants": len(result.priority.order.get(seat, ())),
                 "offered": assigned == facility_id,
                 "waitlist": waitlist.get((cid, facility_id)),
-                # What put this child behind the applicant just above it at that seat.
-                "decided_by": criteria.get(key, key) if (key := result.priority.decided_by.get((seat, cid))) else None,
             })
         breakdown = [_item(i) for i in score.items]
         for facility_id, items in score.facility_items.items():
@@ -83,11 +72,12 @@ def store(run: Run, result: Result) -> None:
             name=child.name or "",
             age_class=child.age_class, facility_id=assigned or "", choice_number=number,
             points=score.at(assigned) if assigned else score.total, choices=choices, breakdown=breakdown,
+            explanation=explanation_to_dict(explainer.explain(cid)),
             flags=flags.get(cid, []), flagged=cid in flags, current_facility=child.current_facility or "", best_waitlist=first,
         ))
     RunChild.objects.unscoped("replacing this run's own rows").filter(run=run).delete()
     RunChild.objects.bulk_create(rows, batch_size=BATCH)
-    run.summary = summarize(result)
+    run.summary = summarize(result, explainer.cutoffs)
     run.record = _record(result)
     run.save(update_fields=["summary", "record"])
 
@@ -107,21 +97,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def summarize(result: Result) -> dict[str, Any]:
+def summarize(result: Result, cutoffs: Mapping[tuple[str, int], CutoffCell]) -> dict[str, Any]:
+    """Counts by age class and facility, with the engine's cut-off table (最低指数 / 空有 / ―) per seat."""
     instance = result.instance
     applicants: Counter[int] = Counter(c.age_class for c in instance.children.values())
     offered: Counter[int] = Counter()
     offered_at: Counter[tuple[str, int]] = Counter()
-    cutoff: dict[tuple[str, int], int] = {}
     for cid, facility_id in result.assignment.items():
         child = instance.children.get(cid)
         if child is None or not facility_id:
             continue
         offered[child.age_class] += 1
-        seat = (facility_id, child.age_class)
-        offered_at[seat] += 1
-        points = result.scores[cid].at(facility_id)
-        cutoff[seat] = min(points, cutoff.get(seat, points))
+        offered_at[(facility_id, child.age_class)] += 1
     vacancies: Counter[int] = Counter()
     facilities = []
     for facility in sorted(instance.facilities.values(), key=lambda f: f.id):
@@ -129,9 +116,12 @@ def summarize(result: Result) -> dict[str, Any]:
         for age in AGE_CLASSES:
             seat = (facility.id, age)
             vacancies[age] += facility.vacancy(age)
+            cell = cutoffs.get(seat)
             ages.append({
                 "age": age, "vacancies": facility.vacancy(age), "offered": offered_at[seat],
-                "applicants": len(result.priority.order.get(seat, ())), "cutoff": cutoff.get(seat),
+                "applicants": len(result.priority.order.get(seat, ())),
+                "cutoff": cell.points if cell else None,  # lowest points offered (None: none offered)
+                "label": cell.label if cell else "",  # as wards publish it: points, 空有 or ―
             })
         facilities.append({"id": facility.id, "name": facility.name, "kind": facility.kind, "ages": ages,
                            "offered": sum(offered_at[(facility.id, age)] for age in AGE_CLASSES)})
@@ -158,37 +148,10 @@ def summarize(result: Result) -> dict[str, Any]:
     }
 
 
-def reasons(row: RunChild, summary: dict[str, Any]) -> list[str]:
-    """Why the child got what it got, one sentence per choice, in the child's order of choice."""
-    cut = {(f["id"], a["age"]): a for f in summary.get("facility_table", []) for a in f["ages"]}
-    lines = []
-    for n, choice in enumerate(row.choices, start=1):
-        seat = cut.get((choice["facility_id"], row.age_class), {})
-        head = f"第{n}希望 {choice['name']}(この施設での指数 {choice['points']})"
-        if choice["offered"]:
-            lines.append(f"{head}: 内定。申込 {choice['applicants']} 人中 {choice['rank']} 位。")
-            break
-        if not seat.get("vacancies"):
-            lines.append(f"{head}: {row.age_class}歳クラスの募集がありません。")
-        elif seat.get("cutoff") is None:
-            lines.append(f"{head}: 内定者がいません(募集 {seat['vacancies']} 人)。")
-        else:
-            why = ""
-            if choice["points"] == seat["cutoff"] and choice.get("decided_by"):
-                why = f"最低指数と同点で、すぐ上の順位の申込者とは「{choice['decided_by']}」で順位が決まりました。"
-            elif choice["points"] < seat["cutoff"]:
-                why = "指数が最低指数に届きませんでした。"
-            lines.append(
-                f"{head}: 保留。申込 {choice['applicants']} 人中 {choice['rank']} 位、募集 {seat['vacancies']} 人、"
-                f"内定者の最低指数 {seat['cutoff']}。{why}待機順位 {choice['waitlist']} 位。"
-            )
-    if not row.choices:
-        lines.append("希望施設がありません。")
-    elif not row.facility_id:
-        lines.append("どの希望施設にも内定しませんでした(保留)。")
-    elif row.choice_number is None:
-        lines.append("職員判断により希望外の施設に内定しています。")
-    return lines
+def reasons(row: RunChild) -> list[str]:
+    """The engine's explanation of the child's result: a summary, then one sentence per choice above it."""
+    explanation = row.explanation or {}
+    return [explanation.get("summary", ""), *(r["text"] for r in explanation.get("reasons", []))]
 
 
 def diff(before: Run, after: Run) -> dict[str, Any]:

@@ -95,7 +95,8 @@ def child_detail(request: HttpRequest, pk: int, child_id: str) -> HttpResponse:
     names = results.facility_names(run)
     decisions = run.round.decisions.filter(child_id=child_id).select_related("created_by", "revoked_by")
     context = {
-        "run": run, "row": row, "reasons": results.reasons(row, run.summary),
+        "run": run, "row": row, "reasons": results.reasons(row),
+        "reason_by_facility": {r["facility_id"]: r for r in row.explanation.get("reasons", [])},
         "facility_name": names.get(row.facility_id, ""), "decisions": decisions,
         "household_total": sum(i["points"] for i in row.breakdown if not i["facility_id"]),
         "decision_form": DecisionForm(initial={"child_id": row.child_id}),
