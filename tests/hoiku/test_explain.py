@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from kyodo.hoiku.explain import (
@@ -17,7 +19,7 @@ from kyodo.hoiku.explain import (
 )
 from kyodo.hoiku.generate import generate_ward
 from kyodo.hoiku.model import Household
-from kyodo.hoiku.output import result_to_dict
+from kyodo.hoiku.output import result_to_dict, write_workbook
 from kyodo.hoiku.pipeline import Decision, run_round
 from kyodo.hoiku.result import Result
 from kyodo.hoiku.rules import Rules, parse_rules
@@ -180,3 +182,15 @@ def test_every_child_of_a_generated_ward_has_a_reason_for_every_choice_above_its
     assert ReasonKind.OTHER not in kinds and {ReasonKind.POINTS, ReasonKind.TIE_BREAK} <= kinds
     waitlisted = [e for e in explanations.values() if e.status == "waitlisted"]
     assert waitlisted and all(e.choices for e in waitlisted)
+
+
+def test_the_staff_workbook_has_the_cut_off_sheet_as_wards_publish_it(tmp_path: Path) -> None:
+    inst = instance(
+        [facility("A", age1=1, age2=0), facility("B", age1=2)],
+        [child("c1", ["A"], points=40), child("c2", ["A", "B"], points=38)],
+    )
+    write_workbook(run(inst), tmp_path / "r.xlsx")
+    rows = list(openpyxl.load_workbook(tmp_path / "r.xlsx")["最低指数"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("施設番号", "施設名", "0歳児", "1歳児")
+    assert rows[1][:5] == ("A", "A保育園", None, 40, "―")
+    assert rows[2][:4] == ("B", "B保育園", None, "空有")

@@ -128,7 +128,7 @@ def test_the_workbook_has_a_summary_a_sheet_per_facility_and_the_waitlist(tmp_pa
     )
     assert ("c2", "h2", 1, 40, None, "A", 1) in [r[:7] for r in waitlist[1:]]
     assert ("c4", "h4", 2, 30, "B", "A", 1) in [r[:7] for r in waitlist[1:]]
-    assert _rows(workbook["要確認"])[1] == ("c2", "lottery_tie", "同点を抽選で決めました")
+    assert _rows(workbook["要確認"])[1] == ("c2", "抽選で内定が分かれた", "同点を抽選で決めました")
     assert _rows(workbook["検査結果"])[1][:5] == (
         "空きがあるのに希望者が保留",
         "例: 空きがあるのに保留",

@@ -471,8 +471,10 @@ def _waitlist_sheet(sheet: Any, result: Result) -> None:
 
 def _flags_sheet(sheet: Any, result: Result) -> None:
     _header(sheet, ("児童番号", "種類", "内容"), (12, 18, 80))
+    from kyodo.hoiku.review import FLAG_LABELS
+
     for flag in result.flags:
-        _append(sheet, [flag.child_id, flag.kind, flag.message])
+        _append(sheet, [flag.child_id, FLAG_LABELS.get(flag.kind, flag.kind), flag.message])
 
 
 def _cutoff_sheet(sheet: Any, result: Result) -> None:
