@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import math
 import random
+from bisect import bisect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from itertools import accumulate
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -40,6 +41,7 @@ from kyodo.hoiku.model import (
     Reason,
 )
 
+_T = TypeVar("_T")
 _Placer = Callable[[float], tuple[float, float]]  # spread in km → a point, km east and north of the centre
 
 CENTER = (35.67, 139.82)  # 江東区役所のあたり
@@ -83,7 +85,7 @@ NO_VACANCY_WEIGHT = 0.15  # some still list a facility that recruits no one at t
 
 # ChilmAI's sibling patterns: most families want the same facility (1-5), some each their own (6, 7).
 SIBLING_PATTERNS = (1, 2, 3, 4, 5, 6, 7)
-SIBLING_PATTERN_WEIGHTS = (38, 12, 6, 22, 7, 8, 7)
+SIBLING_PATTERN_CUM = tuple(accumulate((38, 12, 6, 22, 7, 8, 7)))
 SINGLE_PARENT_SHARE = 0.08
 ENROLLED_SIBLING_SHARE = 0.12
 
@@ -230,8 +232,13 @@ def _place_facilities(rng: random.Random, count: int, place: _Placer) -> list[_S
     return sites
 
 
+def _pick(rng: random.Random, population: Sequence[_T], cum_weights: Sequence[float]) -> _T:
+    """rng.choices(population, cum_weights=cum_weights)[0] (the same draw) without its per-call overhead."""
+    return population[bisect(cum_weights, rng.random() * (cum_weights[-1] + 0.0), 0, len(population) - 1)]
+
+
 def _age_from(rng: random.Random, weights: Sequence[float]) -> int:
-    return rng.choices(AGE_CLASSES, weights)[0]
+    return _pick(rng, AGE_CLASSES, tuple(accumulate(weights)))
 
 
 def _birth_date(rng: random.Random, age: int, fiscal_year: int, after: date | None = None) -> date:
@@ -255,7 +262,7 @@ def _family_ages(rng: random.Random, size: int) -> tuple[list[int], bool]:
     ages = [_age_from(rng, weights)] * (2 if twins else 1)
     while len(ages) < size:
         still_needed = size - len(ages) - 1  # distinct older ages after this one
-        ages.append(min(5 - still_needed, ages[-1] + rng.choices((1, 2, 3, 4), (15, 40, 35, 10))[0]))
+        ages.append(min(5 - still_needed, ages[-1] + _pick(rng, (1, 2, 3, 4), (15, 55, 90, 100))))
     return sorted(ages, reverse=True), twins
 
 
@@ -276,7 +283,7 @@ def _draw_children(
         size = 3 if rng.random() < 0.15 and siblings_wanted - sibling_children >= 3 else 2
         ages, twins = _family_ages(rng, size)
         home = place(1.0)
-        pattern = rng.choices(SIBLING_PATTERNS, SIBLING_PATTERN_WEIGHTS)[0]
+        pattern = _pick(rng, SIBLING_PATTERNS, SIBLING_PATTERN_CUM)
         family = [_Draft(len(households), age, home, pattern=pattern) for age in ages]
         if twins:
             family[-1].twins = family[-2].twins = True
@@ -412,7 +419,7 @@ def _gumbel_top(
 def _take_choices(
     rng: random.Random, family: list[_Draft], ranked: list[int], max_choices: int, sites: list[_Site]
 ) -> None:
-    k = min(rng.choices(CHOICE_COUNTS, cum_weights=CHOICE_COUNT_CUM)[0], max_choices, len(ranked))
+    k = min(_pick(rng, CHOICE_COUNTS, CHOICE_COUNT_CUM), max_choices, len(ranked))
     if any(d.transfer for d in family) and len(ranked) >= 2:
         # The current facility is one the family likes less than every choice.
         k = min(k, len(ranked) - 1)
@@ -458,7 +465,7 @@ def _guardian(rng: random.Random, situation: str) -> Guardian:
     reason = _REASON[situation]
     if situation in ("full", "home"):
         week = 5 if rng.random() < 0.93 else 6
-        hours = rng.choices((7.5, 8.0, 8.5, 9.0, 10.0), (8, 55, 10, 18, 9))[0]
+        hours = _pick(rng, (7.5, 8.0, 8.5, 9.0, 10.0), (8, 63, 73, 91, 100))
         month = rng.choice((20, 21, 21, 22)) if week == 5 else 24
     elif situation == "short":
         week, hours, month = 5, rng.choice((5.0, 6.0, 6.0, 7.0)), rng.choice((20, 21))
@@ -467,7 +474,7 @@ def _guardian(rng: random.Random, situation: str) -> Guardian:
         month = week * 4 + rng.randint(0, 2)
     elif reason in GRADES:
         grades = GRADES[reason]
-        grade = rng.choices([g for g, _ in grades], [w for _, w in grades])[0]
+        grade = _pick(rng, [g for g, _ in grades], tuple(accumulate(w for _, w in grades)))
         return Guardian(reason, grade=grade)
     else:
         return Guardian(reason)
@@ -486,11 +493,11 @@ def _tax(rng: random.Random, situation: str) -> int:
 def _household(rng: random.Random, family: list[_Draft]) -> Household:
     single = rng.random() < SINGLE_PARENT_SHARE
     if single:
-        situations = [rng.choices(_SITUATIONS, cum_weights=_SINGLE)[0]]
+        situations = [_pick(rng, _SITUATIONS, _SINGLE)]
     else:
         situations = [
-            rng.choices(_SITUATIONS, cum_weights=_FIRST)[0],
-            rng.choices(_SITUATIONS, cum_weights=_SECOND)[0],
+            _pick(rng, _SITUATIONS, _FIRST),
+            _pick(rng, _SITUATIONS, _SECOND),
         ]
     guardians = tuple(_guardian(rng, s) for s in situations)
     welfare = rng.random() < (0.10 if single else 0.005)
