@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from kyodo.hoiku.model import Guardian, Household, Reason
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kyodo.hoiku.allocate import deferred_acceptance
+from kyodo.hoiku.model import Guardian, Household, Instance, Reason
 from kyodo.hoiku.pipeline import run_round
-from kyodo.hoiku.result import FlagKind, Result
-from kyodo.hoiku.review import suspect_data
+from kyodo.hoiku.priority import build_priority
+from kyodo.hoiku.result import FlagKind, Priority, Result, Seat
+from kyodo.hoiku.review import lottery_flags, suspect_data
 from kyodo.hoiku.rules import parse_rules
+from kyodo.hoiku.scoring import score_instance
 from tests.hoiku.builders import FULL_TIME, child, facility, instance
 
 
@@ -124,3 +131,56 @@ def test_a_sibling_coalition_the_solver_cannot_remove_is_flagged() -> None:
     result = run_round(inst, rules=None, fiscal_year=2026, seed=1, exact_time_limit=2.0)
     assert result.violations
     assert flagged(result, FlagKind.BLOCKING)
+
+
+@st.composite
+def tied_rounds(draw: st.DrawFn) -> Instance:
+    """Single applicants, few places, points from two values: many exact ties broken by the lottery."""
+    names = ["A", "B", "C"][: draw(st.integers(1, 3))]
+    facilities = [facility(f, age1=draw(st.integers(1, 2))) for f in names]
+    kids = []
+    for n in range(draw(st.integers(2, 7))):
+        choices = draw(st.lists(st.sampled_from(names), min_size=1, max_size=len(names), unique=True))
+        kids.append(child(f"c{n}", choices, points=draw(st.sampled_from([38, 40]))))
+    return instance(facilities, kids)
+
+
+def _reordered(
+    inst: Instance, priority: Priority, seat: Seat, start: int, group: list[str]
+) -> dict[str, str | None]:
+    """Offers by deferred acceptance with the children from `start` at `seat` drawn in the order `group`."""
+    order = priority.order[seat]
+    changed = (*order[:start], *group, *order[start + len(group) :])
+    return deferred_acceptance(inst, Priority({**priority.order, seat: changed}, priority.decided_by))
+
+
+@settings(max_examples=150, deadline=None)
+@given(inst=tied_rounds(), seed=st.integers(0, 1000), data=st.data())
+def test_a_lottery_group_is_flagged_exactly_when_reordering_it_can_change_an_offer(
+    inst: Instance, seed: int, data: st.DataObject
+) -> None:
+    scores = score_instance(inst, None, 2026)
+    priority = build_priority(inst, scores, None, seed)
+    offers = deferred_acceptance(inst, priority)
+    for seat, order in priority.order.items():
+        groups: list[list[str]] = []
+        for cid in order:
+            if groups and priority.decided_by.get((seat, cid)) == "lottery":
+                groups[-1].append(cid)
+            else:
+                groups.append([cid])
+        for group in (g for g in groups if len(g) > 1):
+            start = order.index(group[0])
+
+            at_seat = lottery_flags(inst, replace(priority, order={seat: order}), offers)
+            flagged = {f.child_id for f in at_seat} & set(group)
+            if not flagged:
+                # Any other lottery draw within the group gives the same offers.
+                assert _reordered(inst, priority, seat, start, data.draw(st.permutations(group))) == offers
+            else:
+                # The lowest child that wanted the seat, drawn first instead, changes the offers.
+                lowest = max((c for c in flagged if offers[c] != seat[0]), key=group.index)
+                assert (
+                    _reordered(inst, priority, seat, start, [lowest, *(c for c in group if c != lowest)])
+                    != offers
+                )
