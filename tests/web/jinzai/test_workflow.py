@@ -210,3 +210,19 @@ def test_a_coordinator_registers_a_specialist_and_links_only_a_tokyo_account(dor
     assert s.hours_per_week == 6 and s.max_cases == 2
     body = dora_client.get("/jinzai/specialists/").content.decode()
     assert "岐阜 奈々" in body and "1団体" in body
+
+
+def test_a_proposal_that_no_longer_fits_is_not_confirmed(dora_client, bob, dora, eve):
+    # Eve offers 10 hours a week; two 8-hour requests in the same week, both proposed to her by hand.
+    start = weeks_from_now(3)
+    first = make_request(bob, "一件目", start=start, end=start + timedelta(days=4))
+    second = make_request(bob, "二件目", start=start, end=start + timedelta(days=4))
+    run = MatchingRun.objects.create(organisation=tokyo(), created_by=dora, status=RunStatus.DONE)
+    proposals = [Proposal.objects.create(organisation=tokyo(), run=run, request=r, specialist=eve)
+                 for r in (first, second)]
+    dora_client.post(f"/jinzai/proposals/{proposals[0].pk}/confirm/")
+    response = dora_client.post(f"/jinzai/proposals/{proposals[1].pk}/confirm/", follow=True)
+    assert "成り立ちません" in response.content.decode()
+    second.refresh_from_db()
+    assert second.status == RequestStatus.OPEN
+    assert Engagement.objects.for_user(bob).count() == 1

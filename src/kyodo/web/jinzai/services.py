@@ -172,6 +172,9 @@ def confirm(proposal: Proposal, user: Any) -> Engagement:
             raise ValueError(f"依頼「{request.title}」はすでに{request.get_status_display()}です。")
         if proposal.status != ProposalStatus.PROPOSED:
             raise ValueError("この提案はすでに判断済みです。")
+        problem = _no_longer_fits(proposal)
+        if problem:
+            raise ValueError(problem)
         request.status = RequestStatus.ASSIGNED
         request.last_reason = ""
         request.save(update_fields=["status", "last_reason"])
@@ -183,6 +186,23 @@ def confirm(proposal: Proposal, user: Any) -> Engagement:
             hours=request_hours(request), confirmed_by=user,
         )
     return engagement
+
+
+def _no_longer_fits(proposal: Proposal) -> str:
+    """Why the pair cannot be confirmed now, or ''. Checked by the engine's independent hard-constraint check
+    against today's profiles and every engagement already confirmed (a proposal may be older than both)."""
+    from kyodo.jinzai.check import violations
+
+    instance, confirmed = build_instance(proposal.organisation_id)
+    request_id, specialist_id = f"R{proposal.request_id}", f"S{proposal.specialist_id}"
+    if not instance.has_specialist(specialist_id):
+        return "この人材はいまマッチングの対象外です。"
+    broken = [v for v in violations(instance, {**confirmed, request_id: specialist_id})
+              if v.specialist_id == specialist_id]
+    if broken:
+        return ("この割当は、いまの条件(スキル・対応形態・利益相反・稼働時間・上限件数と確定済みの割当)では"
+                "成り立ちません。マッチングをやり直してください。")
+    return ""
 
 
 def decline(proposal: Proposal, user: Any, reason: str) -> None:

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kyodo.jinzai import METHODS
+from kyodo.municipalities import BY_CODE
 from kyodo.web.audit.log import record_request
 from kyodo.web.jinzai import roles, services
 from kyodo.web.jinzai.actions import JinzaiAction
@@ -143,9 +144,10 @@ def charts(request: HttpRequest) -> HttpResponse:
             fairness["period"] = f"{start:%Y-%m-%d}〜{end:%Y-%m-%d}({weeks}週)"
     for band in fairness.get("bands", []):
         band["percent"] = round(100 * band["rate"])
+    unserved = [BY_CODE[code].name for code in fairness.get("unserved_municipalities", []) if code in BY_CODE]
     engaged = list(roles.engagements_for(request.user).exclude(rating=None).values_list("rating", flat=True))
     return render(request, "jinzai/charts.html", {
-        "run": run, "utilisation": utilisation, "fairness": fairness,
+        "run": run, "utilisation": utilisation, "fairness": fairness, "unserved": unserved,
         "idle": sum(1 for u in utilisation if u["used"] == 0),
         "rating_average": round(sum(engaged) / len(engaged), 2) if engaged else None, "rated": len(engaged),
     })

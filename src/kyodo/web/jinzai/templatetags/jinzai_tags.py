@@ -10,3 +10,8 @@ register = template.Library()
 @register.simple_tag
 def jinzai_coordinator(user: Any) -> bool:
     return roles.is_coordinator(user)
+
+
+@register.simple_tag
+def jinzai_specialist(user: Any) -> bool:
+    return roles.specialist_of(user) is not None
