@@ -1,15 +1,18 @@
 """A run's result for people and machines: the staff workbook (XLSX, Japanese) and JSON.
 
-    write_workbook(result, Path("result.xlsx"))        # 概要 / one sheet per facility / 保留 / 要確認 / 検査結果
+    write_workbook(result, Path("result.xlsx"))        # 概要 / 施設別集計 / 最低指数 / one sheet per facility / 保留 / 要確認 / 検査結果
     write_json(result, Path("result.json"))            # everything, ids as strings
     write_assignment_json(result, Path("assignment.json"))   # {child_id: facility_id or null}
 
 JSON (format "kyodo.hoiku.result/1"): {format, fiscal_year, run: {engine_version, seed, fiscal_year, rules_name,
-rules_sha256, inputs_sha256, method} | null, summary: {by_age: [...], by_facility: [...]}, assignment: {child: facility |
-null}, children: {child: {household_id, age_class, status (offered | stays | waitlisted), assigned, choice_rank, choices,
-current_facility, points: {total, base, adjustment, lower_guardian, items, facility_items, at: {facility: points}},
-waitlist: {facility: place}, flags}}, facilities: {facility: {name, kind, vacancies, assigned: {age: [child, ...]}}},
-violations: [...], flags: [...]}. Every id is a string; ages are keys as strings ("0".."5").
+rules_sha256, inputs_sha256, method, decisions: [{kind, child_id, facility_id, reason, by}]} | null, summary: {by_age:
+[...], by_facility: [...]}, assignment: {child: facility | null}, children: {child: {household_id, age_class, status
+(offered | stays | waitlisted), assigned, choice_rank, choices, current_facility, points: {total, base, adjustment,
+lower_guardian, items, facility_items, at: {facility: points}}, waitlist: {facility: place}, flags, summary (Japanese),
+reasons: [{choice, facility_id, kind, label, criterion, points, position, waitlist, cutoff_points, cutoff_position,
+cutoff_label, text}]}}, facilities: {facility: {name, kind, vacancies, assigned: {age: [child, ...]}}}, violations:
+[...], flags: [...], cutoffs: [{facility_id, age_class, places, offered, vacancies_left, points, position, label}]}.
+Every id is a string; ages are keys as strings ("0".."5"). Reasons and cut-offs: `kyodo.hoiku.explain`.
 
 Every write goes to a temporary file that is renamed into place, so a reader never sees half a file.
 Only presentation here: who got which seat is read off the Result, never decided.
