@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from kyodo.cli import main
+from kyodo.hoiku.generate import generate_ward
+from kyodo.hoiku.io import write_instance
 from kyodo.hoiku.notices import (
     FontNotFound,
     japanese_font,
@@ -79,3 +82,30 @@ def test_a_missing_font_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_pa
     monkeypatch.setenv("KYODO_JAPANESE_FONT", str(tmp_path / "none.ttf"))
     with pytest.raises(FontNotFound, match="フォント"):
         write_notices(_result(), tmp_path / "n.pdf")
+
+
+def test_allocate_writes_notices_appeals_and_the_chart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ward = generate_ward(children=40, facilities=4, seed=2, fiscal_year=2026, max_choices=5)
+    write_instance(ward, tmp_path, formats=("csv",), layout="kyodo")
+    files = [str(tmp_path / "children.csv"), str(tmp_path / "facilities.csv")]
+    code = main(["hoiku", "allocate", *files, "--rules", "koto", "--fiscal-year", "2026", "-o", str(tmp_path / "r.xlsx"),
+                 "--notices", str(tmp_path / "n.pdf"), "--appeals", str(tmp_path / "a.pdf"),
+                 "--cutoff-chart", str(tmp_path / "c.png")])  # fmt: skip
+    assert code == 0 and "結果通知を書き出しました" in capsys.readouterr().out
+    assert len(PdfReader(tmp_path / "n.pdf").pages) >= 40 and len(PdfReader(tmp_path / "a.pdf").pages) >= 40
+    assert (tmp_path / "c.png").stat().st_size > 0
+
+
+def test_allocate_without_the_font_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ward = generate_ward(children=10, facilities=2, seed=2, fiscal_year=2026, max_choices=5)
+    write_instance(ward, tmp_path, formats=("csv",), layout="kyodo")
+    monkeypatch.setenv("KYODO_JAPANESE_FONT", str(tmp_path / "none.ttf"))
+    files = [str(tmp_path / "children.csv"), str(tmp_path / "facilities.csv")]
+    code = main(["hoiku", "allocate", *files, "--rules", "koto", "--fiscal-year", "2026", "-o", str(tmp_path / "r.xlsx"),
+                 "--notices", str(tmp_path / "n.pdf")])  # fmt: skip
+    assert code == 1 and "フォント" in capsys.readouterr().err
+    assert not (tmp_path / "r.xlsx").exists() and not (tmp_path / "n.pdf").exists()
