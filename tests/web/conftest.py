@@ -23,6 +23,8 @@ def _fast_settings(settings):
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}
     }
+    # PDF notices take seconds per run; the tests that read them turn them on.
+    settings.HOIKU_WRITE_NOTICES = False
 
 
 @pytest.fixture

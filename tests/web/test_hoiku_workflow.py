@@ -107,6 +107,10 @@ def test_a_fix_decision_changes_the_next_run_and_the_diff_shows_it(done_run, ali
     assert after.facility_id == facility
     body = alice_client.get(f"/hoiku/runs/{second.pk}/diff/{done_run.pk}/").content.decode()
     assert child.child_id in body and "人の結果が変わりました" in body
+    # The engine's diff, made when the second run finished, says why the child moved.
+    assert second.diff_base_id == done_run.pk
+    why = next(c["text"] for c in second.diff_changes if c["child_id"] == child.child_id)
+    assert "職員の判断" in why and why in body
     assert AuditEntry.objects.for_user(alice).filter(action=Action.DECISION).count() == 1
 
 
@@ -238,3 +242,30 @@ def test_every_waitlisted_child_has_the_engines_reason_for_every_choice(done_run
     assert row.explanation["summary"] in body
     for reason in row.explanation["reasons"]:
         assert reason["text"] in body and reason["label"] in body
+
+
+
+def test_pdf_notices_and_appeal_sheets_download_with_japanese_text(alice_client, alice, ward_files, settings):
+    from pypdf import PdfReader
+
+    settings.HOIKU_WRITE_NOTICES = True
+    round_ = create_round(alice_client)
+    upload_ok(alice_client, round_, ward_files)
+    done_run = run(alice_client, round_)
+    if done_run.documents_note:
+        pytest.skip(done_run.documents_note)  # no Japanese font on this machine (scripts/bootstrap.sh installs one)
+    for kind, title in (("notices", "利用調整結果"), ("appeals", "申立て")):
+        response = alice_client.get(f"/hoiku/runs/{done_run.pk}/download/{kind}/")
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+        reader = PdfReader(io.BytesIO(response.content))
+        assert len(reader.pages) >= 80  # one or more pages per child
+        assert title in reader.pages[0].extract_text()
+    assert AuditEntry.objects.for_user(alice).filter(action=Action.DOWNLOAD, details__kind="notices").exists()
+
+
+
+def test_notices_can_be_turned_off_and_the_page_says_so(done_run, alice_client):
+    assert done_run.notices_pdf is None and "KYODO_HOIKU_NOTICES=0" in done_run.documents_note
+    body = alice_client.get(f"/hoiku/runs/{done_run.pk}/").content.decode()
+    assert "KYODO_HOIKU_NOTICES=0" in body
+    assert alice_client.get(f"/hoiku/runs/{done_run.pk}/download/notices/").status_code == 404

@@ -79,6 +79,7 @@ def ensure_round(admin: Any, children_path: Path, facilities_path: Path) -> Any:
             raise RuntimeError("デモのデータを読み込めません: " + " / ".join(str(p) for p in problems))
         services.store_upload(round_, admin, files[0], files[1], instance)
     if not round_.runs.exists():
+        print("[kyodo] デモの区で利用調整を実行しています(通知書の PDF 作成を含めて数十秒かかります)", flush=True)
         immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
         with override_settings(TASKS=immediate):
             services.start_run(round_, admin)

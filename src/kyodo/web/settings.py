@@ -157,6 +157,9 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root
 
+# PDF notices and appeal sheets for every child of every run (a few seconds per thousand children, in the worker).
+HOIKU_WRITE_NOTICES = env_flag("KYODO_HOIKU_NOTICES", default=True)
+
 # Uploads are read in memory up to this size; the hoiku upload stores the files in the database.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024

@@ -124,10 +124,14 @@ class OrgOwned(models.Model):
         abstract = True
 
 
-def get_for_user_or_404(model: type[M], request: Any, pk: Any, **filters: Any) -> M:
-    """The object of the user's organisation with this key, or 404 (never 403: existence is not revealed)."""
+def get_for_user_or_404(model: type[M], request: Any, pk: Any, *, defer: tuple[str, ...] = (), **filters: Any) -> M:
+    """The object of the user's organisation with this key, or 404 (never 403: existence is not revealed).
+
+    `defer` names large fields (stored files) to load only when used.
+    """
     try:
-        return model.objects.for_user(request.user).get(pk=pk, **filters)  # type: ignore[attr-defined, no-any-return]
+        scoped = model.objects.for_user(request.user).defer(*defer)  # type: ignore[attr-defined]
+        return scoped.get(pk=pk, **filters)  # type: ignore[no-any-return]
     except (model.DoesNotExist, ValueError, TypeError):
         raise Http404("見つかりません") from None
 

@@ -123,10 +123,19 @@ class Run(OrgOwned):
     summary = models.JSONField("集計", default=dict)
     workbook = models.BinaryField(null=True)
     result_json = models.BinaryField(null=True)  # gzip of kyodo.hoiku.output.write_json
+    notices_pdf = models.BinaryField(null=True)  # kyodo.hoiku.notices.write_notices: a notice per child
+    appeals_pdf = models.BinaryField(null=True)  # kyodo.hoiku.notices.write_appeal_sheets
+    documents_note = models.CharField("書類の注意", max_length=200, blank=True)  # why a document is missing
+    # Who moved since the round's previous finished run, and why (kyodo.hoiku.diff.diff_runs).
+    diff_base = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    diff_changes = models.JSONField(default=list)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    # Large fields that pages leave unloaded (QuerySet.defer) until a download needs one.
+    STORED_FILES = ("workbook", "result_json", "notices_pdf", "appeals_pdf")
 
     class Meta:
         ordering = ["-number"]

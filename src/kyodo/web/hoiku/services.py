@@ -174,9 +174,13 @@ def execute(run_id: int) -> None:
         report(70, "結果を保存しています")
         with transaction.atomic():
             results.store(run, result)
-        report(85, "Excel と JSON を作成しています")
+        report(75, "Excel と JSON を作成しています")
         workbook, result_json = _documents(result)
-        report(100, "完了しました", status=RunStatus.DONE, workbook=workbook, result_json=result_json,
+        report(80, "通知書(PDF)を作成しています", workbook=workbook, result_json=result_json)
+        notices, appeals, note = _notices(result)
+        report(90, "前回の実行との差分を求めています", notices_pdf=notices, appeals_pdf=appeals, documents_note=note)
+        base, changes = _diff_with_previous(run, result)
+        report(100, "完了しました", status=RunStatus.DONE, diff_base=base, diff_changes=changes,
                finished_at=timezone.now())
     except InputError as exc:
         report(100, "失敗しました", status=RunStatus.FAILED, finished_at=timezone.now(),
@@ -188,6 +192,44 @@ def execute(run_id: int) -> None:
         report(100, "失敗しました", status=RunStatus.FAILED, finished_at=timezone.now(),
                error="内部エラーで実行できませんでした。管理者に連絡してください。")
         raise
+
+
+def _notices(result: Any) -> tuple[bytes | None, bytes | None, str]:
+    """PDF notices and appeal sheets; without a Japanese font the run still finishes, and says so."""
+    from django.conf import settings
+
+    from kyodo.hoiku.notices import FontNotFound, write_appeal_sheets, write_notices
+
+    if not settings.HOIKU_WRITE_NOTICES:
+        return None, None, "通知書(PDF)の作成は設定(KYODO_HOIKU_NOTICES=0)で止めています"
+    try:
+        with tempfile.TemporaryDirectory(prefix="kyodo-pdf-") as tmp:
+            notices, appeals = Path(tmp) / "notices.pdf", Path(tmp) / "appeals.pdf"
+            write_notices(result, notices)
+            write_appeal_sheets(result, appeals)
+            return notices.read_bytes(), appeals.read_bytes(), ""
+    except FontNotFound as exc:
+        return None, None, f"通知書を作れませんでした: {exc}"[:200]
+
+
+def _diff_with_previous(run: Run, result: Any) -> tuple[Run | None, list[dict[str, Any]]]:
+    """The engine's diff against the round's previous finished run, which is run again from what it stored."""
+    from kyodo.hoiku.diff import diff_runs
+
+    previous = (
+        Run.objects.unscoped("the worker compares its own round's runs")
+        .filter(round_id=run.round_id, status=RunStatus.DONE, number__lt=run.number)
+        .select_related("input_set")
+        .order_by("-number")
+        .first()
+    )
+    if previous is None:
+        return None, []
+    before = _run_engine(previous, lambda *a, **k: None)
+    return previous, [
+        {"child_id": c.child_id, "before": c.before, "after": c.after, "causes": list(c.causes), "text": c.text}
+        for c in diff_runs(before, result)
+    ]
 
 
 def _run_engine(run: Run, report: Callable[..., None]) -> Any:

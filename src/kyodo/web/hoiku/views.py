@@ -22,7 +22,7 @@ def _get_round(request: HttpRequest, pk: int) -> Round:
 
 
 def _get_run(request: HttpRequest, pk: int) -> Run:
-    return get_for_user_or_404(Run, request, pk)
+    return get_for_user_or_404(Run, request, pk, defer=Run.STORED_FILES)
 
 
 @member_required
@@ -50,7 +50,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "round": round_,
         "inputs": round_.inputs.order_by("-uploaded_at", "-id").select_related("uploaded_by")
         .defer("children_data", "facilities_data"),
-        "runs": round_.runs.select_related("created_by").defer("workbook", "result_json"),
+        "runs": round_.runs.select_related("created_by").defer(*Run.STORED_FILES),
         "decisions": round_.decisions.select_related("created_by", "revoked_by"),
         "upload_form": UploadForm(),
         "decision_form": DecisionForm(),

@@ -24,7 +24,7 @@ PAGE_SIZE = 100
 
 
 def _get_run(request: HttpRequest, pk: int, *, done: bool = False) -> Run:
-    run = get_for_user_or_404(Run, request, pk)
+    run = get_for_user_or_404(Run, request, pk, defer=Run.STORED_FILES)
     if done and run.status != RunStatus.DONE:
         raise Http404("この実行の結果はまだありません")
     return run
@@ -38,8 +38,18 @@ def _rows(run: Run):  # type: ignore[no-untyped-def]
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = _get_run(request, pk)
     others = run.round.runs.filter(status=RunStatus.DONE).exclude(pk=run.pk).only("pk", "number")
+    # Names only: the stored files themselves stay in the database until downloaded.
+    inputs = InputSet.objects.for_org(run.organisation_id).only("children_name", "facilities_name").get(
+        pk=run.input_set_id
+    )
+    reproduces = (
+        Run.objects.for_org(run.organisation_id).only("number").filter(pk=run.reproduces_id).first()
+        if run.reproduces_id else None
+    )
     context = {
         "run": run,
+        "inputs": inputs,
+        "reproduces": reproduces,
         "round": run.round,
         "summary": run.summary,
         "chart": mark_safe(results.cutoff_chart_svg(run.summary)) if run.status == RunStatus.DONE else "",
@@ -112,6 +122,11 @@ def run_diff(request: HttpRequest, pk: int, other: int) -> HttpResponse:
     if before.round_id != after.round_id:
         raise Http404("同じ利用調整回の実行どうしだけを比べられます")
     changes = results.diff(before, after)
+    if after.diff_base_id == before.pk:
+        # The engine's diff, made when `after` ran: who moved and why.
+        why = {c["child_id"]: c["text"] for c in after.diff_changes}
+        for change in changes["changes"]:
+            change["why"] = why.get(change["child_id"], "")
     names = results.facility_names(after) | results.facility_names(before)
     return render(request, "hoiku/diff.html",
                   {"before": before, "after": after, "diff": changes, "names": names, "round": after.round})
@@ -121,6 +136,8 @@ DOWNLOADS = {
     "workbook": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "csv": ("text/csv; charset=utf-8", "csv"),
     "json": ("application/json", "json"),
+    "notices": ("application/pdf", "pdf"),
+    "appeals": ("application/pdf", "pdf"),
 }
 
 
@@ -134,13 +151,18 @@ def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         body = bytes(run.workbook or b"")
     elif kind == "json":
         body = gzip.decompress(bytes(run.result_json or b""))
+    elif kind == "notices":
+        body = bytes(run.notices_pdf or b"")
+    elif kind == "appeals":
+        body = bytes(run.appeals_pdf or b"")
     else:
         body = _results_csv(run)
     if not body:
         raise Http404("ファイルがありません")
     record_request(request, Action.DOWNLOAD, run, kind=kind, number=run.number)
     response = HttpResponse(body, content_type=content_type)
-    name = f"hoiku_{run.round.fiscal_year}_{run.round_id}_run{run.number}.{suffix}"
+    stem = {"notices": "notices_", "appeals": "appeals_"}.get(kind, "")
+    name = f"hoiku_{stem}{run.round.fiscal_year}_{run.round_id}_run{run.number}.{suffix}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
