@@ -18,8 +18,10 @@ import numpy as np
 from kyodo.gijiroku.audio import SAMPLE_RATE, write_wav
 from kyodo.gijiroku.transcript import SpeakerTurn
 
-# (speed, half-tone shift) per speaker: chair, secretariat, committee member.
-VOICES: tuple[tuple[float, float], ...] = ((1.0, -3.0), (1.12, -8.0), (0.92, 1.0))
+# (speaking rate, half-tone shift of pitch, formant scale) per speaker: chair, secretariat, member.
+# The package has one voice (mei); scaling the spectrum by resampling changes the vocal tract
+# length as well as the pitch, so the three voices differ in timbre, not only in pitch.
+VOICES: tuple[tuple[float, float, float], ...] = ((1.0, -3.0, 1.0), (1.1, -6.0, 0.88), (0.95, 0.0, 1.08))
 GLOSSARY_TERMS = ("江東区", "事務局", "総務委員会", "防災課", "地域振興課")
 
 
@@ -133,12 +135,16 @@ def meeting_script(topics: int = 9) -> tuple[Line, ...]:
     return tuple(lines)
 
 
-def _speak(text: str, voice: tuple[float, float]) -> np.ndarray:
+def _speak(text: str, voice: tuple[float, float, float]) -> np.ndarray:
     import pyopenjtalk
 
-    speed, half_tone = voice
-    wave, rate = pyopenjtalk.tts(text, speed=speed, half_tone=half_tone)
+    speed, half_tone, formant = voice
+    # Resampling by `formant` also scales pitch and duration: pre-compensate both.
+    pitch = half_tone - 12.0 * float(np.log2(formant))
+    wave, rate = pyopenjtalk.tts(text, speed=speed / formant, half_tone=pitch)
     samples = np.asarray(wave, dtype=np.float64) / 32768.0
+    if formant != 1.0:
+        samples = np.interp(np.arange(0.0, samples.size - 1, formant), np.arange(samples.size), samples)
     # Open JTalk speaks at 48 kHz; 16 kHz is all recognition needs (simple 3:1 decimation after a box filter).
     if rate == 3 * SAMPLE_RATE:
         usable = samples[: samples.size - samples.size % 3]
