@@ -150,6 +150,8 @@ def test_reproducing_a_run_gives_the_same_result(done_run, alice_client):
     assert again.reproduces_id == done_run.pk and again.status == RunStatus.DONE
     body = alice_client.get(f"/hoiku/runs/{again.pk}/diff/{done_run.pk}/").content.decode()
     assert "結果は同じです" in body
+    page = alice_client.get(f"/hoiku/runs/{again.pk}/").content.decode()
+    assert "バイト単位で一致しました" in page
     assert again.record["inputs_sha256"] == done_run.record["inputs_sha256"]
 
 

@@ -43,13 +43,18 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=run.input_set_id
     )
     reproduces = (
-        Run.objects.for_org(run.organisation_id).only("number").filter(pk=run.reproduces_id).first()
+        Run.objects.for_org(run.organisation_id).only("number", "result_json").filter(pk=run.reproduces_id).first()
         if run.reproduces_id else None
     )
+    same_bytes = None
+    if reproduces is not None and run.status == RunStatus.DONE and reproduces.result_json:
+        # The engine promises byte-for-byte reproduction: compare the two result JSON files as stored.
+        same_bytes = gzip.decompress(bytes(run.result_json)) == gzip.decompress(bytes(reproduces.result_json))
     context = {
         "run": run,
         "inputs": inputs,
         "reproduces": reproduces,
+        "same_bytes": same_bytes,
         "round": run.round,
         "summary": run.summary,
         "chart": mark_safe(results.cutoff_chart_svg(run.summary)) if run.status == RunStatus.DONE else "",
