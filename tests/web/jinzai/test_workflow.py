@@ -226,3 +226,25 @@ def test_a_proposal_that_no_longer_fits_is_not_confirmed(dora_client, bob, dora,
     second.refresh_from_db()
     assert second.status == RequestStatus.OPEN
     assert Engagement.objects.for_user(bob).count() == 1
+
+
+def test_with_the_database_queue_the_board_polls_until_the_worker_has_run(dora_client, settings, bob, eve):
+    from kyodo.web.jinzai.services import execute
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    make_request(bob, "相談")
+    dora_client.post("/jinzai/board/run/", {"method": "greedy"})
+    run = MatchingRun.objects.for_org(tokyo()).latest("id")
+    assert run.status == RunStatus.QUEUED
+    from django_tasks_db.models import DBTaskResult
+
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path.endswith("execute_matching") and queued.args_kwargs["args"] == [run.pk]
+    board = dora_client.get("/jinzai/board/").content.decode()
+    assert f"/jinzai/runs/{run.pk}/progress/" in board and "待機中" in board
+    polled = dora_client.get(f"/jinzai/runs/{run.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert "HX-Refresh" not in polled
+    execute(run.pk)  # what `kyodo web worker` does with the queued task
+    polled = dora_client.get(f"/jinzai/runs/{run.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert polled["HX-Refresh"] == "true" and "完了" in polled.content.decode()
+    assert Proposal.objects.for_org(tokyo()).get(run=run).specialist == eve
