@@ -170,3 +170,13 @@ def test_shared_places_across_ages_are_refused_rather_than_ignored() -> None:
     inst = instance([shared], [child("c", ["A"], points=40)])
     with pytest.raises(InputError, match="共有定員"):
         run_round(inst, rules=None, fiscal_year=2026, seed=1)
+
+
+def test_a_transfer_whose_current_facility_is_among_its_choices_keeps_its_seat() -> None:
+    inst = instance(
+        [facility("A", age2=0), facility("B", age2=0)],
+        [child("t", ["B", "A"], age=2, points=30, current="A"), child("n", ["A"], age=2, points=40)],
+    )
+    result = run_round(inst, rules=None, fiscal_year=2026, seed=1)
+    assert result.assignment == {"t": "A", "n": None}
+    assert any(f.child_id == "t" and f.kind == "suspect_data" for f in result.flags)

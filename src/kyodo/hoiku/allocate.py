@@ -33,10 +33,11 @@ def seat_capacities(instance: Instance) -> dict[Seat, int]:
 
 
 def preference_lists(instance: Instance) -> dict[str, tuple[str, ...]]:
-    return {
-        cid: child.choices + ((child.current_facility,) if child.current_facility is not None else ())
-        for cid, child in instance.children.items()
-    }
+    lists: dict[str, tuple[str, ...]] = {}
+    for cid, child in instance.children.items():
+        own = child.current_facility
+        lists[cid] = child.choices + ((own,) if own is not None and own not in child.choices else ())
+    return lists
 
 
 def deferred_acceptance(

@@ -47,8 +47,10 @@ def build_priority(
             continue
         rank_slot = next((i for i, t in enumerate(chain) if t.key == CHOICE_RANK), None)
         places = list(child.choices)
-        if child.current_facility is not None:
-            places.append(child.current_facility)
+        if child.current_facility is not None and child.current_facility not in places:
+            places.append(
+                child.current_facility
+            )  # (a current facility among the choices is flagged, not doubled)
         for rank, facility_id in enumerate(places):
             seat = (facility_id, child.age_class)
             is_own_seat = facility_id == child.current_facility
