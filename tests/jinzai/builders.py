@@ -87,6 +87,7 @@ def instances(draw: st.DrawFn, max_specialists: int = 4, max_requests: int = 7) 
                 end=start + timedelta(days=7 * weeks - 3),
                 urgency=draw(st.sampled_from(list(Urgency))),
                 preferred=draw(st.none() | st.sampled_from([s.id for s in specialists])),
+                excluded=frozenset(draw(st.sets(st.sampled_from([s.id for s in specialists]), max_size=1))),
             )
         )
     return Instance(tuple(specialists), tuple(requests))
@@ -123,6 +124,7 @@ def contended_instances(draw: st.DrawFn, max_specialists: int = 3, max_requests:
                 end=start + timedelta(days=7 * draw(st.integers(1, 2)) - 3),
                 urgency=draw(st.sampled_from(list(Urgency))),
                 preferred=draw(st.none() | st.sampled_from([s.id for s in specialists])),
+                excluded=frozenset(draw(st.sets(st.sampled_from([s.id for s in specialists]), max_size=1))),
             )
         )
     return Instance(specialists, tuple(requests))

@@ -29,11 +29,17 @@ def brute_force(instance: Instance) -> int:
     return best
 
 
+def _excluded_pairs(instance: Instance, assignment: dict[str, str]) -> list[tuple[str, str]]:
+    """Checked here directly as well as by `check.violations`, so the two cannot share a mistake."""
+    return [(r, s) for r, s in assignment.items() if s in instance.request(r).excluded]
+
+
 @FAST
 @given(instances() | contended_instances(max_specialists=4, max_requests=8))
 def test_the_optimiser_never_breaks_a_hard_constraint(instance: Instance) -> None:
     plan = optimize.solve(instance, time_limit_s=5, workers=1)
     assert violations(instance, plan.by_request()) == []
+    assert not _excluded_pairs(instance, plan.by_request())
     assert {a.request_id for a in plan.assignments}.isdisjoint({u.request_id for u in plan.unmatched})
     assert len(plan.assignments) + len(plan.unmatched) == len(instance.requests)
 
@@ -43,6 +49,7 @@ def test_the_optimiser_never_breaks_a_hard_constraint(instance: Instance) -> Non
 def test_the_greedy_baseline_never_breaks_a_hard_constraint(instance: Instance) -> None:
     plan = greedy.solve(instance)
     assert violations(instance, plan.by_request()) == []
+    assert not _excluded_pairs(instance, plan.by_request())
     assert len(plan.assignments) + len(plan.unmatched) == len(instance.requests)
 
 
@@ -68,11 +75,13 @@ def test_every_unmatched_reason_is_true_of_the_instance_and_the_plan(instance: I
         skilled = [s for s in instance.specialists if all(s.skills.get(k, 0) >= v for k, v in r.skills.items())]
         moded = [s for s in skilled if r.mode in s.modes]
         free = [s for s in moded if r.municipality not in s.conflicts]
-        alone = [s for s in free if not violations(instance, {r.id: s.id}) and s.max_cases != 0]
+        allowed = [s for s in free if s.id not in r.excluded]
+        alone = [s for s in allowed if not violations(instance, {r.id: s.id}) and s.max_cases != 0]
         expected = (
             ReasonCode.NO_SKILL if not skilled
             else ReasonCode.NO_MODE if not moded
             else ReasonCode.CONFLICT if not free
+            else ReasonCode.EXCLUDED if not allowed
             else ReasonCode.NOT_AVAILABLE if not alone
             else ReasonCode.ALL_FULL
         )

@@ -73,6 +73,7 @@ BAD = [
     ("requests", 6, "工数単位", "週", "日 / 時間"),
     ("requests", 7, "緊急度", "至急", "通常 / 高 / 緊急"),
     ("requests", 8, "希望人材ID", "P9999", "人材「P9999」は人材一覧にいません"),
+    ("requests", 8, "除外する専門人材", "P0001; P9998", "人材「P9998」は人材一覧にいません"),
     ("requests", 9, "依頼ID", "R0001", "2行目と重複しています"),
     ("specialists", 3, "人材ID", "", "値が空です"),
     ("specialists", 4, "週あたり稼働日数", "2", "両方に値があります"),
@@ -110,6 +111,16 @@ def test_weekly_availability_may_be_written_in_days_instead_of_hours(tmp_path: P
     _edit(s, 2, "週あたり稼働日数", "")
     with pytest.raises(InputError, match="値が空です"):
         read_instance(s, r)
+
+
+def test_excluded_specialists_are_read_per_request_and_the_column_may_be_left_out(tmp_path: Path) -> None:
+    s, r = _write(tmp_path)
+    _edit(r, 3, "除外する専門人材", "P0002;P0005、 P0002")
+    requests = read_instance(s, r).requests
+    assert requests[1].excluded == frozenset({"P0002", "P0005"})
+    assert all(not q.excluded for q in requests if q is not requests[1])
+    _edit(r, 1, "除外する専門人材", None)  # files made before the column existed still read
+    assert all(not q.excluded for q in read_instance(s, r).requests)
 
 
 def test_a_file_without_either_availability_column_is_refused_once_at_the_header(tmp_path: Path) -> None:

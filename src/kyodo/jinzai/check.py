@@ -40,6 +40,8 @@ def violations(instance: Instance, assignment: Mapping[str, str]) -> list[Violat
             found.append(Violation(rid, sid, f"mode {r.mode} not offered"))
         if r.municipality in s.conflicts:
             found.append(Violation(rid, sid, "conflict of interest"))
+        if sid in r.excluded:
+            found.append(Violation(rid, sid, "specialist excluded from this request"))
         if r.hours(p) > program_cap_hours(p, r.mode):
             found.append(Violation(rid, sid, f"{r.hours(p)} hours over the program cap"))
         n = need(r, instance)

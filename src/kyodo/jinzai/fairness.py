@@ -7,7 +7,8 @@ and served, and the share served. Summaries:
 - `small_vs_large` — 小規模 share minus 特大 share (≥ 0: small municipalities do not lose out);
 - `jain` — Jain's index over municipalities' shares, 1.0 when every municipality gets the same share;
 - `unserved_municipalities` — municipalities that asked and got nothing.
-Some requests cannot be served by anyone (no skill, mode, conflict, no time in the period) whatever the plan does.
+Some requests cannot be served by anyone (no skill, mode, conflict, exclusion, no time in the
+period) whatever the plan does.
 `servable` counts the others, and `lost` (servable − served) is what a band lost to competition for specialists:
 the figure that shows whether small municipalities lose out to large ones.
 Shares are reported as floats for reading; the plan itself stays in integers.

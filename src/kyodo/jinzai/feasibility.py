@@ -66,6 +66,7 @@ class Analysis:
     skilled: dict[str, tuple[str, ...]]
     mode_ok: dict[str, tuple[str, ...]]
     no_conflict: dict[str, tuple[str, ...]]
+    not_excluded: dict[str, tuple[str, ...]]  # … and not excluded from this request (`Request.excluded`)
     candidates: dict[str, tuple[str, ...]]  # … and with enough time in every week of the period
 
 
@@ -76,6 +77,7 @@ def analyse(instance: Instance) -> Analysis:
     skilled: dict[str, tuple[str, ...]] = {}
     mode_ok: dict[str, tuple[str, ...]] = {}
     no_conflict: dict[str, tuple[str, ...]] = {}
+    not_excluded: dict[str, tuple[str, ...]] = {}
     candidates: dict[str, tuple[str, ...]] = {}
     # Who holds each skill at each level or above: intersecting these sets is much faster than testing every pair.
     order = {s.id: i for i, s in enumerate(instance.specialists)}
@@ -91,13 +93,14 @@ def analyse(instance: Instance) -> Analysis:
         skilled[r.id] = tuple(sorted(found, key=order.__getitem__))
         mode_ok[r.id] = tuple(s for s in skilled[r.id] if r.mode in instance.specialist(s).modes)
         no_conflict[r.id] = tuple(s for s in mode_ok[r.id] if r.municipality not in instance.specialist(s).conflicts)
+        not_excluded[r.id] = tuple(s for s in no_conflict[r.id] if s not in r.excluded)
         candidates[r.id] = tuple(
             s
-            for s in no_conflict[r.id]
+            for s in not_excluded[r.id]
             if instance.specialist(s).max_cases != 0
             and all(capacity[s, w] >= n.minutes_per_week for w in n.weeks)
         )
-    return Analysis(needs, capacity, skilled, mode_ok, no_conflict, candidates)
+    return Analysis(needs, capacity, skilled, mode_ok, no_conflict, not_excluded, candidates)
 
 
 class Ledger:
@@ -138,7 +141,7 @@ def place_confirmed(instance: Instance, analysis: Analysis, confirmed: dict[str,
         if not ledger.fits(request_id, specialist_id):
             raise PlanError(
                 f"確定済みの割当(依頼「{request_id}」→人材「{specialist_id}」)は、いまの条件(スキル・対応形態・"
-                "利益相反・稼働時間・上限件数)では成り立ちません。解除して再計画してください。"
+                "利益相反・除外・稼働時間・上限件数)では成り立ちません。解除して再計画してください。"
             )
         ledger.add(request_id, specialist_id)
     return ledger

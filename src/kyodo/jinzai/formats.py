@@ -51,6 +51,8 @@ REQUEST_COLUMNS: Mapping[str, tuple[bool, str]] = {
     "終了日": (True, "期間の最終日(開始日以降)"),
     "緊急度": (False, "通常 / 高 / 緊急(空欄は通常)"),
     "希望人材ID": (False, "指名したい人材の人材ID(任意)"),
+    "除外する専門人材": (False, "この依頼には割り当てない人材の人材ID(辞退・見送り済みなど)を ; で区切る(任意)。"
+                             "希望人材IDより優先"),
 }
 
 
@@ -102,6 +104,7 @@ def request_rows(instance: Instance) -> list[list[Cell]]:
             f"{r.end:%Y-%m-%d}",
             r.urgency.value,
             r.preferred,
+            _join(sorted(r.excluded)),
         ]
         for r in instance.requests
     ]

@@ -2,7 +2,7 @@
 
 1. Keep the confirmed assignments.
 2. Take requests most urgent first, then earliest start, then in order of arrival (id).
-3. Give each to the qualifying specialist with room who scores best on the same pair value the optimiser uses
+3. Give each to the qualifying specialist (skills, mode, no conflict, not excluded from it) with room who scores best on the same pair value the optimiser uses
    (preferred, continuity, travel), ties to the one with most room left; skip it if nobody has room.
 It never revisits a choice, which is why it serves fewer requests when specialists are scarce.
 """

@@ -75,6 +75,9 @@ class Request:
     purpose: str = ""
     deliverable: str = ""
     preferred: str | None = None  # a specialist id the municipality named
+    # Specialist ids never to be given this request (a coordinator declined the pair, or the file says so). Unlike
+    # `Specialist.conflicts`, which bars a whole municipality, this bars one pair; it outweighs `preferred`.
+    excluded: frozenset[str] = frozenset()
 
     def hours(self, policy: Policy) -> int:
         return self.amount * policy.hours_per_day if self.unit is Unit.DAYS else self.amount
@@ -110,6 +113,7 @@ class ReasonCode(StrEnum):
     NO_SKILL = "no_skill"  # nobody in the pool has the skills at the levels
     NO_MODE = "no_mode"  # those with the skills cannot work in the requested mode
     CONFLICT = "conflict"  # all who could have a conflict of interest with the municipality
+    EXCLUDED = "excluded"  # all who are left were declined or excluded for this very request
     NOT_AVAILABLE = "not_available"  # none of them has time in that period, even before other assignments
     ALL_FULL = "all_full"  # those who could are all taken by other requests in this plan
 

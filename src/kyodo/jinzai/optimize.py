@@ -2,8 +2,8 @@
 
 Sections in the OR-Tools order: data → variables → constraints → objective → solve → read out.
 
-- x[r, s] = 1 when request r goes to specialist s; only pairs that pass skills, mode, conflicts and the period's base
-  capacity exist at all (`feasibility.analyse`), so those hard constraints hold by construction.
+- x[r, s] = 1 when request r goes to specialist s; only pairs that pass skills, mode, conflicts, the request's
+  exclusions (`Request.excluded`) and the period's base capacity exist at all (`feasibility.analyse`), so those hard constraints hold by construction.
 - Hard: each request at most once; per specialist and week, planned minutes ≤ capacity; per specialist, cases ≤ limit;
   confirmed assignments fixed to 1. Program caps are enforced when a request is accepted (`readers`, `check`).
 - Objective (maximise): Σ pair_value(r, s)·x[r, s] + coverage·Σ cover[m], where cover[m] ≤ Σ x of m's requests —

@@ -2,7 +2,7 @@
 
 Every problem is collected (not only the first) and reported in Japanese with file, row and column. Nothing is
 guessed: a blank required cell, an unknown skill, a level outside 1〜4, a date that is not a date, an amount over the
-program cap, an unknown municipality or a preferred specialist who is not in the pool are all errors.
+program cap, an unknown municipality or a preferred or excluded specialist who is not in the pool are all errors.
 """
 
 from __future__ import annotations
@@ -221,6 +221,7 @@ def _request_maker(policy: Policy) -> Callable[[_Row], Request | None]:
         unit = row.choice("工数単位", {u.value: u for u in Unit}, True)
         start, end = row.date_cell("開始日"), row.date_cell("終了日")
         urgency = row.choice("緊急度", {u.value: u for u in Urgency}, False, Urgency.NORMAL)
+        excluded = frozenset(row.items("除外する専門人材", False))
         if start and end and end < start:
             row.problem("終了日", "終了日が開始日より前です。")
             return None
@@ -236,13 +237,15 @@ def _request_maker(policy: Policy) -> Callable[[_Row], Request | None]:
         return Request(
             rid, muni.code, skills, mode, amount, unit, start, end, urgency,
             row.text("相談分野", False) or "", purpose or "", deliverable or "", row.text("希望人材ID", False),
+            excluded,
         )
 
     return make
 
 
 def read_instance(specialists_path: Path, requests_path: Path, policy: Policy | None = None) -> Instance:
-    """Both files, checked on their own and against each other (preferred specialists must be in the pool)."""
+    """Both files, checked on their own and against each other (preferred and excluded specialists must be in the
+    pool)."""
     policy = policy or load_policy()
     problems: list[Problem] = []
     specialists: list[Specialist] = []
@@ -265,6 +268,10 @@ def read_instance(specialists_path: Path, requests_path: Path, policy: Policy | 
             if r.preferred is not None and r.preferred not in known:
                 problems.append(
                     Problem(f"人材「{r.preferred}」は人材一覧にいません。", table.file, rows.get(r.id), "希望人材ID")
+                )
+            for sid in sorted(r.excluded - known):
+                problems.append(
+                    Problem(f"人材「{sid}」は人材一覧にいません。", table.file, rows.get(r.id), "除外する専門人材")
                 )
     if problems:
         raise InputError(problems)

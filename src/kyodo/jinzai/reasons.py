@@ -13,8 +13,9 @@ from kyodo.municipalities import BY_CODE
 def explain(instance: Instance, analysis: Analysis, assignment: Mapping[str, str]) -> tuple[Unmatched, ...]:
     """A reason for every request not in `assignment`, in request order.
 
-    Steps: 1. skills at the levels; 2. mode (現地/リモート); 3. conflicts of interest; 4. time in the period before
-    this plan; 5. otherwise everyone who qualifies is full — checked against the plan, never assumed.
+    Steps: 1. skills at the levels; 2. mode (現地/リモート); 3. conflicts of interest; 4. specialists excluded from
+    this request (declined); 5. time in the period before this plan; 6. otherwise everyone who qualifies is full —
+    checked against the plan, never assumed.
     """
     ledger = Ledger(instance, analysis)
     for request_id, specialist_id in assignment.items():
@@ -46,6 +47,12 @@ def _reason(instance: Instance, analysis: Analysis, ledger: Ledger, r: Request) 
         n = len(analysis.mode_ok[r.id])
         name = BY_CODE[r.municipality].name
         return Unmatched(r.id, ReasonCode.CONFLICT, f"スキルと対応形態を満たす人材{n}名は、いずれも{name}と利益相反があります。")
+    if not analysis.not_excluded[r.id]:
+        n = len(analysis.no_conflict[r.id])
+        return Unmatched(
+            r.id, ReasonCode.EXCLUDED,
+            f"スキルと対応形態を満たし利益相反のない人材{n}名は、いずれもこの依頼では辞退・除外済みです。",
+        )
     if not analysis.candidates[r.id]:
         return Unmatched(
             r.id,
