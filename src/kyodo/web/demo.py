@@ -104,16 +104,21 @@ def run_server(host: str, port: int) -> int:
     worker = subprocess.Popen([sys.executable, "-m", "kyodo.cli", "web", "worker", "--interval", "0.5"])
 
     def stop(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once is enough while the worker stops
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
     try:
         call_command("runserver", f"{host}:{port}", use_reloader=False)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):  # runserver turns Ctrl+C into sys.exit(0)
         pass
     finally:
         worker.terminate()
-        worker.wait(timeout=10)
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    print("[kyodo] デモを終了しました")
     return 0
 
 
