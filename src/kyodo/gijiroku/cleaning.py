@@ -217,24 +217,22 @@ def _ra_nuki_base_is_ichidan(normalized: str) -> bool:
 
 
 def _apply_ra_nuki(tokens: list[Token], rule: Rule) -> None:
+    """見れる→見られる: a verb whose dictionary form is stem+れる while its base verb is stem+る (一段・カ変).
+
+    The base verb's conjugation decides: 帰れる (potential of 五段 帰る) is correct Japanese and stays.
+    """
     for t in tokens:
         if t.removed_by or not t.pos or t.pos[0] != "動詞" or not t.dictionary_form.endswith("れる"):
             continue
-        stem = t.normalized[:-1] if t.normalized.endswith("る") else ""
-        if not stem or (t.dictionary_form != stem + "れる" and not _kana_stem_matches(t, stem)):
+        stem = t.dictionary_form[:-2]
+        same_stem = t.normalized == stem + "る"
+        kana_kuru = t.normalized == "来る" and stem in ("こ", "来")
+        if not stem or not (same_stem or kana_kuru) or not _ra_nuki_base_is_ichidan(t.normalized):
             continue
-        if not _ra_nuki_base_is_ichidan(t.normalized):
+        if not t.text.startswith(stem):
             continue
-        cut = t.text.find("れ")
-        if cut <= 0:
-            continue
-        t.text = t.text[:cut] + "ら" + t.text[cut:]
+        t.text = stem + "ら" + t.text[len(stem) :]
         t.changed_by.append(rule.id)
-
-
-def _kana_stem_matches(token: Token, stem: str) -> bool:
-    # 来れる is normalised to 来る: the written stem (来) is the same, only the reading differs.
-    return token.dictionary_form.startswith(stem) and token.dictionary_form.endswith("れる")
 
 
 def _apply_restart(tokens: list[Token], rule: Rule, rules: RuleSet) -> None:
@@ -284,7 +282,7 @@ def clean_text(text: str, rules: RuleSet | None = None, only: Sequence[str] | No
     rules = rules or default_rules()
     active = [r for r in rules.rules if only is None or r.id in only]
     tokens = tokenize(text)
-    original = [(t.text) for t in tokens]
+    original = [t.text for t in tokens]
     applied: list[str] = []
     backchannel_rule: Rule | None = None
     for rule in active:

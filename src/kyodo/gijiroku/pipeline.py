@@ -27,6 +27,19 @@ from kyodo.gijiroku.transcript import Segment, SpeakerTurn, Transcript, Utteranc
 Progress = Callable[[str, float], None]
 # Share of the total run time each step takes on a CPU, measured on the benchmark meeting.
 _WEIGHTS = {"読み込み": 0.02, "発話検出": 0.04, "音声認識": 0.82, "話者分離": 0.06, "整文": 0.06}
+_MARKS = ("。", "、", "?", "!", "?", "!")
+# Endings after which Whisper's pause marks the end of a sentence rather than a phrase.
+_SENTENCE_ENDINGS = (
+    "ます",
+    "です",
+    "ました",
+    "でした",
+    "ません",
+    "ください",
+    "ございます",
+    "ですか",
+    "ますか",
+)
 # A pause longer than this starts a new utterance even when the speaker stays the same.
 UTTERANCE_GAP_S = 2.0
 
