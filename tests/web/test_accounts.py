@@ -149,3 +149,18 @@ def test_createplatformadmin_command(db, monkeypatch):
     user = User.objects.get(username="ops")
     assert user.role == Role.PLATFORM_ADMIN and user.organisation.code == "130001"
     assert user.check_password("a-long-unusual-passphrase-77")
+
+
+def test_one_address_trying_many_user_names_is_locked_too(bob, settings):
+    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 3
+    client = Client()
+    for name in ("x1", "x2", "x3"):
+        _login(client, name, "wrong")
+    assert _login(client, "bob", PASSWORD).status_code == 429
+    assert _login(Client(REMOTE_ADDR="10.0.0.9"), "bob", PASSWORD).status_code == 302
+
+
+def test_pages_are_japanese(bob_client):
+    body = Client().get("/login/").content.decode()
+    assert '<html lang="ja">' in body and "ログイン" in body
+    assert '<html lang="ja">' in bob_client.get("/hoiku/").content.decode()
