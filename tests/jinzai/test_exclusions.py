@@ -49,8 +49,8 @@ def test_a_request_whose_only_candidate_is_excluded_stays_unmatched_with_the_exc
     assert plan.by_request() == {"R2": "A"}
     [u] = plan.unmatched
     assert u.request_id == "R1" and u.reason is ReasonCode.EXCLUDED
-    assert u.message == "スキルと対応形態を満たし利益相反のない人材1名は、いずれもこの依頼では辞退・除外済みです。"
-    assert "利益相反があります" not in u.message
+    assert u.message == "候補となる人材1名は、いずれもこの依頼では辞退・除外済みです。"
+    assert "利益相反" not in u.message
 
 
 def test_a_conflict_of_interest_is_named_before_exclusions_and_only_the_rest_are_counted() -> None:

@@ -51,7 +51,7 @@ def _reason(instance: Instance, analysis: Analysis, ledger: Ledger, r: Request) 
         n = len(analysis.no_conflict[r.id])
         return Unmatched(
             r.id, ReasonCode.EXCLUDED,
-            f"スキルと対応形態を満たし利益相反のない人材{n}名は、いずれもこの依頼では辞退・除外済みです。",
+            f"候補となる人材{n}名は、いずれもこの依頼では辞退・除外済みです。",
         )
     if not analysis.candidates[r.id]:
         return Unmatched(
