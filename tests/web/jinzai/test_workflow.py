@@ -129,10 +129,50 @@ def test_a_declined_proposal_needs_a_reason_is_audited_and_is_not_proposed_again
     again = _run(dora_client)
     assert not Proposal.objects.for_org(tokyo()).filter(run=again, request=request).exists()
     request.refresh_from_db()
-    assert request.status == RequestStatus.OPEN and "利益相反" in request.last_reason
+    assert request.status == RequestStatus.OPEN and request.excluded == [eve.pk]
+    assert request.last_reason == "候補となる人材1名は、いずれもこの依頼では辞退・除外済みです。"
     frank = make_specialist("布施 文男", "frank")
     third = _run(dora_client)
     assert Proposal.objects.for_org(tokyo()).get(run=third, request=request).specialist == frank
+
+
+def test_a_decline_excludes_the_specialist_from_that_request_only(dora_client, bob, charlie, dora, eve):
+    # Three one-week requests in different weeks: Eve (10 hours a week) can serve all of them.
+    declined, same_town, other_town = (
+        make_request(user, title, start=weeks_from_now(week), end=weeks_from_now(week) + timedelta(days=4))
+        for user, title, week in ((bob, "見送る依頼", 2), (bob, "江東区の別の依頼", 4), (charlie, "大田区の依頼", 6))
+    )
+    first = _run(dora_client)
+    proposals = Proposal.objects.for_org(tokyo()).filter(run=first)
+    assert {p.request_id: p.specialist for p in proposals} == {r.pk: eve for r in (declined, same_town, other_town)}
+    dora_client.post(f"/jinzai/proposals/{proposals.get(request=declined).pk}/decline/", {"reason": "日程が合わない"})
+
+    again = _run(dora_client)
+    proposed = {p.request_id: p.specialist for p in Proposal.objects.for_org(tokyo()).filter(run=again)}
+    assert proposed == {same_town.pk: eve, other_town.pk: eve}
+    for r in (declined, same_town, other_town):
+        r.refresh_from_db()
+    assert (declined.excluded, same_town.excluded, other_town.excluded) == ([eve.pk], [], [])
+    assert "辞退・除外済み" in declined.last_reason and "利益相反" not in declined.last_reason
+    [unmatched] = again.plan["unmatched"]
+    assert unmatched["request"] == declined.engine_id and unmatched["reason_code"] == "excluded"
+    # Eve's own profile is untouched: no conflict of interest was invented for 江東区.
+    eve.refresh_from_db()
+    assert eve.conflicts == []
+    board = dora_client.get("/jinzai/board/").content.decode()
+    assert "見送る依頼" in board and "辞退・除外済み" in board
+
+
+def test_an_older_proposal_of_a_declined_pair_cannot_be_confirmed(dora_client, bob, dora, eve):
+    request = make_request(bob, "相談")
+    older, newer = (Proposal.objects.for_org(tokyo()).get(run=_run(dora_client)) for _ in range(2))
+    assert older.pk != newer.pk and older.specialist == newer.specialist == eve
+    dora_client.post(f"/jinzai/proposals/{newer.pk}/decline/", {"reason": "本人の都合"})
+    dora_client.post(f"/jinzai/proposals/{older.pk}/confirm/")
+    older.refresh_from_db()
+    request.refresh_from_db()
+    assert older.status == ProposalStatus.PROPOSED and request.status == RequestStatus.OPEN
+    assert not Engagement.objects.for_user(bob).exists()
 
 
 def test_the_request_form_enforces_the_program_caps(bob_client, bob):

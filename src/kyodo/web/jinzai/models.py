@@ -116,6 +116,10 @@ class TalentRequest(OrgOwned):
     preferred = models.ForeignKey(Specialist, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                   verbose_name="希望する人材")
     status = models.CharField("状態", max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN)
+    # Specialists (pks) never to be proposed for this request again: a coordinator declined the pair. Kept here, on
+    # the request, so it outlives the run and proposal it came from, and bars this request only (the engine's
+    # `Request.excluded`); a list of pks because Specialist rows belong to 東京都 and this request to a municipality.
+    excluded = models.JSONField("除外する専門人材", default=list, blank=True)
     # The reason from the latest matching run when it could not be served (for the municipality to act on).
     last_reason = models.TextField("割り当てられなかった理由", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

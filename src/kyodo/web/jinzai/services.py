@@ -33,23 +33,26 @@ log = logging.getLogger(__name__)
 TIME_LIMIT_S = 8.0  # the engine's benchmark setting: 2 workers, 8 s
 
 
-def engine_specialist(s: Specialist, history: frozenset[str], extra_conflicts: Iterable[str] = ()) -> engine.Specialist:
+def engine_specialist(s: Specialist, history: frozenset[str]) -> engine.Specialist:
     return engine.Specialist(
         id=s.engine_id, name=s.name, skills={k: int(v) for k, v in s.skills.items()},
         hours_per_week=s.hours_per_week, modes=engine.SPECIALIST_MODES[s.modes], home_area=s.home_area,
         current_load_hours=s.current_load_hours,
         absences=tuple((a.start, a.end) for a in s.absences.all()),
-        conflicts=frozenset(s.conflicts) | frozenset(extra_conflicts), history=history, max_cases=s.max_cases,
+        conflicts=frozenset(s.conflicts), history=history, max_cases=s.max_cases,
         role_type=s.role_type or None,
     )
 
 
-def engine_request(r: TalentRequest) -> engine.Request:
+def engine_request(r: TalentRequest, *, exclusions: bool = True) -> engine.Request:
+    """The engine's request; `exclusions=False` for one already served (its engagement is kept as confirmed, and a
+    specialist declined for it earlier has nothing left to be kept away from)."""
     return engine.Request(
         id=r.engine_id, municipality=r.organisation.code, skills={k: int(v) for k, v in r.skills.items()},
         mode=engine.Mode(r.mode), amount=r.amount, unit=engine.Unit(r.unit), start=r.start, end=r.end,
         urgency=engine.Urgency(r.urgency), category=r.category, purpose=r.purpose, deliverable=r.deliverable,
         preferred=r.preferred.engine_id if r.preferred_id else None,
+        excluded=frozenset(f"S{pk}" for pk in r.excluded) if exclusions else frozenset(),
     )
 
 
@@ -57,8 +60,8 @@ def build_instance(tokyo_org_id: int) -> tuple[Instance, dict[str, str]]:
     """Every open request and active specialist, plus the engagements still running (kept as confirmed).
 
     Returns the instance and the confirmed pairs (engine request id → engine specialist id).
-    A declined proposal keeps that specialist away from that municipality's open requests in later runs: the
-    engine has no per-request exclusion, and its conflict list (per municipality) is the nearest hard rule.
+    A declined proposal keeps that specialist away from that request only (`TalentRequest.excluded`, the engine's
+    `Request.excluded`); the specialist stays a candidate for every other request.
     """
     system = "the matching covers every municipality's open requests (coordinators' run)"
     open_requests = list(
@@ -73,25 +76,16 @@ def build_instance(tokyo_org_id: int) -> tuple[Instance, dict[str, str]]:
     served: dict[int, set[str]] = defaultdict(set)  # specialist → municipality codes served before
     for pk, code in Engagement.objects.unscoped(system).values_list("specialist_id", "request__organisation__code"):
         served[pk].add(code)
-    confirmed_codes: dict[int, set[str]] = defaultdict(set)
-    for e in running:
-        confirmed_codes[e.specialist_id].add(e.request.organisation.code)
-    declined: dict[int, set[str]] = defaultdict(set)
-    open_ids = [r.pk for r in open_requests]
-    for sid, code in Proposal.objects.for_org(tokyo_org_id).filter(
-        status=ProposalStatus.DECLINED, request_id__in=open_ids
-    ).values_list("specialist_id", "request__organisation__code"):
-        declined[sid].add(code)
     specialists = {
         s.pk: s for s in Specialist.objects.for_org(tokyo_org_id).filter(active=True).prefetch_related("absences")
     }
     for e in running:  # a confirmed specialist stays in the plan even if set inactive since
         specialists.setdefault(e.specialist_id, e.specialist)
-    pool = tuple(
-        engine_specialist(s, frozenset(served[pk]), declined[pk] - confirmed_codes[pk])
-        for pk, s in sorted(specialists.items())
+    pool = tuple(engine_specialist(s, frozenset(served[pk])) for pk, s in sorted(specialists.items()))
+    requests = (
+        *(engine_request(e.request, exclusions=False) for e in running),
+        *(engine_request(r) for r in open_requests),
     )
-    requests = tuple(engine_request(r) for r in [*(e.request for e in running), *open_requests])
     confirmed = {e.request.engine_id: e.specialist.engine_id for e in running}
     return Instance(pool, requests), confirmed
 
@@ -200,18 +194,25 @@ def _no_longer_fits(proposal: Proposal) -> str:
     broken = [v for v in violations(instance, {**confirmed, request_id: specialist_id})
               if v.specialist_id == specialist_id]
     if broken:
-        return ("この割当は、いまの条件(スキル・対応形態・利益相反・稼働時間・上限件数と確定済みの割当)では"
+        return ("この割当は、いまの条件(スキル・対応形態・利益相反・除外・稼働時間・上限件数と確定済みの割当)では"
                 "成り立ちません。マッチングをやり直してください。")
     return ""
 
 
 def decline(proposal: Proposal, user: Any, reason: str) -> None:
-    if proposal.status != ProposalStatus.PROPOSED:
-        raise ValueError("この提案はすでに判断済みです。")
-    proposal.status = ProposalStatus.DECLINED
-    proposal.reason = reason
-    proposal.decided_by, proposal.decided_at = user, timezone.now()
-    proposal.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    """Decline the pair: the proposal is closed, and the request excludes the specialist from later runs."""
+    with transaction.atomic():
+        request = TalentRequest.objects.unscoped("a coordinator declines a proposal for this request").select_for_update(
+        ).get(pk=proposal.request_id)
+        if proposal.status != ProposalStatus.PROPOSED:
+            raise ValueError("この提案はすでに判断済みです。")
+        proposal.status = ProposalStatus.DECLINED
+        proposal.reason = reason
+        proposal.decided_by, proposal.decided_at = user, timezone.now()
+        proposal.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+        if proposal.specialist_id not in request.excluded:
+            request.excluded = sorted([*request.excluded, proposal.specialist_id])
+            request.save(update_fields=["excluded"])
 
 
 def request_hours(r: TalentRequest) -> int:

@@ -111,7 +111,7 @@ def proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
     record_request(request, JinzaiAction.DECLINE, proposal, request_id=proposal.request_id,
                    specialist_id=proposal.specialist_id, reason=proposal.reason)
     messages.success(request, f"提案(依頼「{proposal.request.title}」→ {proposal.specialist.name} さん)を見送りました。"
-                     "次のマッチングでは、この人材をこの団体の依頼に提案しません。")
+                     "次のマッチングからは、この人材をこの依頼には提案しません(ほかの依頼には提案します)。")
     return redirect("jinzai:board")
 
 
