@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from kyodo.web.audit import registry
 from kyodo.web.audit.models import AuditEntry
 
 
@@ -17,7 +18,12 @@ def record(
     organisation_id: int | None = None,
     **details: Any,
 ) -> AuditEntry | None:
-    """Append one entry. The organisation is the user's unless given; none means nothing to record."""
+    """Append one entry. The organisation is the user's unless given; none means nothing to record.
+
+    ValueError for an action no app registered (`registry.register`): it would have no label on the audit page.
+    """
+    if not registry.is_registered(str(action)):
+        raise ValueError(f"audit action {str(action)!r} is not registered; decorate its TextChoices with @register")
     org_id = organisation_id if organisation_id is not None else getattr(user, "organisation_id", None)
     if org_id is None:
         return None

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from kyodo.web.audit import registry
 from kyodo.web.tenancy import OrgManager, OrgOwned, OrgQuerySet
 
 
@@ -15,7 +16,10 @@ class AppendOnlyError(RuntimeError):
     """An audit entry may be written once and never changed or removed."""
 
 
+@registry.register
 class Action(models.TextChoices):
+    """The foundation's actions (sign-in, accounts, hoiku). Other apps register their own (`registry`)."""
+
     LOGIN = "login", "ログイン"
     LOGIN_FAILED = "login_failed", "ログイン失敗"
     LOGIN_LOCKED = "login_locked", "ログイン制限"
@@ -46,7 +50,8 @@ class AuditEntry(OrgOwned):
         verbose_name="利用者",
     )
     username = models.CharField("利用者名", max_length=150, blank=True)  # kept even if the user is renamed
-    action = models.CharField("操作", max_length=30, choices=Action.choices)
+    # Every app's actions (`registry`), read when needed: an app's new action needs no migration here.
+    action = models.CharField("操作", max_length=registry.MAX_LENGTH, choices=registry.choices)
     object_type = models.CharField("対象の種類", max_length=60, blank=True)
     object_id = models.CharField("対象", max_length=64, blank=True)
     details = models.JSONField("詳細", default=dict, blank=True)

@@ -1,12 +1,15 @@
 """Audit actions of the human cloud, written with `kyodo.web.audit.log.record`.
 
-The audit app's `Action` choices do not list these yet (adding them is the audit app's change, with its own
-migration); the entries are stored all the same, and the audit page shows the value until the labels are added.
+Registered with the audit app (`kyodo.web.audit.registry`), which labels them on the audit page and refuses any
+action that is not registered.
 """
 
 from django.db import models
 
+from kyodo.web.audit.registry import register
 
+
+@register
 class JinzaiAction(models.TextChoices):
     REQUEST_CREATE = "jinzai_request_create", "人材依頼の登録"
     REQUEST_CHANGE = "jinzai_request_change", "人材依頼の変更"
