@@ -87,7 +87,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--facilities", type=int, default=120, help="施設数")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--fiscal-year", type=int, default=2026)
-    p.add_argument("--sibling-share", type=float, default=0.10, help="きょうだい同時申込の世帯の割合")
+    p.add_argument("--sibling-share", type=float, default=0.10, help="きょうだい同時申込の世帯に属する児童の割合")
     p.add_argument("--transfer-share", type=float, default=0.05, help="転園申込の割合")
     p.add_argument("--rules", default="koto", help="ChilmAI 形式に書く指数を計算する基準")
     p.add_argument("--out", type=Path, required=True, help="出力フォルダ")
@@ -340,16 +340,19 @@ def _generate(args: argparse.Namespace) -> int:
     from kyodo.hoiku.rules import load_rules
     from kyodo.hoiku.scoring import score_instance
 
-    instance = generate_ward(
-        children=args.children,
-        facilities=args.facilities,
-        seed=args.seed,
-        fiscal_year=args.fiscal_year,
-        sibling_share=args.sibling_share,
-        transfer_share=args.transfer_share,
-    )
     try:
-        scores = score_instance(instance, load_rules(args.rules), args.fiscal_year)
+        rules = load_rules(args.rules)
+        limit = rules.choice_limit.at(args.fiscal_year) if rules.choice_limit else 10
+        instance = generate_ward(
+            children=args.children,
+            facilities=args.facilities,
+            seed=args.seed,
+            fiscal_year=args.fiscal_year,
+            sibling_share=args.sibling_share,
+            transfer_share=args.transfer_share,
+            max_choices=limit,
+        )
+        scores = score_instance(instance, rules, args.fiscal_year)
     except RuleError as exc:
         return _fail(str(exc).splitlines())
     args.out.mkdir(parents=True, exist_ok=True)

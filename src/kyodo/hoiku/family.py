@@ -105,8 +105,8 @@ def combinations_for(kids: Sequence[Child], pattern: int) -> tuple[Combination, 
         raise ValueError(f"きょうだいパターンは1〜7です: {pattern}")
     current = [k.current_facility for k in kids]
     options: list[list[str | None]] = [[*k.choices, k.current_facility] for k in kids]
-    choices = [list(k.choices) for k in kids]
-    valid: list[Combination] = []
+    rank_of = [{f: i + 1 for i, f in reversed(list(enumerate(k.choices)))} for k in kids]
+    keyed: list[tuple[list[int], Combination]] = []
     for combo in product(*options):
         eff = _effective(combo, current)
         admitted = [f for f in eff if f is not None]
@@ -122,31 +122,40 @@ def combinations_for(kids: Sequence[Child], pattern: int) -> tuple[Combination, 
                 continue
         if pattern in (4, 6) and None in eff:
             continue
-        valid.append(combo)
-
-    def sort_key(combo: Combination) -> list[int]:
-        eff = _effective(combo, current)
-        counts = sorted(Counter(f for f in eff if f is not None).values(), reverse=True)
-        admitted, same = sum(counts), (counts[0] if counts else 0)
-        ranks = [choices[i].index(f) + 1 if f is not None else NOT_CHOSEN_RANK for i, f in enumerate(eff)]
-        rank_product = 1
-        for r in ranks:
-            rank_product *= r
-        mask = [1 if f is not None else 0 for f in eff]
-        if pattern == 2:
-            return [*mask, admitted, same, -rank_product, *(-r for r in ranks)]
-        if pattern == 3:
-            return [*mask[::-1], admitted, same, -rank_product, *(-r for r in ranks[::-1])]
-        if pattern in (6, 7):
-            return [admitted, -rank_product, *(-r for r in ranks)]
-        return [admitted, same, -rank_product, *(-r for r in ranks)]
-
+        keyed.append((_sort_key(pattern, eff, admitted, rank_of), combo))
     # Stable sort on a descending key keeps generation order between equals, as ChilmAI does.
-    ranked = sorted(valid, key=sort_key, reverse=True)
+    keyed.sort(key=lambda item: item[0], reverse=True)
+    ranked = [combo for _, combo in keyed]
     stay = tuple(current)
     if any(c is not None for c in current):
         ranked = [c for c in ranked if c != stay] + [stay]
     return tuple(dict.fromkeys(ranked))
+
+
+def _sort_key(
+    pattern: int, eff: Combination, admitted: list[str], rank_of: list[dict[str, int]]
+) -> list[int]:
+    """ChilmAI's ordering: W (children admitted), S (most at one facility), ranks (see module doc)."""
+    counts = sorted(Counter(admitted).values(), reverse=True)
+    same = counts[0]
+    ranks = [rank_of[i][f] if f is not None else NOT_CHOSEN_RANK for i, f in enumerate(eff)]
+    rank_product = 1
+    for r in ranks:
+        rank_product *= r
+    if pattern == 2:
+        return [
+            *(1 if f is not None else 0 for f in eff),
+            len(admitted),
+            same,
+            -rank_product,
+            *(-r for r in ranks),
+        ]
+    if pattern == 3:
+        mask = [1 if f is not None else 0 for f in reversed(eff)]
+        return [*mask, len(admitted), same, -rank_product, *(-r for r in reversed(ranks))]
+    if pattern in (6, 7):
+        return [len(admitted), -rank_product, *(-r for r in ranks)]
+    return [len(admitted), same, -rank_product, *(-r for r in ranks)]
 
 
 def _effective(combo: Combination, current: Sequence[str | None]) -> Combination:

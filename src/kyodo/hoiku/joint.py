@@ -94,11 +94,17 @@ def joint_deferred_acceptance(
     moves: dict[str, int] = dict.fromkeys(holding, 0)
     proposals = 0
 
+    needs: dict[tuple[str, int], dict[Seat, list[str]]] = {}
+
     def seats_of(u: Unit, j: int) -> dict[Seat, list[str]]:
-        need: dict[Seat, list[str]] = {}
-        for cid, f in zip(u.children, u.options[j], strict=True):
-            if f is not None:
-                need.setdefault((f, age[cid]), []).append(cid)
+        """The places option j of u needs, by seat (computed once per option)."""
+        need = needs.get((u.id, j))
+        if need is None:
+            need = {}
+            for cid, f in zip(u.children, u.options[j], strict=True):
+                if f is not None:
+                    need.setdefault((f, age[cid]), []).append(cid)
+            needs[(u.id, j)] = need
         return need
 
     def fits(seat: Seat, members: list[str], own: set[str] | None = None) -> bool:
@@ -108,6 +114,8 @@ def joint_deferred_acceptance(
         if order is None or any(m not in order for m in members):
             return False
         held = holders.get(seat, [])
+        if not own and len(members) == 1:
+            return bisect_left(held, (order[members[0]], "")) < places
         if own:
             held = [h for h in held if h[1] not in own]
         ranks = sorted(order[m] for m in members)

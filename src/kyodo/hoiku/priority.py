@@ -46,6 +46,7 @@ def build_priority(
             problems.append(str(exc))
             continue
         rank_slot = next((i for i, t in enumerate(chain) if t.key == CHOICE_RANK), None)
+        total, extra = score.total, score.facility_items
         places = list(child.choices)
         if child.current_facility is not None and child.current_facility not in places:
             places.append(
@@ -59,7 +60,8 @@ def build_priority(
             values = list(fixed)
             if rank_slot is not None:
                 values[rank_slot] = rank if chain[rank_slot].direction == "lower" else -rank
-            key = (0 if is_own_seat else 1, -score.at(facility_id), *values, lottery[cid])
+            points = total + sum(i.points for i in extra[facility_id]) if facility_id in extra else total
+            key = (0 if is_own_seat else 1, -points, *values, lottery[cid])
             entries.setdefault(seat, []).append((key, cid))
     if problems:
         raise RuleError(
@@ -74,7 +76,9 @@ def build_priority(
         items.sort()
         order[seat] = tuple(cid for _, cid in items)
         for (above, above_id), (key, cid) in itertools.pairwise(items):
-            first_difference = next(i for i, (a, b) in enumerate(zip(above, key, strict=True)) if a != b)
+            first_difference = 0  # keys differ at least in the lottery number
+            while above[first_difference] == key[first_difference]:
+                first_difference += 1
             decided_by[(seat, cid)] = names[first_difference]
             if names[first_difference] == "lottery":
                 lottery_ties.update((above_id, cid))

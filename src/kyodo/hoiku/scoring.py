@@ -11,6 +11,7 @@ A fact a rule needs but the application lacks is an error naming the child and t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -164,7 +165,9 @@ def _facilities_of(child: Child) -> Iterable[str]:
         yield child.current_facility
 
 
+@functools.lru_cache(maxsize=4096)
 def _item(item_id: str, label: str, points: int, source: Source | None) -> ScoreItem:
+    """Score items are immutable and repeat across children: build each distinct one once."""
     return ScoreItem(
         id=item_id,
         label=label,
