@@ -123,3 +123,17 @@ def test_a_glossary_file_is_read_and_checked(tmp_path: Path) -> None:
         load_glossary(bad)
     with pytest.raises(RuleFileError, match="見つかりません"):
         load_glossary(tmp_path / "none.yaml")
+
+
+@pytest.mark.slow
+def test_hotwords_never_make_recognition_skip_speech(whisper: Any, tmp_path: Path) -> None:
+    """Regression: sequential decoding with hotwords once jumped over 40 s of a 3-minute meeting."""
+    from kyodo.gijiroku.synthetic import meeting_script, synthesize
+
+    meeting = synthesize(meeting_script(2), tmp_path / "two_topics.wav")
+    segments = recognize(whisper, load_audio(meeting.path), GLOSSARY_TERMS)
+    words = [w for s in segments for w in s.words]
+    for turn in meeting.turns:
+        heard = [w for w in words if w.start < turn.end and turn.start < w.end]
+        assert heard, f"nothing recognised in the line spoken at {turn.start:.1f}-{turn.end:.1f} s"
+    assert jiwer.cer(normalise(meeting.spoken_text), normalise("".join(s.text for s in segments))) < 0.3

@@ -8,6 +8,11 @@ numpy — the mean and spread of 20 MFCCs (vocal-tract shape) and of log F0 (pit
 over the recording and clustered by spherical k-means (cosine, k-means++ starts).
 It separates voices that differ in pitch or timbre well; similar voices (two men of the same age)
 are its weak point. The number of speakers may be given; otherwise it is chosen by silhouette.
+Measured (benchmarks/gijiroku_pipeline.py, synthetic 10-minute meeting, three voices that differ
+in pitch and formants): about 0.90 of speech time attributed to the right speaker with the count
+given; without it the rarely speaking third voice is merged into another (two found). Real voices
+in a real room will score lower; a neural embedding model can replace `embed_windows` once one
+can be shipped inside a package.
 
 Steps:
 1. Cut the speech regions (from VAD) into windows of about 3 s.
