@@ -61,7 +61,10 @@ def main() -> None:
         # Speaking time follows the script's length: the smallest meeting that reaches the target.
         chars = len(probe.spoken_text)
         topics = 1
-        while probe.duration * len("".join(x.spoken for x in meeting_script(topics))) / chars < args.minutes * 60:
+        while (
+            probe.duration * len("".join(x.spoken for x in meeting_script(topics))) / chars
+            < args.minutes * 60
+        ):
             topics += 1
         meeting = synthesize(meeting_script(topics), Path(tmp) / "meeting.wav")
         print(
