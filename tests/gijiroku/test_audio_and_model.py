@@ -50,7 +50,7 @@ def test_the_length_limit_comes_from_the_environment(
     short_meeting: SyntheticMeeting, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("KYODO_GIJIROKU_MAX_SECONDS", "10")
-    with pytest.raises(AudioError, match="上限は0分"):
+    with pytest.raises(AudioError, match="上限は10秒"):
         load_audio(short_meeting.path)
 
 
@@ -133,3 +133,13 @@ def test_a_garbage_model_file_in_a_custom_folder_is_a_japanese_error(
     (tmp_path / "model.bin").write_bytes(b"not a model" * 100)
     with pytest.raises(ModelError, match="読み込めません"):
         load_whisper(resolve_model(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(45, "45秒"), (750, "12分30秒"), (600, "10分"), (7500, "2時間5分"), (14400, "4時間")],
+)
+def test_lengths_are_written_as_a_clerk_writes_them(seconds: float, text: str) -> None:
+    from kyodo.gijiroku.audio import duration_ja
+
+    assert duration_ja(seconds) == text

@@ -89,9 +89,21 @@ def load_audio(path: str | Path, max_seconds: float | None = None) -> Audio:
     return samples
 
 
+def duration_ja(seconds: float) -> str:
+    """'45秒', '12分30秒', '2時間5分' — how a clerk writes a length."""
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}時間{minutes}分" if minutes else f"{hours}時間"
+    if minutes:
+        return f"{minutes}分{secs}秒" if secs else f"{minutes}分"
+    return f"{secs}秒"
+
+
 def _too_long(path: Path, seconds: float, limit: float) -> str:
     return (
-        f"音声ファイルが長すぎます({seconds / 60:.0f}分。上限は{limit / 60:.0f}分): {path.name}。"
+        f"音声ファイルが長すぎます({duration_ja(seconds)}。上限は{duration_ja(limit)}): {path.name}。"
         "分割するか、KYODO_GIJIROKU_MAX_SECONDS で上限を変えてください。"
     )
 

@@ -121,9 +121,11 @@ def _transcribe(args: argparse.Namespace) -> int:
     try:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+        from kyodo.gijiroku.audio import load_audio
         from kyodo.gijiroku.export import format_for, write_transcript
         from kyodo.gijiroku.glossary import Glossary, load_glossary
-        from kyodo.gijiroku.pipeline import PipelineOptions, transcribe_file
+        from kyodo.gijiroku.model import resolve_model
+        from kyodo.gijiroku.pipeline import PipelineOptions, transcribe_audio
 
         format_for(args.output)  # refuse an unknown output type before hours of work
         _meeting_info(args)
@@ -137,6 +139,9 @@ def _transcribe(args: argparse.Namespace) -> int:
             max_seconds=args.max_minutes * 60 if args.max_minutes else None,
             cpu_threads=args.threads,
         )
+        # Everything that can be refused is checked before the progress bar starts.
+        resolve_model(options.model)
+        samples = load_audio(args.audio, max_seconds=options.max_seconds)
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -145,8 +150,8 @@ def _transcribe(args: argparse.Namespace) -> int:
             transient=False,
         ) as bar:
             task = bar.add_task("準備", total=1.0)
-            transcript = transcribe_file(
-                args.audio,
+            transcript = transcribe_audio(
+                samples,
                 options,
                 progress=lambda stage, done: bar.update(task, completed=done, description=stage),
             )
