@@ -143,3 +143,22 @@ def test_lengths_are_written_as_a_clerk_writes_them(seconds: float, text: str) -
     from kyodo.gijiroku.audio import duration_ja
 
     assert duration_ja(seconds) == text
+
+
+def test_loading_and_recognising_never_reach_for_the_hub(
+    model_cache: Path, short_meeting: SyntheticMeeting, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import huggingface_hub
+    import tokenizers
+
+    from kyodo.gijiroku.recognize import recognize
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a download was attempted")
+
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", refuse)
+    monkeypatch.setattr(huggingface_hub, "hf_hub_download", refuse)
+    monkeypatch.setattr(tokenizers.Tokenizer, "from_pretrained", refuse)
+    model = load_whisper(resolve_model(model_dir=model_cache), cpu_threads=2)
+    segments = recognize(model, load_audio(short_meeting.path)[: SAMPLE_RATE * 6])
+    assert segments and "".join(s.text for s in segments)
