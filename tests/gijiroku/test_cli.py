@@ -113,3 +113,17 @@ def test_synth_writes_a_recording_and_its_script(tmp_path: Path, capsys: pytest.
     assert load_audio(wav).size > 16_000 * 30
     lines = json.loads(script.read_text(encoding="utf-8"))["lines"]
     assert {line["speaker"] for line in lines} == {0, 1, 2}
+
+
+def test_corrections_lists_what_the_correction_list_changed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kyodo.gijiroku.export import write_transcript
+    from kyodo.gijiroku.transcript import AppliedCorrection, Transcript, Utterance
+
+    utterance = Utterance(
+        0, 65.0, 70.0, "高等区です。", "江東区です。", [AppliedCorrection("高等区", "江東区", 1)]
+    )
+    path = write_transcript(Transcript(80.0, [utterance], 1), tmp_path / "t.json")
+    assert main(["gijiroku", "corrections", str(path)]) == 0
+    assert "「高等区」→「江東区」 1件(録音の 1分05秒)" in capsys.readouterr().out

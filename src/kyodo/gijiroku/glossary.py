@@ -7,7 +7,9 @@ A glossary file is YAML that a clerk edits:
     corrections:                               # recurring misrecognitions, applied after recognition
       - {wrong: 交通区, right: 江東区, note: 地名の聞き違い}
 
-Corrections change only the cleaned text; every change is recorded on the utterance so that a
+Whisper reads at most about 220 prompt tokens, so only the first 60-80 terms of a long glossary
+reach the recogniser: put the terms that matter most first, and rely on the correction list for
+the rest. Corrections change only the cleaned text; every change is recorded on the utterance so that a
 person can review it, and the raw transcript keeps what the recogniser heard.
 """
 
