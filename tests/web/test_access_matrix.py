@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from kyodo.web.hoiku import services
 from kyodo.web.hoiku.models import Decision, RunChild, RunStatus
 
+from .gijiroku.world import gj
 from .jinzai.world import jz
 
 Objects = dict[str, Any]
@@ -90,6 +91,16 @@ MATRIX: dict[str, Entry] = {
     "jinzai:proposal_confirm": Entry("coordinator", "post", kwargs=jz("proposal")),
     "jinzai:proposal_decline": Entry("coordinator", "post", kwargs=jz("proposal")),
     "jinzai:charts": Entry("coordinator", kwargs=jz("")),
+    "gijiroku:meeting_list": Entry("member", kwargs=gj("")),
+    "gijiroku:upload": Entry("member", kwargs=gj("")),
+    "gijiroku:meeting_detail": Entry("member", kwargs=gj("meeting")),
+    "gijiroku:progress": Entry("member", kwargs=gj("meeting")),
+    "gijiroku:audio": Entry("member", kwargs=gj("meeting")),
+    "gijiroku:speakers": Entry("member", "post", kwargs=gj("meeting")),
+    "gijiroku:export": Entry("member", kwargs=gj("meeting", style="full", fmt="docx")),
+    "gijiroku:segment_edit": Entry("member", "post", kwargs=gj("segment")),
+    "gijiroku:glossary": Entry("member", kwargs=gj("")),
+    "gijiroku:corrections": Entry("member", kwargs=gj("")),
 }
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kyodo.web.audit",
     "kyodo.web.hoiku",
     "kyodo.web.jinzai",
+    "kyodo.web.gijiroku",
 ]
 
 MIDDLEWARE = [

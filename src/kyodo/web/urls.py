@@ -7,4 +7,5 @@ urlpatterns = [
     path("audit/", include("kyodo.web.audit.urls")),
     path("hoiku/", include("kyodo.web.hoiku.urls")),
     path("jinzai/", include("kyodo.web.jinzai.urls")),
+    path("gijiroku/", include("kyodo.web.gijiroku.urls")),
 ]

@@ -1,0 +1,123 @@
+"""Meetings, their recordings and transcripts, and each organisation's vocabulary (用語集・訂正リスト).
+
+Everything here is an organisation's data (what was said in its meetings, who said it), so every model
+is `OrgOwned`. The engine (`kyodo.gijiroku`) recognises and cleans; these rows keep what it returned
+(`raw_text` exactly as heard, `cleaned_text` as the engine cleaned it) beside the staff's corrections.
+"""
+# ruff: noqa: RUF012  (Django's Meta classes take class-level lists by design)
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from kyodo.web.tenancy import OrgOwned
+
+
+class MeetingStatus(models.TextChoices):
+    QUEUED = "queued", "待機中"
+    RUNNING = "running", "文字起こし中"
+    DONE = "done", "完了"
+    FAILED = "failed", "失敗"
+
+
+class Meeting(OrgOwned):
+    """One recorded meeting: what staff told us about it, the stored recording, and the transcription's progress."""
+
+    title = models.CharField("会議名", max_length=200)
+    started_at = models.DateTimeField("開始日時", null=True, blank=True)
+    place = models.CharField("場所", max_length=200, blank=True)
+    attendees = models.TextField("出席者", blank=True)
+    speakers_expected = models.PositiveSmallIntegerField("発言者の人数", null=True, blank=True)
+    audio_name = models.CharField("録音ファイル", max_length=200)
+    # Relative to settings.GIJIROKU_MEDIA_DIR (kyodo.web.gijiroku.storage), so the data folder can move.
+    audio_path = models.CharField(max_length=300)
+    audio_sha256 = models.CharField(max_length=64)
+    audio_size = models.PositiveBigIntegerField("サイズ(バイト)")
+    duration = models.FloatField("長さ(秒)", default=0.0)
+    status = models.CharField("状態", max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField("進捗(%)", default=0)
+    step = models.CharField("処理中の段階", max_length=100, blank=True)
+    error = models.TextField("エラー", blank=True)
+    model_name = models.CharField("音声認識モデル", max_length=200, blank=True)
+    # The glossary terms and corrections the recognition was given (a copy: the glossary may change later).
+    vocabulary = models.JSONField("用語集(実行時)", default=dict)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_processing_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+    @property
+    def is_finished(self) -> bool:
+        return str(self.status) in {"done", "failed"}  # MeetingStatus.DONE and FAILED
+
+
+class Speaker(OrgOwned):
+    """A voice the diarizer found (0-based index, in speaking order) and the role and name staff gave it."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="speakers")
+    index = models.PositiveSmallIntegerField()
+    role = models.CharField("役職", max_length=50, blank=True)
+    name = models.CharField("氏名", max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["index"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "index"], name="gijiroku_speaker_per_meeting")]
+
+    def label(self) -> str:
+        from kyodo.gijiroku.minutes import SpeakerName
+
+        return str(SpeakerName(self.role, self.name).label(self.index))
+
+
+class Mark(models.TextChoices):
+    NONE = "", "なし"
+    DECISION = "decision", "決定事項"
+    ACTION = "action", "今後の対応"
+
+
+class Segment(OrgOwned):
+    """One utterance: the recogniser's words (never changed), the engine's cleaned text and the staff's text."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="segments")
+    index = models.PositiveIntegerField()
+    speaker = models.PositiveSmallIntegerField("発言者")
+    start = models.FloatField("開始(秒)")
+    end = models.FloatField("終了(秒)")
+    raw_text = models.TextField("認識結果")
+    cleaned_text = models.TextField("整文結果", blank=True)
+    text = models.TextField("会議録の文", blank=True)
+    corrections = models.JSONField("適用した訂正", default=list)
+    mark = models.CharField("区分", max_length=10, choices=Mark.choices, default=Mark.NONE, blank=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["index"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "index"], name="gijiroku_segment_per_meeting")]
+
+    @property
+    def edited(self) -> bool:
+        return bool(self.text != self.cleaned_text)
+
+
+class Vocabulary(OrgOwned):
+    """The organisation's glossary (用語集, given to recognition as hotwords) and correction list (訂正リスト)."""
+
+    terms = models.JSONField("用語", default=list)  # ["江東区", "総務委員会", …]
+    corrections = models.JSONField("訂正", default=list)  # [{"wrong": "交通区", "right": "江東区", "note": "…"}]
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation"], name="gijiroku_vocabulary_per_org")]
