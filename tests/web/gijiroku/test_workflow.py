@@ -125,3 +125,22 @@ def test_a_queued_meeting_is_polled_until_the_worker_has_transcribed_it(bob_clie
     assert polled["HX-Refresh"] == "true"
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.DONE and meeting.segments.count() >= 2
+
+
+def test_a_meeting_is_transcribed_again_with_the_current_glossary_but_not_while_running(bob_client, bob, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from .world import make_meeting
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    meeting = make_meeting(bob)
+    bob_client.post("/gijiroku/glossary/", {"terms": "亀戸\n大島"})
+    response = bob_client.post(f"/gijiroku/meetings/{meeting.pk}/transcribe/")
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.QUEUED and meeting.vocabulary["terms"] == ["亀戸", "大島"]
+    assert DBTaskResult.objects.get().args_kwargs["args"] == [meeting.pk]
+    again = bob_client.post(f"/gijiroku/meetings/{meeting.pk}/transcribe/", follow=True)
+    assert "文字起こしの途中です" in again.content.decode() and DBTaskResult.objects.count() == 1
+    entry = AuditEntry.objects.for_user(bob).filter(action="gijiroku_transcribe").get()
+    assert entry.details["again"] is True and entry.details["terms"] == 2

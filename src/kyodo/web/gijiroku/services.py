@@ -178,20 +178,32 @@ def check_recording(path: Path, display_name: str) -> float:
 def store(temporary: Path, *, organisation_id: int, user: Any, info: dict[str, Any], audio_name: str,
           sha256: str, size: int, duration: float) -> Meeting:
     """The meeting row and the recording in its final place, together or not at all; queues the transcription."""
-    from kyodo.web.gijiroku.tasks import transcribe_meeting
-
     extension = Path(audio_name).suffix.lower().lstrip(".")
     relative = f"{organisation_id}/{uuid.uuid4().hex}.{extension}"
-    vocabulary = vocabulary_data(vocabulary_for(organisation_id))
-    with transaction.atomic():
-        meeting: Meeting = Meeting.objects.create(
-            organisation_id=organisation_id, created_by=user, audio_name=audio_name, audio_path=relative,
-            audio_sha256=sha256, audio_size=size, duration=duration, vocabulary=vocabulary,
-            step="文字起こしの開始を待っています", **info,
-        )
-        os.replace(temporary, media_dir() / relative)
-    transcribe_meeting.enqueue(meeting.pk)
+    final = media_dir() / relative
+    try:
+        with transaction.atomic():
+            meeting: Meeting = Meeting.objects.create(
+                organisation_id=organisation_id, created_by=user, audio_name=audio_name, audio_path=relative,
+                audio_sha256=sha256, audio_size=size, duration=duration, **info,
+            )
+            os.replace(temporary, final)
+    except BaseException:
+        final.unlink(missing_ok=True)  # the row was rolled back: no recording without its meeting
+        raise
+    start_transcription(meeting)
     return meeting
+
+
+def start_transcription(meeting: Meeting) -> None:
+    """Queue (again) with the organisation's glossary and corrections as they are now; the meeting keeps a copy."""
+    from kyodo.web.gijiroku.tasks import transcribe_meeting
+
+    meeting.vocabulary = vocabulary_data(vocabulary_for(meeting.organisation_id))
+    meeting.status, meeting.progress, meeting.error = MeetingStatus.QUEUED, 0, ""
+    meeting.step, meeting.finished_at = "文字起こしの開始を待っています", None
+    meeting.save(update_fields=["vocabulary", "status", "progress", "error", "step", "finished_at"])
+    transcribe_meeting.enqueue(meeting.pk)
 
 
 # --- transcription (in the worker) ------------------------------------------------------------------------
@@ -206,7 +218,7 @@ def _reporter(meeting_id: int) -> Callable[[str, float], None]:
         last[0] = percent
         # A bare UPDATE, committed at once, so that the page polling the meeting sees each step.
         Meeting.objects.unscoped("worker reports its own job's progress").filter(pk=meeting_id).update(
-            progress=percent, step=f"{step}({percent}%)"
+            progress=percent, step=f"{step}を行っています"
         )
 
     return report

@@ -53,10 +53,29 @@ def upload(request: HttpRequest) -> HttpResponse:
         temporary.unlink(missing_ok=True)  # gone already when stored (renamed into place)
     record_request(request, GijirokuAction.UPLOAD, meeting, file=name, sha256=sha256, size=size,
                    seconds=round(duration, 1))
-    record_request(request, GijirokuAction.TRANSCRIBE, meeting, model=meeting.model_name or "",
-                   terms=len(meeting.vocabulary.get("terms", [])),
-                   corrections=len(meeting.vocabulary.get("corrections", [])))
+    _record_transcription(request, meeting)
     messages.success(request, f"録音「{name}」を受け付けました。文字起こしをバックグラウンドで行います。")
+    return redirect("gijiroku:meeting_detail", pk=meeting.pk)
+
+
+def _record_transcription(request: HttpRequest, meeting: Meeting, **details: object) -> None:
+    vocabulary = meeting.vocabulary
+    record_request(request, GijirokuAction.TRANSCRIBE, meeting, terms=len(vocabulary.get("terms", [])),
+                   corrections=len(vocabulary.get("corrections", [])), **details)
+
+
+@member_required
+@require_POST
+def transcribe_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """Transcribe the stored recording again (after the glossary changed, or a failure); edits are replaced."""
+    meeting = _get_meeting(request, pk)
+    if not meeting.is_finished:
+        messages.error(request, "文字起こしの途中です。終わってからやり直してください。")
+        return redirect("gijiroku:meeting_detail", pk=meeting.pk)
+    edited = meeting.segments.exclude(edited_at=None).count()
+    services.start_transcription(meeting)
+    _record_transcription(request, meeting, again=True, edits_replaced=edited)
+    messages.success(request, "文字起こしをやり直します。")
     return redirect("gijiroku:meeting_detail", pk=meeting.pk)
 
 
