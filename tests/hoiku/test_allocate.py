@@ -159,16 +159,16 @@ def test_it_equals_the_resident_optimal_solution_and_is_stable(inst: Instance, s
     assert violations == []
 
 
-def test_shared_places_across_ages_are_refused_rather_than_ignored() -> None:
+def test_overlapping_shared_places_are_refused_with_a_message() -> None:
     import dataclasses
 
     import pytest
 
     from kyodo.hoiku.errors import InputError
 
-    shared = dataclasses.replace(facility("A", age1=2, age2=2), shared_capacity={(1, 2): 3})
+    shared = dataclasses.replace(facility("A", age1=2, age2=2), shared_capacity={(1, 2): 3, (2, 3): 2})
     inst = instance([shared], [child("c", ["A"], points=40)])
-    with pytest.raises(InputError, match="共有定員"):
+    with pytest.raises(InputError, match="共有枠"):
         run_round(inst, rules=None, fiscal_year=2026, seed=1)
 
 

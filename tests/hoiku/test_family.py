@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import pytest
 from chilmai.generic.sibling_pref_patterns import create_sibling_pref
@@ -98,6 +99,11 @@ def test_families_with_different_patterns_are_refused_with_a_message() -> None:
 def family_instances(draw: st.DrawFn):  # type: ignore[no-untyped-def]
     fids = ["A", "B", "C"][: draw(st.integers(1, 3))]
     facilities = [facility(f, age0=draw(st.integers(0, 1)), age1=draw(st.integers(0, 2))) for f in fids]
+    # Some facilities let ages 0 and 1 share a smaller number of places (共有枠).
+    facilities = [
+        replace(f, shared_capacity={(0, 1): draw(st.integers(0, 2))}) if draw(st.booleans()) else f
+        for f in facilities
+    ]
     children = []
     n_units = draw(st.integers(2, 5))
     for u in range(n_units):
@@ -120,7 +126,6 @@ def family_instances(draw: st.DrawFn):  # type: ignore[no-untyped-def]
 
 def brute_force(inst):  # type: ignore[no-untyped-def]
     """(a stable allocation exists, most children placed among stable ones) by enumeration."""
-    from kyodo.hoiku.allocate import seat_capacities
     from kyodo.hoiku.check import blocking_pairs
     from kyodo.hoiku.joint import build_units
     from kyodo.hoiku.pipeline import _check
@@ -130,21 +135,16 @@ def brute_force(inst):  # type: ignore[no-untyped-def]
     fams = families(inst)
     priority = build_priority(inst, score_instance(inst, None, 2026), None, 7)
     units = build_units(inst, fams)
-    capacity = seat_capacities(inst)
     best = None
     for pick in itertools.product(*[[None, *u.options] for u in units]):
         assignment = dict.fromkeys(inst.children)
         for u, combo in zip(units, pick, strict=True):
             if combo is not None:
                 assignment.update(zip(u.children, combo, strict=True))
-        used: dict[tuple[str, int], int] = {}
-        for cid, f in assignment.items():
-            if f is not None:
-                seat = (f, inst.children[cid].age_class)
-                used[seat] = used.get(seat, 0) + 1
-        if any(n > capacity.get(seat, 0) for seat, n in used.items()):
+        violations = _check(inst, priority, assignment, fams, {})
+        if any(v.kind == "capacity" for v in violations):  # per age class or shared
             continue
-        if not blocking_pairs(_check(inst, priority, assignment, fams, {})):
+        if not blocking_pairs(violations):
             placed = sum(1 for f in assignment.values() if f is not None)
             best = placed if best is None else max(best, placed)
     return best is not None, best

@@ -8,6 +8,8 @@ Steps:
 4. Repeat until nobody is rejected with places left to try. A transfer child who moves on frees
    its old seat for others, so chains of transfers resolve by themselves.
 The result is the child-optimal stable allocation for the given strict priorities.
+Places shared across age classes (Facility.shared_capacity) are not handled here; the pipeline
+allocates with `kyodo.hoiku.joint`, which handles them.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import heapq
 from collections.abc import Mapping
 
 from kyodo.hoiku.model import Instance
-from kyodo.hoiku.result import Priority, Seat
+from kyodo.hoiku.result import Group, Priority, Seat
 
 
 def seat_capacities(instance: Instance) -> dict[Seat, int]:
@@ -29,6 +31,27 @@ def seat_capacities(instance: Instance) -> dict[Seat, int]:
         if child.current_facility is not None:
             seat = (child.current_facility, child.age_class)
             capacity[seat] = capacity.get(seat, 0) + 1
+    return capacity
+
+
+def group_capacities(instance: Instance) -> dict[Group, int]:
+    """Shared places per group of age classes (Facility.shared_capacity), plus the seats held by
+    transfer applicants in those age classes: like a seat's capacity, a transfer child's own seat
+    counts inside its group, holds one of the group's places while the child stays, and frees it
+    when the child moves on. (Groups of one facility never overlap; the pipeline checks.)"""
+    capacity: dict[Group, int] = {}
+    group_of: dict[Seat, Group] = {}
+    for facility in instance.facilities.values():
+        for ages, places in facility.shared_capacity.items():
+            group = (facility.id, tuple(ages))
+            capacity[group] = places
+            group_of.update({(facility.id, a): group for a in ages})
+    if group_of:
+        for child in instance.children.values():
+            if child.current_facility is not None:
+                found = group_of.get((child.current_facility, child.age_class))
+                if found is not None:
+                    capacity[found] += 1
     return capacity
 
 

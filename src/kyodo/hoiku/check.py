@@ -1,11 +1,15 @@
 """Independent check of an allocation. Shares no code with the allocator on purpose.
 
 It recomputes capacities from the instance and reports, as Violations:
-- capacity: more children placed at a facility and age class than it has places;
+- capacity: more children placed at a facility and age class than it has places, or in age
+  classes that share places (Facility.shared_capacity) than the group has;
 - outside_choices: a child placed somewhere it did not ask for (and that is not its own seat);
 - transfer_worse: a transfer applicant left without a seat, though its own seat is guaranteed;
-- wasted_seat: a child prefers a facility that still has a free place in its age class;
-- justified_envy: a child prefers a facility where a child of lower priority got a place.
+- wasted_seat: a child prefers a facility that still has a free place in its age class (and in
+  its shared group, where there is one);
+- justified_envy: a child prefers a facility where it fits by displacing children of lower
+  priority: fewer than the seat's places are taken by children ranked above it, and, in a shared
+  group, fewer than the group's places by children ranked above it in the group's order.
 The last two are the blocking pairs: an allocation with none of them is stable.
 """
 
@@ -16,6 +20,8 @@ from collections.abc import Mapping
 
 from kyodo.hoiku.model import Instance
 from kyodo.hoiku.result import CHECK_KINDS, Priority, Violation
+
+GroupKey = tuple[str, tuple[int, ...]]
 
 
 def check_allocation(
@@ -46,9 +52,28 @@ def check_allocation(
                 )
             )
 
+    group_places = places_per_group(instance)
+    group_of = {(g[0], a): g for g in group_places for a in g[1]}
+    in_group: dict[GroupKey, list[str]] = {}
+    for seat, children in taken.items():
+        if seat in group_of:
+            in_group.setdefault(group_of[seat], []).extend(children)
+    for (facility_id, ages), children in sorted(in_group.items()):
+        limit = group_places[(facility_id, ages)]
+        if len(children) > limit:
+            label = "・".join(str(a) for a in ages)
+            found.append(
+                Violation(
+                    "capacity",
+                    f"{CHECK_KINDS['capacity']}: {facility_id} {label}歳の共有枠 {limit}人に{len(children)}人",
+                    facility_id=facility_id,
+                )
+            )
+
     place_of: dict[tuple[str, int], dict[str, int]] = {
         seat: {cid: i for i, cid in enumerate(order)} for seat, order in priority.order.items()
     }
+    group_place_of = {g: {cid: i for i, cid in enumerate(order)} for g, order in priority.group_order.items()}
     for cid, child in instance.children.items():
         got = assignment.get(cid)
         wanted = list(child.choices)
@@ -69,7 +94,10 @@ def check_allocation(
         for facility_id in better:
             seat = (facility_id, child.age_class)
             holders = taken.get(seat, [])
-            if len(holders) < places[seat]:
+            group = group_of.get(seat)
+            sharing = in_group.get(group, []) if group is not None else []
+            room_here = len(holders) < places[seat]
+            if room_here and (group is None or len(sharing) < group_places[group]):
                 found.append(
                     Violation(
                         "wasted_seat",
@@ -84,19 +112,35 @@ def check_allocation(
             mine = order.get(cid)
             if mine is None:
                 continue
+            # A holder missing from the order counts as ranked above (it cannot be displaced).
             lower = [other for other in holders if order.get(other, -1) > mine]
-            if lower:
-                worst = max(lower, key=lambda other: order[other])
-                found.append(
-                    Violation(
-                        "justified_envy",
-                        f"児童{cid}より優先順位の低い児童{worst}が{facility_id}({child.age_class}歳)に内定しています",
-                        cid,
-                        facility_id,
-                        child.age_class,
-                        worst,
-                    )
+            if len(holders) - len(lower) >= places[seat]:
+                continue
+            if group is not None:
+                group_order = group_place_of.get(group, {})
+                group_mine = group_order.get(cid)
+                if group_mine is None:
+                    continue
+                lower_in_group = [o for o in sharing if group_order.get(o, -1) > group_mine]
+                if len(sharing) - len(lower_in_group) >= group_places[group]:
+                    continue
+                if room_here:  # only the shared limit is full: the child displaces one of the group
+                    lower = lower_in_group
+                    order = group_order
+            worst = max(lower, key=lambda other: order[other])
+            found.append(
+                Violation(
+                    "justified_envy",
+                    f"児童{cid}より優先順位の低い児童{worst}が{facility_id}({child.age_class}歳)に内定しています"
+                    if not (group is not None and room_here)
+                    else f"児童{cid}より優先順位の低い児童{worst}が{facility_id}の共有枠"
+                    f"({instance.children[worst].age_class}歳)に内定しています",
+                    cid,
+                    facility_id,
+                    child.age_class,
+                    worst,
                 )
+            )
     return found
 
 
@@ -109,6 +153,21 @@ def places_per_seat(instance: Instance) -> Counter[tuple[str, int]]:
     for child in instance.children.values():
         if child.current_facility is not None:
             places[(child.current_facility, child.age_class)] += 1
+    return places
+
+
+def places_per_group(instance: Instance) -> Counter[GroupKey]:
+    """Shared places per group of age classes at a facility, plus the seats transfer applicants in
+    those age classes hold (a transfer child's own seat counts in its group like any holder)."""
+    places: Counter[GroupKey] = Counter()
+    for facility in instance.facilities.values():
+        for ages, shared in facility.shared_capacity.items():
+            places[(facility.id, tuple(ages))] += shared
+    for child in instance.children.values():
+        if child.current_facility is not None:
+            for ages in instance.facilities[child.current_facility].shared_capacity:
+                if child.age_class in ages:
+                    places[(child.current_facility, tuple(ages))] += 1
     return places
 
 

@@ -4,6 +4,11 @@ A family blocks with a combination it ranks above what it got when every member 
 combination fits at its facility and age class: by a free place, or by displacing a child of
 lower priority there. The family's own current places count as free (it would leave them), and
 a member staying at its current facility always fits (its seat is guaranteed).
+Where age classes share places at a facility (Facility.shared_capacity), each new member must
+also fit in the group: fewer than the group's places are taken by others ranked above it in the
+group's order, counting the family's own members of the combination that rank above it there
+(a member staying at its own seat in the group ranks first and holds one of its places) and not
+counting others the members displace at their own age classes (they leave the group too).
 Shares no code with the allocator.
 """
 
@@ -11,13 +16,25 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 
-from kyodo.hoiku.check import places_per_seat
+from kyodo.hoiku.check import places_per_group, places_per_seat
 from kyodo.hoiku.family import Family
 from kyodo.hoiku.model import Instance
 from kyodo.hoiku.result import Priority, Violation
 
 Seat = tuple[str, int]
+GroupKey = tuple[str, tuple[int, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Shared:
+    """Places shared across age classes: limits, orders and who holds them."""
+
+    places: Mapping[GroupKey, int]
+    group_of: Mapping[Seat, GroupKey]
+    place_of: Mapping[GroupKey, Mapping[str, int]]
+    occupants: Mapping[GroupKey, list[str]]
 
 
 def check_families(
@@ -33,6 +50,18 @@ def check_families(
     for cid, facility_id in assignment.items():
         if facility_id is not None:
             occupants.setdefault((facility_id, instance.children[cid].age_class), []).append(cid)
+    group_places = places_per_group(instance)
+    group_of = {(g[0], a): g for g in group_places for a in g[1]}
+    group_occupants: dict[GroupKey, list[str]] = {}
+    for seat, kids in occupants.items():
+        if seat in group_of:
+            group_occupants.setdefault(group_of[seat], []).extend(kids)
+    shared = _Shared(
+        group_places,
+        group_of,
+        {g: {cid: i for i, cid in enumerate(order)} for g, order in priority.group_order.items()},
+        group_occupants,
+    )
 
     for hid, fam in families.items():
         got = tuple(assignment.get(cid) for cid in fam.children)
@@ -50,7 +79,7 @@ def check_families(
             rank = len(fam.combinations)
         members = set(fam.children)
         for better in fam.combinations[:rank]:
-            if _fits(instance, fam, better, current, members, occupants, place_of, capacity):
+            if _fits(instance, fam, better, current, members, occupants, place_of, capacity, shared):
                 found.append(
                     Violation(
                         "blocking_coalition",
@@ -73,12 +102,43 @@ def _fits(
     occupants: Mapping[Seat, list[str]],
     place_of: Mapping[Seat, Mapping[str, int]],
     capacity: Mapping[Seat, int],
+    shared: _Shared,
 ) -> bool:
     wanted: dict[Seat, list[str]] = {}
+    in_group: dict[GroupKey, list[tuple[str, bool, Seat]]] = {}  # (member, new, seat) per group
     for cid, f, cur in zip(fam.children, combination, current, strict=True):
-        if f is None or f == cur:
-            continue  # not admitted, or kept at its guaranteed seat
-        wanted.setdefault((f, instance.children[cid].age_class), []).append(cid)
+        if f is None:
+            continue
+        seat = (f, instance.children[cid].age_class)
+        if seat in shared.group_of:
+            in_group.setdefault(shared.group_of[seat], []).append((cid, f != cur, seat))
+        if f == cur:
+            continue  # kept at its guaranteed seat
+        wanted.setdefault(seat, []).append(cid)
+    for group, kids_in in in_group.items():
+        order = shared.place_of.get(group, {})
+        if any(k not in order for k, _, _ in kids_in):
+            return False
+        # Others that the members displace at their own age classes leave the group too.
+        displaced: set[str] = set()
+        for seat, count in Counter(seat for _, _, seat in kids_in).items():
+            seat_order = place_of.get(seat, {})
+            staying = sorted(
+                (o for o in occupants.get(seat, []) if o not in members), key=lambda o: seat_order.get(o, -1)
+            )
+            displaced.update(staying[max(0, capacity.get(seat, 0) - count) :])
+        ahead_sorted = sorted(
+            order.get(o, -1)
+            for o in shared.occupants.get(group, [])
+            if o not in members and o not in displaced
+        )
+        ranked = sorted(kids_in, key=lambda item: order[item[0]])
+        for n, (k, new, _) in enumerate(ranked):
+            if not new:
+                continue  # its own seat, guaranteed
+            ahead = sum(1 for p in ahead_sorted if p < order[k])
+            if ahead + n + 1 > shared.places.get(group, 0):
+                return False
     for seat, kids in wanted.items():
         order = place_of.get(seat, {})
         if any(k not in order for k in kids):

@@ -5,18 +5,26 @@ the units in those coalitions and the units holding places they could take; all 
 their places from the fast result, and their stability is still enforced wherever the free part
 changes who sits where. With `focus=None` it covers everyone. Warm-started from the fast result, always under a time limit; the
 status is checked, and the caller keeps the fast result unless the checked outcome is better.
+
+Places shared across age classes (Facility.shared_capacity) add, per group in play, a capacity
+constraint over all its seats and prefix sums in the group's order (Priority.group_order): a
+member fits only if it fits at its seat and in its group, where the group count includes the
+family's own members of the combination ranked above it (a member staying at its own seat too)
+and leaves out those the members displace at another age class of the group (they leave it).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from kyodo.hoiku.allocate import group_capacities
 from kyodo.hoiku.joint import Unit
 from kyodo.hoiku.model import Instance
-from kyodo.hoiku.result import Priority, Seat
+from kyodo.hoiku.result import Group, Priority, Seat
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +44,7 @@ def solve_exact(
     capacity: Mapping[Seat, int],
     *,
     hint: Mapping[str, str | None],
+    group_capacity: Mapping[Group, int] | None = None,
     focus: Collection[str] | None = None,
     time_limit: float = 30.0,
     workers: int = 2,
@@ -43,6 +52,27 @@ def solve_exact(
     # --- data ---
     age = {cid: c.age_class for cid, c in instance.children.items()}
     unit_of = {cid: u for u in units for cid in u.children}
+    group_cap = group_capacities(instance) if group_capacity is None else group_capacity
+    group_of: dict[Seat, Group] = {(g[0], a): g for g in group_cap for a in g[1]}
+    group_pos = {g: {cid: i for i, cid in enumerate(priority.group_order.get(g, ()))} for g in group_cap}
+    # The seat of each child in a group's order (by the seats' own orders: fixed children included).
+    seat_in_group = {
+        g: {c: (g[0], a) for a in g[1] for c in priority.order.get((g[0], a), ())} for g in group_cap
+    }
+
+    def near(seat: Seat) -> list[Seat]:
+        """The seat, or every seat of its shared group (a place there may be taken via the group)."""
+        group = group_of.get(seat)
+        return [seat] if group is None else [(group[0], a) for a in group[1]]
+
+    def group_need(u: Unit, j: int) -> dict[Group, list[tuple[str, bool]]]:
+        """Members of option j in each shared group, with whether each is new there (not staying)."""
+        out: dict[Group, list[tuple[str, bool]]] = {}
+        for cid, f in zip(u.children, u.options[j], strict=True):
+            if f is not None and (f, age[cid]) in group_of:
+                new = f != instance.children[cid].current_facility
+                out.setdefault(group_of[(f, age[cid])], []).append((cid, new))
+        return out
 
     def need(u: Unit, j: int) -> dict[Seat, list[str]]:
         out: dict[Seat, list[str]] = {}
@@ -70,7 +100,8 @@ def solve_exact(
             if u.id in start:
                 for j in range(len(u.options)):
                     for seat in need(u, j):
-                        free |= {unit_of[c].id for c in holders_at.get(seat, ()) if c in unit_of}
+                        for s in near(seat):
+                            free |= {unit_of[c].id for c in holders_at.get(s, ()) if c in unit_of}
     free_units = [u for u in units if u.id in free]
     region = {seat for u in free_units for j in range(len(u.options)) for seat in need(u, j)}
     occupants: dict[Seat, set[str]] = {}
@@ -101,6 +132,7 @@ def solve_exact(
         model.add(picked == 1) if u.must_place else model.add(picked <= 1)
     seats_used = set(at_seat) | region
     prefix: dict[Seat, dict[str, cp_model.LinearExpr | int]] = {}
+    totals: dict[Seat, cp_model.LinearExpr | int] = {}
     for seat in seats_used:
         order = priority.order.get(seat, ())
         model.add(cp_model.LinearExpr.sum([x(c, seat) for c in order]) <= capacity.get(seat, 0))
@@ -112,6 +144,21 @@ def solve_exact(
             model.add(var == running + x(c, seat))
             running = var
         prefix[seat] = before
+        totals[seat] = running
+    groups_used = {group_of[seat] for seat in seats_used if seat in group_of}
+    group_prefix: dict[Group, dict[str, cp_model.LinearExpr | int]] = {}
+    for group in sorted(groups_used):
+        order = priority.group_order.get(group, ())
+        where = seat_in_group[group]
+        model.add(cp_model.LinearExpr.sum([x(c, where[c]) for c in order]) <= group_cap.get(group, 0))
+        running = 0
+        before = {}
+        for k, c in enumerate(order):
+            before[c] = running
+            var = model.new_int_var(0, k + 1, f"G[{group},{k}]")
+            model.add(var == running + x(c, where[c]))
+            running = var
+        group_prefix[group] = before
 
     def rank_ahead(seat: Seat, cid: str) -> cp_model.LinearExpr | int:
         """How many placed children at the seat rank above cid (0 when cid never applied there)."""
@@ -122,6 +169,27 @@ def solve_exact(
         mine = order.index(cid) if cid in order else len(order)
         return sum(1 for o in occupants.get(seat, ()) if order.index(o) < mine)
 
+    def group_ahead(group: Group, cid: str) -> cp_model.LinearExpr | int:
+        """How many placed children in the group rank above cid in the group's order."""
+        table = group_prefix.get(group, {})
+        if cid in table:
+            return table[cid]
+        order = group_pos[group]
+        mine = order.get(cid, len(order))
+        return sum(
+            1 for s in near((group[0], group[1][0])) for o in occupants.get(s, ()) if order.get(o, -1) < mine
+        )
+
+    def seat_ahead(seat: Seat, group: Group, cid: str) -> cp_model.LinearExpr | int:
+        """How many placed children at a seat of the group rank above cid in the group's order."""
+        order = group_pos[group]
+        mine = order[cid]
+        table = prefix.get(seat)
+        if table is None:
+            return sum(1 for o in occupants.get(seat, ()) if order.get(o, -1) < mine)
+        boundary = next((c for c in priority.order.get(seat, ()) if order.get(c, -1) > mine), None)
+        return table[boundary] if boundary is not None else totals[seat]
+
     blocking: list[cp_model.IntVar] = []
     for u in units:
         is_free = u.id in free
@@ -130,7 +198,10 @@ def solve_exact(
         own = set(u.children)
         for j in range(limit):
             wanted = need(u, j)
-            if not wanted or (not is_free and not any(seat in seats_used for seat in wanted)):
+            if not wanted or (
+                not is_free
+                and not any(seat in seats_used or group_of.get(seat) in groups_used for seat in wanted)
+            ):
                 continue
             fits: list[cp_model.IntVar] = []
             possible = True
@@ -154,6 +225,48 @@ def solve_exact(
                         continue
                     fit = model.new_bool_var(f"fit[{u.id},{j},{m}]")
                     model.add(ahead - mine > room).only_enforce_if(fit.Not())
+                    fits.append(fit)
+            for group, members_in in group_need(u, j).items():
+                gorder = group_pos[group]
+                where = seat_in_group[group]
+                if any(m not in gorder for m, _ in members_in):
+                    possible = False
+                    continue
+                ranked = sorted(members_in, key=lambda item: gorder[item[0]])
+                at_seats = Counter(where[m] for m, _ in members_in)
+                for n, (m, new) in enumerate(ranked):
+                    if not new:
+                        continue  # its own seat, guaranteed (it ranks first in the group)
+                    above = [o for o in own if gorder.get(o, len(gorder)) < gorder[m]]
+                    # Others above m that the members displace at another age class leave the group.
+                    excess: list[cp_model.LinearExpr | int] = []
+                    for s, count in at_seats.items():
+                        if s == where[m]:
+                            continue
+                        others = seat_ahead(s, group, m)
+                        own_here = [x(o, s) for o in above if where[o] == s]
+                        if own_here:
+                            others = others - cp_model.LinearExpr.sum(own_here)
+                        keep = max(0, capacity.get(s, 0) - count)
+                        if isinstance(others, int):
+                            excess.append(max(0, others - keep))
+                        else:
+                            e = model.new_int_var(0, len(priority.order.get(s, ())), f"E[{u.id},{j},{m},{s}]")
+                            model.add_max_equality(e, [0, others - keep])
+                            excess.append(e)
+                    ahead = group_ahead(group, m)
+                    room = group_cap.get(group, 0) - n - 1
+                    fixed_own = all(unit_of[o].id not in free for o in own)
+                    if isinstance(ahead, int) and fixed_own and all(isinstance(e, int) for e in excess):
+                        constant = ahead - sum(1 for o in above if o in occupants.get(where[o], ()))
+                        if constant - sum(e for e in excess if isinstance(e, int)) > room:
+                            possible = False
+                        continue
+                    mine = cp_model.LinearExpr.sum([x(o, where[o]) for o in above])
+                    fit = model.new_bool_var(f"gfit[{u.id},{j},{m}]")
+                    model.add(ahead - mine - cp_model.LinearExpr.sum(excess) > room).only_enforce_if(
+                        fit.Not()
+                    )
                     fits.append(fit)
             if not possible:
                 continue

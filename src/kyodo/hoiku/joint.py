@@ -4,12 +4,17 @@ Steps:
 1. Every applicant is a unit: a single child (its options are its choices, one at a time) or a
    family (its options are its ranked combinations, see `kyodo.hoiku.family`).
 2. A free unit proposes its next option. Each seat it needs accepts only if every member of the
-   unit ranks within the seat's capacity among those holding it; then all members are accepted
-   together and the lowest-ranked holders beyond capacity are rejected.
+   unit ranks within the seat's capacity among those holding it; where age classes share places
+   at a facility (Facility.shared_capacity), every member must also rank within the group's
+   limit among the group's holders, in the group's one order across ages (not counting holders
+   that the unit's members displace at their own age classes). Then all members are
+   accepted together, and the lowest-ranked holders are rejected: at each seat while it is over
+   its capacity, then in each group while it is over its limit (the orders agree, so displacing a
+   lower-ranked child frees a place at both levels).
 3. A rejected single child proposes its next choice. A family that loses one member's seat
    withdraws all its members (both together, or neither) and proposes its next combination.
-4. A withdrawal gives up places. Every unit that failed earlier at such a seat is looked at
-   again once nobody is free: if an option it ranks above what it holds now fits, it moves
+4. A withdrawal gives up places. Every unit that failed earlier at such a seat, or at any seat
+   of the seat's shared group (a shared place is free again), is looked at again once nobody is free: if an option it ranks above what it holds now fits, it moves
    there, giving up its old places in turn. (Places are only ever given up this way, so a unit
    that is never looked at again cannot have a better option that fits.)
 5. Stop when nobody is free and nobody is left to look at, or after a bounded number of proposals (with siblings a stable
@@ -25,10 +30,10 @@ from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from kyodo.hoiku.allocate import preference_lists, seat_capacities
+from kyodo.hoiku.allocate import group_capacities, preference_lists, seat_capacities
 from kyodo.hoiku.family import Combination, Family
 from kyodo.hoiku.model import Instance
-from kyodo.hoiku.result import Priority, Seat
+from kyodo.hoiku.result import Group, Priority, Seat
 
 # With siblings the moves can cycle (a stable allocation may not exist). A unit moves up at most
 # this many times; what is left unstable then goes to the exact solver.
@@ -76,15 +81,24 @@ def joint_deferred_acceptance(
     units: list[Unit],
     *,
     capacity: Mapping[Seat, int] | None = None,
+    group_capacity: Mapping[Group, int] | None = None,
     max_proposals: int | None = None,
 ) -> JointOutcome:
     cap = seat_capacities(instance) if capacity is None else capacity
+    group_cap = group_capacities(instance) if group_capacity is None else group_capacity
+    missing = [g for g in group_cap if g not in priority.group_order]
+    if missing:
+        raise ValueError(f"priority has no order for the shared places {missing[:3]}")
     age = {cid: c.age_class for cid, c in instance.children.items()}
     position = {seat: {cid: i for i, cid in enumerate(order)} for seat, order in priority.order.items()}
+    group_of: dict[Seat, Group] = {(g[0], a): g for g in group_cap for a in g[1]}
+    group_seats = {g: [(g[0], a) for a in g[1]] for g in group_cap}
+    group_position = {g: {cid: i for i, cid in enumerate(priority.group_order[g])} for g in group_cap}
     unit_of = {cid: u for u in units for cid in u.children}
     limit = max_proposals if max_proposals is not None else 5 * sum(len(u.options) for u in units) + 1000
 
     holders: dict[Seat, list[tuple[int, str]]] = {}
+    group_holders: dict[Group, list[tuple[int, str]]] = {g: [] for g in group_cap}
     holding: dict[str, int | None] = {u.id: None for u in units}
     pointer: dict[str, int] = {u.id: 0 for u in units}
     rejected: dict[Seat, dict[str, Unit]] = {}
@@ -94,18 +108,27 @@ def joint_deferred_acceptance(
     moves: dict[str, int] = dict.fromkeys(holding, 0)
     proposals = 0
 
-    needs: dict[tuple[str, int], dict[Seat, list[str]]] = {}
+    Need = tuple[dict[Seat, list[str]], dict[Group, list[str]]]
+    needs: dict[tuple[str, int], Need] = {}
 
-    def seats_of(u: Unit, j: int) -> dict[Seat, list[str]]:
-        """The places option j of u needs, by seat (computed once per option)."""
+    def seats_of(u: Unit, j: int) -> Need:
+        """The places option j of u needs, by seat and by shared group (computed once per option)."""
         need = needs.get((u.id, j))
         if need is None:
-            need = {}
+            by_seat: dict[Seat, list[str]] = {}
+            by_group: dict[Group, list[str]] = {}
             for cid, f in zip(u.children, u.options[j], strict=True):
                 if f is not None:
-                    need.setdefault((f, age[cid]), []).append(cid)
-            needs[(u.id, j)] = need
+                    seat = (f, age[cid])
+                    by_seat.setdefault(seat, []).append(cid)
+                    if seat in group_of:
+                        by_group.setdefault(group_of[seat], []).append(cid)
+            need = needs[(u.id, j)] = (by_seat, by_group)
         return need
+
+    def within(held: list[tuple[int, str]], places: int, ranks: list[int]) -> bool:
+        """Every rank (sorted) is within `places` among `held` and the ranks before it."""
+        return all(bisect_left(held, (r, "")) + k < places for k, r in enumerate(ranks))
 
     def fits(seat: Seat, members: list[str], own: set[str] | None = None) -> bool:
         """Every member ranks within the capacity among the holders (not counting `own` children)."""
@@ -118,8 +141,34 @@ def joint_deferred_acceptance(
             return bisect_left(held, (order[members[0]], "")) < places
         if own:
             held = [h for h in held if h[1] not in own]
-        ranks = sorted(order[m] for m in members)
-        return all(bisect_left(held, (r, "")) + k < places for k, r in enumerate(ranks))
+        return within(held, places, sorted(order[m] for m in members))
+
+    def fits_group(
+        group: Group, members: list[str], by_seat: dict[Seat, list[str]], own: set[str] | None = None
+    ) -> bool:
+        """The same for a group of age classes sharing places, in the group's order. Holders that
+        the members displace at their own age classes give up their shared places too."""
+        order = group_position[group]
+        if any(m not in order for m in members):
+            return False
+        held = group_holders[group]
+        if own:
+            held = [h for h in held if h[1] not in own]
+        if len(members) > 1:  # a single member displaces only children ranked below it
+            out: set[str] = set()
+            for seat, at_seat in by_seat.items():
+                if group_of.get(seat) == group:
+                    kept = [h for h in holders.get(seat, []) if not own or h[1] not in own]
+                    out.update(cid for _, cid in kept[max(0, cap.get(seat, 0) - len(at_seat)) :])
+            if out:
+                held = [h for h in held if h[1] not in out]
+        return within(held, group_cap[group], sorted(order[m] for m in members))
+
+    def fits_option(need: Need, own: set[str] | None = None) -> bool:
+        by_seat, by_group = need
+        return all(fits(seat, members, own) for seat, members in by_seat.items()) and all(
+            fits_group(group, members, by_seat, own) for group, members in by_group.items()
+        )
 
     def freed(seat: Seat) -> None:
         """A place was given up: every unit that failed here earlier may now move up."""
@@ -128,31 +177,67 @@ def joint_deferred_acceptance(
                 queued.add(u.id)
                 recheck.append(u)
 
+    def release(seat: Seat) -> None:
+        """A place at the seat was given up, and so one of its group's shared places: units that
+        failed at any seat of the group may now fit."""
+        freed(seat)
+        group = group_of.get(seat)
+        if group is not None:
+            for other in group_seats[group]:
+                if other != seat:
+                    freed(other)
+
     def withdraw(u: Unit, keep_out: str | None = None) -> None:
         j = holding[u.id]
         if j is None:
             return
         holding[u.id] = None
-        for seat, members in seats_of(u, j).items():
+        for seat, members in seats_of(u, j)[0].items():
             held = holders[seat]
+            group = group_of.get(seat)
             for m in members:
                 if m == keep_out:
                     continue
                 held.remove((position[seat][m], m))
-                freed(seat)
+                if group is not None:
+                    group_holders[group].remove((group_position[group][m], m))
+                release(seat)
 
-    def commit(u: Unit, j: int, need: dict[Seat, list[str]]) -> None:
+    def evict(out: str, seat: Seat) -> None:
+        loser = unit_of[out]
+        withdraw(loser, keep_out=out)
+        rejected.setdefault(seat, {})[loser.id] = loser
+        free.append(loser)
+
+    def commit(u: Unit, j: int, need: Need) -> None:
+        """Take the places; then reject the worst holders while a seat, and after that while a
+        group, is over its capacity (members fit, so they are never among the rejected)."""
         holding[u.id] = j
-        for seat, members in need.items():
+        by_seat, by_group = need
+        for seat, members in by_seat.items():
             held = holders.setdefault(seat, [])
             for m in members:
                 insort(held, (position[seat][m], m))
+            group = group_of.get(seat)
+            if group is not None:
+                for m in members:
+                    insort(group_holders[group], (group_position[group][m], m))
+        for seat in by_seat:
+            held = holders[seat]
+            group = group_of.get(seat)
             while len(held) > cap.get(seat, 0):
                 _, out = held.pop()
-                loser = unit_of[out]
-                withdraw(loser, keep_out=out)
-                rejected.setdefault(seat, {})[loser.id] = loser
-                free.append(loser)
+                if group is not None:
+                    group_holders[group].remove((group_position[group][out], out))
+                evict(out, seat)
+        for group in by_group:
+            shared = group_holders[group]
+            while len(shared) > group_cap[group]:
+                _, out = shared.pop()
+                seat = (group[0], age[out])
+                holders[seat].remove((position[seat][out], out))
+                evict(out, seat)
+                release(seat)  # the evicted child's own age class now has a place free
 
     def move_up(u: Unit) -> None:
         if moves[u.id] >= MAX_MOVES_UP:
@@ -161,7 +246,7 @@ def joint_deferred_acceptance(
         own = set(u.children)
         for k in range(len(u.options) if upto is None else upto):
             need = seats_of(u, k)
-            if all(fits(seat, members, own) for seat, members in need.items()):
+            if fits_option(need, own):
                 moves[u.id] += 1
                 withdraw(u)
                 pointer[u.id] = k + 1
@@ -185,8 +270,8 @@ def joint_deferred_acceptance(
             j = pointer[u.id]
             pointer[u.id] += 1
             need = seats_of(u, j)
-            if not all(fits(seat, members) for seat, members in need.items()):
-                for seat in need:
+            if not fits_option(need):
+                for seat in need[0]:
                     rejected.setdefault(seat, {})[u.id] = u
                 continue
             commit(u, j, need)

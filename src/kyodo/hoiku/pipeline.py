@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 import kyodo
-from kyodo.hoiku.allocate import seat_capacities
+from kyodo.hoiku.allocate import group_capacities, seat_capacities
 from kyodo.hoiku.check import blocking_pairs, check_allocation
 from kyodo.hoiku.coalitions import check_families
 from kyodo.hoiku.errors import InputError, Problem, RuleError
@@ -53,24 +53,28 @@ def run_round(
     exact_time_limit: float = 30.0,
 ) -> Result:
     """Steps: apply staff decisions, score, order applicants per seat, allocate (sibling-aware
-    deferred acceptance), check independently, and only if blocking remains solve exactly."""
+    deferred acceptance), check independently, and only if blocking remains solve exactly.
+
+    Shared places across age classes (Facility.shared_capacity, e.g. ages 1-2 share 10) are a
+    limit on top of each age class's own places: a child needs a place in both, with one order
+    across the group's ages (see `kyodo.hoiku.joint`). Groups of one facility may not overlap.
+    A child fixed by staff at a seat of a group takes one of the group's places too."""
     loaded = load_rules(rules) if isinstance(rules, str) else rules
     fiscal_year = fiscal_year if fiscal_year is not None else instance.fiscal_year
-    shared = [f for f in instance.facilities.values() if f.shared_capacity]
-    if shared:
-        # Shared places across age classes need one order across ages at a facility, which the
-        # priority does not define yet: refuse rather than silently ignore the shared limit.
-        names = "、".join(f"{f.name}({f.id})" for f in shared[:5])
-        raise InputError([Problem(f"年齢クラスをまたぐ共有定員はまだ扱えません: {names}。年齢ごとの募集人数で指定してください")])
+    _check_shared_capacity(instance)
     decisions = tuple(decisions)
     working, fixed = _apply_decisions(instance, decisions)
 
     scores = score_instance(working, loaded, fiscal_year)
     priority = build_priority(working, scores, loaded, seed)
     capacity = seat_capacities(working)
+    group_capacity = group_capacities(working)
+    group_of = {(g[0], a): g for g in group_capacity for a in g[1]}
     for cid, facility_id in fixed.items():
         seat = (facility_id, working.children[cid].age_class)
         capacity[seat] = capacity.get(seat, 0) - 1
+        if seat in group_of:
+            group_capacity[group_of[seat]] -= 1
     # Fixed children hold their seats by a staff decision and take no part in the allocation.
     free_view = replace(working, children={k: v for k, v in working.children.items() if k not in fixed})
     try:
@@ -78,7 +82,9 @@ def run_round(
     except ValueError as exc:
         raise InputError([Problem(str(exc))]) from exc
     units = build_units(free_view, fams)
-    outcome = joint_deferred_acceptance(free_view, priority, units, capacity=capacity)
+    outcome = joint_deferred_acceptance(
+        free_view, priority, units, capacity=capacity, group_capacity=group_capacity
+    )
     assignment = {**outcome.assignment, **fixed}
     method = "deferred_acceptance" if not fams else "sibling_deferred_acceptance"
     violations = _check(working, priority, assignment, fams, fixed)
@@ -92,6 +98,7 @@ def run_round(
             units,
             capacity,
             hint=outcome.assignment,
+            group_capacity=group_capacity,
             focus={c for v in blocking_pairs(violations) for c in (v.child_id, v.other_child_id) if c},
             time_limit=exact_time_limit,
         )
@@ -137,6 +144,25 @@ def run_round(
         flags=tuple(flags),
         run=run,
     )
+
+
+def _check_shared_capacity(instance: Instance) -> None:
+    """Shared places (共有枠) must name age classes of one facility that no other group of it names:
+    a child then counts against its age class and at most one shared limit."""
+    problems: list[Problem] = []
+    for f in instance.facilities.values():
+        seen: set[int] = set()
+        for ages, places in f.shared_capacity.items():
+            label = "・".join(str(a) for a in ages)
+            if places < 0:
+                problems.append(Problem(f"{f.name}({f.id})の共有枠 {label}歳 の人数が負です: {places}"))
+            if seen & set(ages):
+                problems.append(
+                    Problem(f"{f.name}({f.id})の共有枠 {label}歳 が別の共有枠と年齢が重なっています")
+                )
+            seen |= set(ages)
+    if problems:
+        raise InputError(problems)
 
 
 def _placed(assignment: Mapping[str, str | None]) -> int:

@@ -6,6 +6,11 @@ Order at a seat (facility, age class), best first:
 3. the rules' tie-break chain, criterion by criterion, each in its direction;
 4. a seeded lottery (one number per child, drawn once per run); the seed is recorded and a
    child whose place was settled by the lottery is flagged for staff review.
+
+Where age classes share places at a facility (Facility.shared_capacity), the applicants of all
+those seats are also put in one order (Priority.group_order), by the same keys: they do not
+depend on the age class, so a child's place relative to another of its own age is the same in
+both orders. A transfer applicant's own seat is guaranteed in the group too (it ranks first).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from collections.abc import Mapping
 
 from kyodo.hoiku.errors import RuleError
 from kyodo.hoiku.model import CHILD_FACTS, HOUSEHOLD_FACTS, Child, Household, Instance
-from kyodo.hoiku.result import Priority, Score, Seat
+from kyodo.hoiku.result import Group, Priority, Score, Seat
 from kyodo.hoiku.rules import Rules, TieBreak
 
 CHOICE_RANK = "choice_rank"
@@ -82,11 +87,17 @@ def build_priority(
             decided_by[(seat, cid)] = names[first_difference]
             if names[first_difference] == "lottery":
                 lottery_ties.update((above_id, cid))
+    group_order: dict[Group, tuple[str, ...]] = {}
+    for facility in instance.facilities.values():
+        for ages in facility.shared_capacity:
+            merged = sorted(item for a in ages for item in entries.get((facility.id, a), ()))
+            group_order[(facility.id, tuple(ages))] = tuple(cid for _, cid in merged)
     return Priority(
         order=order,
         decided_by=decided_by,
         lottery_ties=frozenset(lottery_ties),
         guaranteed=frozenset(guaranteed),
+        group_order=group_order,
     )
 
 

@@ -40,6 +40,7 @@ class Score:
 
 
 Seat = tuple[str, int]  # (facility id, age class)
+Group = tuple[str, tuple[int, ...]]  # (facility id, age classes sharing places), see Facility.shared_capacity
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +50,16 @@ class Priority:
     `decided_by[(seat, child)]` names what put the child behind the one just above it
     ("points", a tie-break key, or "lottery"); the first child of a seat has no entry.
     `guaranteed` holds the transfer applicants whose current seat is kept for them.
+    `group_order[(facility, ages)]` is one order across the age classes that share places at a
+    facility (Facility.shared_capacity): every applicant at any of those seats, by the same keys as
+    the seats' own orders, so it agrees with each seat's order.
     """
 
     order: Mapping[Seat, tuple[str, ...]]
     decided_by: Mapping[tuple[Seat, str], str] = field(default_factory=dict)
     lottery_ties: frozenset[str] = frozenset()  # children in a tie that only the lottery broke
     guaranteed: frozenset[tuple[Seat, str]] = frozenset()
+    group_order: Mapping[Group, tuple[str, ...]] = field(default_factory=dict)
 
     def rank(self, seat: Seat, child_id: str) -> int | None:
         """0-based position of the child at that seat, or None when it did not apply there."""
