@@ -97,6 +97,7 @@ MATRIX: dict[str, Entry] = {
     "gijiroku:progress": Entry("member", kwargs=gj("meeting")),
     "gijiroku:audio": Entry("member", kwargs=gj("meeting")),
     "gijiroku:transcribe_again": Entry("member", "post", kwargs=gj("meeting")),
+    "gijiroku:meeting_delete": Entry("member", "post", kwargs=gj("meeting")),
     "gijiroku:speakers": Entry("member", "post", kwargs=gj("meeting")),
     "gijiroku:export": Entry("member", kwargs=gj("meeting", style="full", fmt="docx")),
     "gijiroku:segment_edit": Entry("member", "post", kwargs=gj("segment")),

@@ -72,3 +72,31 @@ def test_a_segment_cannot_be_given_a_speaker_the_meeting_does_not_have(bob_clien
     assert response.status_code == 302
     segment.refresh_from_db()
     assert segment.speaker == 1 and segment.text == "事務局から説明します。"
+
+
+def test_a_meeting_is_deleted_by_its_uploader_or_an_administrator_only(alice_client, bob_client, alice, bob,
+                                                                        settings):
+    from pathlib import Path
+
+    from kyodo.web.audit.models import AuditEntry
+
+    from .conftest import media_files
+
+    meeting = make_meeting(alice)
+    recording = services.audio_file(meeting)
+    url = f"/gijiroku/meetings/{meeting.pk}/delete/"
+    assert bob_client.post(url, {"confirm": "yes"}).status_code == 403
+    assert "削除する場合は、確認の欄にチェック" in alice_client.post(url, follow=True).content.decode()
+    assert Meeting.objects.for_user(alice).count() == 1 and recording.is_file()
+
+    mine = make_meeting(bob, title="防災会議")
+    response = bob_client.post(f"/gijiroku/meetings/{mine.pk}/delete/", {"confirm": "yes"})
+    assert response.status_code == 302
+    assert list(Meeting.objects.for_user(bob)) == [meeting]
+    assert media_files(settings) == [recording]
+    response = alice_client.post(url, {"confirm": "yes"}, follow=True)
+    assert "の録音と文字起こしを削除しました" in response.content.decode()
+    assert Meeting.objects.for_user(alice).count() == 0 and media_files(settings) == []
+    assert not Path(recording).exists()
+    deleted = AuditEntry.objects.for_user(alice).filter(action="gijiroku_delete").order_by("id")
+    assert [e.details["title"] for e in deleted] == ["防災会議", SECRET_TITLE]

@@ -5,6 +5,7 @@ can use them too). Alice and Bob (江東区) and Charlie (大田区) come from t
 from __future__ import annotations
 
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ def make_meeting(user: User, title: str = SECRET_TITLE) -> Meeting:
     org = user.organisation_id
     meeting: Meeting = Meeting.objects.create(
         organisation_id=org, created_by=user, title=title, place="第一委員会室", attendees=f"議長:{SECRET_SPEAKER}",
-        audio_name="meeting.wav", audio_path=f"{org}/matrix-{Meeting.objects.for_org(org).count()}.wav",
+        audio_name="meeting.wav", audio_path=f"{org}/{uuid.uuid4().hex}.wav",
         audio_sha256="0" * 64, audio_size=64_000, duration=6.0, status=MeetingStatus.DONE, progress=100,
         step="完了しました", model_name="test",
     )

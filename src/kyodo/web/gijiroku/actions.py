@@ -15,3 +15,4 @@ class GijirokuAction(models.TextChoices):
     EXPORT = "gijiroku_export", "会議録の出力"
     GLOSSARY = "gijiroku_glossary", "用語集の変更"
     CORRECTIONS = "gijiroku_corrections", "訂正リストの変更"
+    DELETE = "gijiroku_delete", "会議の削除(録音と文字起こし)"

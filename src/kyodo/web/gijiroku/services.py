@@ -206,6 +206,16 @@ def start_transcription(meeting: Meeting) -> None:
     transcribe_meeting.enqueue(meeting.pk)
 
 
+def delete(meeting: Meeting, audit: Callable[[], object]) -> None:
+    """The meeting's rows and its audit entry together, then its recording (a file cannot join the transaction;
+    a recording left behind by a crash in between has no row and is never served)."""
+    path = audio_file(meeting)
+    with transaction.atomic():
+        audit()
+        meeting.delete()
+    path.unlink(missing_ok=True)
+
+
 # --- transcription (in the worker) ------------------------------------------------------------------------
 
 def _reporter(meeting_id: int) -> Callable[[str, float], None]:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/progress/", views.progress, name="progress"),
     path("meetings/<int:pk>/audio/", views.audio, name="audio"),
+    path("meetings/<int:pk>/delete/", views.meeting_delete, name="meeting_delete"),
     path("meetings/<int:pk>/transcribe/", views.transcribe_again, name="transcribe_again"),
     path("meetings/<int:pk>/speakers/", views.speakers, name="speakers"),
     path("meetings/<int:pk>/export/<str:style>/<str:fmt>/", views.export, name="export"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -76,6 +77,25 @@ def transcribe_again(request: HttpRequest, pk: int) -> HttpResponse:
     services.start_transcription(meeting)
     _record_transcription(request, meeting, again=True, edits_replaced=edited)
     messages.success(request, "文字起こしをやり直します。")
+    return redirect("gijiroku:meeting_detail", pk=meeting.pk)
+
+
+@member_required
+@require_POST
+def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a meeting's recording and transcript (personal data): its uploader or an organisation administrator."""
+    meeting = _get_meeting(request, pk)
+    if meeting.created_by_id != request.user.pk and not request.user.is_org_admin:
+        raise PermissionDenied("会議を削除できるのは、アップロードした人と組織管理者です")
+    if not meeting.is_finished:
+        messages.error(request, "文字起こしの途中です。終わってから削除してください。")
+    elif request.POST.get("confirm") != "yes":
+        messages.error(request, "削除する場合は、確認の欄にチェックを入れてください。")
+    else:
+        details = {"title": meeting.title, "file": meeting.audio_name, "sha256": meeting.audio_sha256}
+        services.delete(meeting, lambda: record_request(request, GijirokuAction.DELETE, meeting, **details))
+        messages.success(request, f"会議「{details['title']}」の録音と文字起こしを削除しました。")
+        return redirect("gijiroku:meeting_list")
     return redirect("gijiroku:meeting_detail", pk=meeting.pk)
 
 
