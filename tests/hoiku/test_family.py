@@ -150,7 +150,7 @@ def brute_force(inst):  # type: ignore[no-untyped-def]
     return best is not None, best
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(family_instances())
 def test_the_engine_agrees_with_brute_force_on_stability_and_children_placed(inst) -> None:  # type: ignore[no-untyped-def]
     exists, most = brute_force(inst)

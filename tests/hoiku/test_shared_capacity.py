@@ -269,11 +269,6 @@ def test_the_exact_model_counts_no_blocking_exactly_when_the_check_finds_none(in
     assert (exact.blocking == 0) == exists
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known, also without shared places: a stable fast result is kept even when another "
-    "stable allocation places more children (the exact solver runs only when blocking remains)",
-)
 def test_with_families_the_engine_places_as_many_as_the_best_stable_allocation() -> None:
     inst = instance(
         [shared(facility("A", age0=0, age1=1, age2=1), ages01=1), facility("B", age1=1, age2=1)],

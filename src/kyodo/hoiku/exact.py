@@ -18,13 +18,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-
-from ortools.sat.python import cp_model
+from typing import TYPE_CHECKING
 
 from kyodo.hoiku.allocate import group_capacities
 from kyodo.hoiku.joint import Unit
 from kyodo.hoiku.model import Instance
 from kyodo.hoiku.result import Group, Priority, Seat
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,7 @@ def solve_exact(
     hint: Mapping[str, str | None],
     group_capacity: Mapping[Group, int] | None = None,
     focus: Collection[str] | None = None,
+    max_free_units: int | None = None,  # give up (None) rather than build a model larger than this
     time_limit: float = 30.0,
     workers: int = 2,
 ) -> ExactOutcome | None:
@@ -103,6 +106,9 @@ def solve_exact(
                         for s in near(seat):
                             free |= {unit_of[c].id for c in holders_at.get(s, ()) if c in unit_of}
     free_units = [u for u in units if u.id in free]
+    if max_free_units is not None and len(free_units) > max_free_units:
+        return None
+    from ortools.sat.python import cp_model  # loaded only when a model is built (about 1 s)
     region = {seat for u in free_units for j in range(len(u.options)) for seat in need(u, j)}
     occupants: dict[Seat, set[str]] = {}
     for cid, f in hint.items():

@@ -22,6 +22,10 @@ from kyodo.hoiku.result import Flag, FlagKind, Priority, Result, RunRecord, Viol
 from kyodo.hoiku.rules import Rules, load_rules
 from kyodo.hoiku.scoring import score_instance
 
+# The search for a stable allocation that places more children (only when families are left out)
+# is bounded: it runs on at most this many units around them, for at most this long.
+IMPROVE_MAX_UNITS = 300
+IMPROVE_TIME_LIMIT = 5.0
 DECISION_KINDS = {"fix": "施設を指定(固定)", "forbid": "施設を除外", "withdraw": "辞退"}
 
 
@@ -109,6 +113,30 @@ def run_round(
             if (len(blocking_pairs(checked)), -_placed(candidate)) < before:
                 assignment, violations = candidate, checked
                 method = f"cp_sat({exact.status})"
+    elif fams:
+        # Stable already, but with families another stable allocation may place more children.
+        # Where families are left out, search their neighbourhood exactly if it is small enough.
+        unplaced = {c for fam in fams.values() for c in fam.children if assignment.get(c) is None}
+        if unplaced:
+            from kyodo.hoiku.exact import solve_exact
+
+            exact = solve_exact(
+                free_view,
+                priority,
+                units,
+                capacity,
+                hint=outcome.assignment,
+                group_capacity=group_capacity,
+                focus=unplaced,
+                time_limit=min(exact_time_limit, IMPROVE_TIME_LIMIT),
+                max_free_units=IMPROVE_MAX_UNITS,
+            )
+            if exact is not None:
+                candidate = {**exact.assignment, **fixed}
+                checked = _check(working, priority, candidate, fams, fixed)
+                if not blocking_pairs(checked) and _placed(candidate) > _placed(assignment):
+                    assignment, violations = candidate, checked
+                    method = f"sibling_deferred_acceptance+cp_sat({exact.status})"
 
     flags = _flags(working, loaded, fiscal_year, priority, assignment)
     flags += [
