@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kyodo.hoiku.generate import GRADES, KIND_AGES, generate_ward, with_given_points
+from kyodo.hoiku.generate import generate_ward, with_given_points
+from kyodo.hoiku.generate_calibration import GRADES, KIND_AGES
 from kyodo.hoiku.model import (
     AGE_CLASSES,
     CHILD_FACTS,
