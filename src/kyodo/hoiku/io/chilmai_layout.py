@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from kyodo.hoiku.io import template as t
 from kyodo.hoiku.io.kyodo_layout import _PATTERN, ChoiceColumns, ParsedChildren, _age, _choices
-from kyodo.hoiku.io.sheet import Column, FacilityRef, Sheet, cell, parse_cell
+from kyodo.hoiku.io.sheet import Column, FacilityRef, Sheet, cell, parse_cell, row_ids
 from kyodo.hoiku.io.values import parse_count, parse_id, parse_int
 from kyodo.hoiku.model import AGE_CLASSES, Child, Facility, Household
 
@@ -41,21 +41,10 @@ def read_children(sheet: Sheet, choice_limit: int | None) -> ParsedChildren:
     choice_columns = ChoiceColumns.of(choice_cols)
 
     for row, cells in sheet.table.rows:
-        child_id = parse_id(cell(cells, id_col))
-        household_id = parse_id(cell(cells, household_col))
-        if not child_id:
-            sheet.problem("申請者番号が空です", row, id_col.header)
-        elif child_id in out.rows:
-            sheet.problem(
-                f"申請者番号「{child_id}」が重複しています({out.rows[child_id]}行目と同じです)",
-                row,
-                id_col.header,
-            )
+        ids = row_ids(sheet, row, cells, id_col, household_col, "申請者番号", out.rows)
+        if ids is None:
             continue
-        else:
-            out.rows[child_id] = row
-        if not household_id:
-            sheet.problem("世帯番号が空です", row, household_col.header)
+        child_id, household_id = ids
         age_text = cell(cells, age_col)
         age_class = parse_cell(sheet, row, age_col, age_text, _age) if age_text else None
         if not age_text:

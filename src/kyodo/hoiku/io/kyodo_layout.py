@@ -9,7 +9,7 @@ from datetime import date
 from functools import lru_cache
 
 from kyodo.hoiku.io import template as t
-from kyodo.hoiku.io.sheet import Column, FacilityRef, Sheet, cell, getter, parse_cell
+from kyodo.hoiku.io.sheet import Column, FacilityRef, Sheet, cell, getter, parse_cell, row_ids
 from kyodo.hoiku.io.values import (
     CellError,
     norm,
@@ -107,21 +107,10 @@ def read_children(sheet: Sheet, fiscal_year: int | None, choice_limit: int | Non
     first_row: dict[str, tuple[int, tuple[str, ...]]] = {}  # household id → (row, its household cells)
 
     for row, cells in sheet.table.rows:
-        child_id = parse_id(cell(cells, id_col))
-        household_id = parse_id(cell(cells, household_col))
-        if not child_id:
-            sheet.problem("児童番号が空です", row, id_col.header)
-        elif child_id in out.rows:
-            sheet.problem(
-                f"児童番号「{child_id}」が重複しています({out.rows[child_id]}行目と同じです)",
-                row,
-                id_col.header,
-            )
+        ids = row_ids(sheet, row, cells, id_col, household_col, "児童番号", out.rows)
+        if ids is None:
             continue
-        else:
-            out.rows[child_id] = row
-        if not household_id:
-            sheet.problem("世帯番号が空です", row, household_col.header)
+        child_id, household_id = ids
 
         birth_date = None
         text = cell(cells, birth_col)

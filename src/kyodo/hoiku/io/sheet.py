@@ -10,7 +10,7 @@ from typing import TypeVar, cast
 
 from kyodo.hoiku.errors import Problem
 from kyodo.hoiku.io.tabular import Table, header_key
-from kyodo.hoiku.io.values import CellError
+from kyodo.hoiku.io.values import CellError, parse_id
 
 T = TypeVar("T")
 
@@ -112,3 +112,32 @@ def parse_cell(
     except CellError as exc:
         sheet.problem(f"{what}{exc}", row, column.header)
         return None
+
+
+def row_ids(
+    sheet: Sheet,
+    row: int,
+    cells: list[str],
+    id_col: Column,
+    household_col: Column,
+    id_label: str,
+    seen: dict[str, int],
+) -> tuple[str, str] | None:
+    """A children row's (child id, household id), noting blank and duplicate ids in `sheet`.
+
+    `seen` maps the child ids read so far to their rows. None means a duplicate: skip the row.
+    """
+    child_id = parse_id(cell(cells, id_col))
+    household_id = parse_id(cell(cells, household_col))
+    if not child_id:
+        sheet.problem(f"{id_label}が空です", row, id_col.header)
+    elif child_id in seen:
+        sheet.problem(
+            f"{id_label}「{child_id}」が重複しています({seen[child_id]}行目と同じです)", row, id_col.header
+        )
+        return None
+    else:
+        seen[child_id] = row
+    if not household_id:
+        sheet.problem("世帯番号が空です", row, household_col.header)
+    return child_id, household_id
