@@ -7,7 +7,7 @@ source, and for each choice above the result its cut-off and what decided it. Fo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -216,33 +216,31 @@ def write_notices(
     result: Result, path: Path, *, rules: Rules | None = None, child_ids: Iterable[str] | None = None
 ) -> int:
     """One batch PDF: a notice per child (input order, or `child_ids`). Returns the number of notices."""
-    loaded = rules or rules_of_run(result)
-    explanations = explain_all(result, loaded)
-    ids = list(child_ids) if child_ids is not None else list(result.instance.children)
-    styles = _styles_once()
-    town = _municipality(rules, loaded)
-    _build(
-        path,
-        (_notice_story(result, explanations[c], town, styles) for c in ids),
-        "保育所等利用調整結果のお知らせ",
-    )
-    return len(ids)
+    return _write_batch(result, path, rules, child_ids, _notice_story, "保育所等利用調整結果のお知らせ")
 
 
 def write_appeal_sheets(
     result: Result, path: Path, *, rules: Rules | None = None, child_ids: Iterable[str] | None = None
 ) -> int:
     """One batch PDF: an appeal sheet per applicant (points and reasons to check, fields to fill in)."""
+    return _write_batch(result, path, rules, child_ids, _appeal_story, "利用調整結果の確認・申立て用シート")
+
+
+def _write_batch(
+    result: Result,
+    path: Path,
+    rules: Rules | None,
+    child_ids: Iterable[str] | None,
+    story: Callable[[Result, Explanation, str, dict[str, Any]], list[Any]],
+    title: str,
+) -> int:
+    """A page (or a few) per child, built by `story`, in one PDF written atomically."""
     loaded = rules or rules_of_run(result)
     explanations = explain_all(result, loaded)
     ids = list(child_ids) if child_ids is not None else list(result.instance.children)
     styles = _styles_once()
     town = _municipality(rules, loaded)
-    _build(
-        path,
-        (_appeal_story(result, explanations[c], town, styles) for c in ids),
-        "利用調整結果の確認・申立て用シート",
-    )
+    _build(path, (story(result, explanations[c], town, styles) for c in ids), title)
     return len(ids)
 
 
