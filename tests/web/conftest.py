@@ -116,3 +116,38 @@ def platform_admin(db) -> User:
 @pytest.fixture
 def platform_client(platform_admin) -> Client:
     return client_for(platform_admin)
+
+
+# --- headless Chromium (Debian's package), shared by the browser tests of every app ---
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--autoplay-policy=no-user-gesture-required",  # the minutes editor plays audio from a segment
+]
+needs_chromium = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="needs Debian's chromium (scripts/bootstrap.sh --test)"
+)
+
+
+@pytest.fixture
+def browser_page(live_server, monkeypatch):  # type: ignore[no-untyped-def]
+    """A page in headless Chromium that records every request (`page.requested`) and every script
+    error, CSP refusal or failed response (`page.errors`, the browser's own favicon request aside)."""
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls in fixtures are safe here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(accept_downloads=True, locale="ja-JP").new_page()
+        page.set_default_timeout(30_000)
+        page.requested = []
+        page.errors = []
+        page.on("request", lambda r: page.requested.append(r.url))
+        page.on("console", lambda m: "Refused" in m.text and page.errors.append(m.text))
+        page.on("response", lambda r: r.status >= 400 and "favicon" not in r.url and page.errors.append(f"{r.status} {r.url}"))
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        yield page
+        browser.close()

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from .conftest import needs_chromium
 
 pytestmark = [
     pytest.mark.browser,
     # live_server needs a transactional database; serialized rollback restores the seeded organisations after.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="needs Debian's chromium (scripts/bootstrap.sh --test)"),
+    needs_chromium,
 ]
 
 
@@ -30,20 +28,8 @@ def _bad_children(ward: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def page(live_server, monkeypatch):
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls in the fixtures are safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(accept_downloads=True, locale="ja-JP")
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        page.requested = []  # type: ignore[attr-defined]
-        page.on("request", lambda r: page.requested.append(r.url))  # type: ignore[attr-defined]
-        yield page
-        browser.close()
+def page(browser_page):  # type: ignore[no-untyped-def]
+    return browser_page
 
 
 def _log_in(page, live_server, path: str = "/hoiku/") -> None:  # type: ignore[no-untyped-def]

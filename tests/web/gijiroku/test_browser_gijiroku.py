@@ -2,43 +2,24 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from kyodo.web.gijiroku.models import Meeting, MeetingStatus
 
-from ..conftest import PASSWORD
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--autoplay-policy=no-user-gesture-required"]
+from ..conftest import PASSWORD, needs_chromium
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
     # live_server needs a transactional database; serialized rollback restores the seeded organisations after.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="needs Debian's chromium (scripts/bootstrap.sh --test)"),
+    needs_chromium,
 ]
 
 
 @pytest.fixture
-def page(live_server, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_context(locale="ja-JP", accept_downloads=True).new_page()
-        page.set_default_timeout(30_000)
-        page.errors = []  # type: ignore[attr-defined]
-        # Script errors, CSP refusals and failed requests (the browser's own favicon request aside).
-        page.on("console", lambda m: "Refused" in m.text and page.errors.append(m.text))  # type: ignore[attr-defined]
-        page.on("response", lambda r: r.status >= 400 and "favicon" not in r.url  # type: ignore[attr-defined]
-                and page.errors.append(f"{r.status} {r.url}"))
-        page.on("pageerror", lambda e: page.errors.append(str(e)))  # type: ignore[attr-defined]
-        yield page
-        browser.close()
+def page(browser_page):  # type: ignore[no-untyped-def]
+    return browser_page
 
 
 def test_upload_follow_progress_edit_and_export(page, live_server, bob, clip, settings, tmp_path):

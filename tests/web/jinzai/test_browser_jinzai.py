@@ -2,38 +2,24 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import timedelta
 
 import pytest
 
-from ..conftest import PASSWORD
+from ..conftest import PASSWORD, needs_chromium
 from .world import make_coordinator, make_specialist, weeks_from_now
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 pytestmark = [
     pytest.mark.browser,
     # live_server needs a transactional database; serialized rollback restores the seeded organisations after.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="needs Debian's chromium (scripts/bootstrap.sh --test)"),
+    needs_chromium,
 ]
 
 
 @pytest.fixture
-def page(live_server, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_context(locale="ja-JP").new_page()
-        page.set_default_timeout(30_000)
-        page.requested = []  # type: ignore[attr-defined]
-        page.on("request", lambda r: page.requested.append(r.url))  # type: ignore[attr-defined]
-        yield page
-        browser.close()
+def page(browser_page):  # type: ignore[no-untyped-def]
+    return browser_page
 
 
 def _login(page, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
