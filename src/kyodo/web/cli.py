@@ -34,6 +34,8 @@ def _worker(args: argparse.Namespace) -> int:
     setup_django()
     from django.conf import settings
 
+    # Jobs left "running" by a worker that died are marked failed before new work starts (kyodo.web.jobs).
+    manage(["mark_stalled_jobs"])
     if settings.TASK_BACKEND == "rq":  # Redis queue: RQ's worker, with the job class django-tasks needs
         return manage(["rqworker", args.queue, "--job-class", "django_tasks_rq.Job"])
     argv = ["db_worker", "--queue-name", args.queue, "--reload" if args.reload else "--no-reload"]

@@ -11,11 +11,14 @@ start with DEBUG on or without a real secret key.
 - KYODO_DATA_DIR       where the SQLite file lives (default: <repo>/var)
 - DATABASE_URL         PostgreSQL (postgres://…) instead of SQLite
 - KYODO_TASK_BACKEND   database (default) or immediate (run tasks inside the request; tests)
+- KYODO_JOB_STALL_MINUTES       a running job with no progress report this long counts as stalled (default 15)
+- KYODO_JOB_QUEUED_STALL_HOURS  a job no worker picked up this long counts as stalled (default 24)
 """
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -180,6 +183,10 @@ if TASK_BACKEND == "rq":
         raise ImproperlyConfigured("KYODO_TASK_BACKEND=rq には KYODO_REDIS_URL(redis://…)が必要です")
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": os.environ["KYODO_REDIS_URL"], "DEFAULT_TIMEOUT": 3600}}
+
+# When a background job counts as stalled (its worker died): kyodo.web.jobs, `kyodo web manage mark_stalled_jobs`.
+JOBS_RUNNING_STALL_AFTER = timedelta(minutes=float(os.environ.get("KYODO_JOB_STALL_MINUTES", "15")))
+JOBS_QUEUED_STALL_AFTER = timedelta(hours=float(os.environ.get("KYODO_JOB_QUEUED_STALL_HOURS", "24")))
 
 # Per process; finished runs' result tables are cached here (they never change). Use a shared cache
 # (e.g. Redis) when several web machines serve the same users.

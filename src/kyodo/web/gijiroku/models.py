@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from kyodo.web.jobs import BackgroundJob
 from kyodo.web.tenancy import OrgOwned
 
 
@@ -21,7 +22,7 @@ class MeetingStatus(models.TextChoices):
     FAILED = "failed", "失敗"
 
 
-class Meeting(OrgOwned):
+class Meeting(OrgOwned, BackgroundJob):
     """One recorded meeting: what staff told us about it, the stored recording, and the transcription's progress."""
 
     title = models.CharField("会議名", max_length=200)
@@ -46,6 +47,8 @@ class Meeting(OrgOwned):
     created_at = models.DateTimeField(auto_now_add=True)
     started_processing_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    TASK_PATH = "kyodo.web.gijiroku.tasks.transcribe_meeting"
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kyodo.gijiroku.errors import AudioError, GijirokuError
+from kyodo.web import jobs
 from kyodo.web.gijiroku.models import Mark, Meeting, MeetingStatus, Segment, Speaker, Vocabulary
 
 log = logging.getLogger(__name__)
@@ -202,8 +203,9 @@ def start_transcription(meeting: Meeting) -> None:
     meeting.vocabulary = vocabulary_data(vocabulary_for(meeting.organisation_id))
     meeting.status, meeting.progress, meeting.error = MeetingStatus.QUEUED, 0, ""
     meeting.step, meeting.finished_at = "文字起こしの開始を待っています", None
-    meeting.save(update_fields=["vocabulary", "status", "progress", "error", "step", "finished_at"])
-    transcribe_meeting.enqueue(meeting.pk)
+    meeting.heartbeat_at = jobs.heartbeat()["heartbeat_at"]  # queued since now (kyodo.web.jobs)
+    meeting.save(update_fields=["vocabulary", "status", "progress", "error", "step", "finished_at", "heartbeat_at"])
+    jobs.remember_task(meeting, transcribe_meeting.enqueue(meeting.pk))
 
 
 def delete(meeting: Meeting, audit: Callable[[], object]) -> None:
@@ -226,9 +228,10 @@ def _reporter(meeting_id: int) -> Callable[[str, float], None]:
         if percent == last[0]:
             return
         last[0] = percent
-        # A bare UPDATE, committed at once, so that the page polling the meeting sees each step.
+        # A bare UPDATE, committed at once, so that the page polling the meeting sees each step; also the job's
+        # heartbeat (kyodo.web.jobs: a job without one for long has stalled).
         Meeting.objects.unscoped("worker reports its own job's progress").filter(pk=meeting_id).update(
-            progress=percent, step=f"{step}を行っています"
+            progress=percent, step=f"{step}を行っています", **jobs.heartbeat()
         )
 
     return report
@@ -242,7 +245,7 @@ def execute(meeting_id: int) -> None:
     meetings = Meeting.objects.unscoped("the worker acts for the user who uploaded the recording")
     meeting = meetings.get(pk=meeting_id)
     meetings.filter(pk=meeting_id).update(status=MeetingStatus.RUNNING, started_processing_at=timezone.now(),
-                                          step="録音を読み込んでいます", progress=0)
+                                          step="録音を読み込んでいます", progress=0, **jobs.heartbeat())
     try:
         transcript = transcribe_file(audio_file(meeting), pipeline_options(meeting), progress=_reporter(meeting_id))
         names = parse_speaker_names(meeting.attendees)

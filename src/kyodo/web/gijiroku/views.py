@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from kyodo.gijiroku.errors import GijirokuError
+from kyodo.web import jobs
 from kyodo.web.accounts.permissions import member_required
 from kyodo.web.audit.log import record_request
 from kyodo.web.gijiroku import documents, services
@@ -68,11 +69,17 @@ def _record_transcription(request: HttpRequest, meeting: Meeting, **details: obj
 @member_required
 @require_POST
 def transcribe_again(request: HttpRequest, pk: int) -> HttpResponse:
-    """Transcribe the stored recording again (after the glossary changed, or a failure); edits are replaced."""
+    """Transcribe the stored recording again (after the glossary changed, a failure, or a stall); edits are replaced.
+
+    A stalled transcription (its worker died) is first recorded as failed, with the reason.
+    """
     meeting = _get_meeting(request, pk)
     if not meeting.is_finished:
-        messages.error(request, "文字起こしの途中です。終わってからやり直してください。")
-        return redirect("gijiroku:meeting_detail", pk=meeting.pk)
+        stall = meeting.stall
+        if stall is None or not jobs.mark_failed(meeting, stall):
+            messages.error(request, "文字起こしの途中です。終わってからやり直してください。")
+            return redirect("gijiroku:meeting_detail", pk=meeting.pk)
+        record_request(request, jobs.JobAction.RETRY, meeting, reason=stall.reason)
     edited = meeting.segments.exclude(edited_at=None).count()
     services.start_transcription(meeting)
     _record_transcription(request, meeting, again=True, edits_replaced=edited)
@@ -114,10 +121,10 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The fragment the meeting page polls (HTMX); tells the page to reload when the transcription ends."""
+    """The fragment the meeting page polls (HTMX); tells the page to reload when the transcription ends or stalls."""
     meeting = _get_meeting(request, pk)
     response = render(request, "gijiroku/_progress.html", {"meeting": meeting})
-    if meeting.is_finished and request.headers.get("HX-Request"):
+    if (meeting.is_finished or meeting.stall) and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
     return response
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from kyodo.web.jobs import BackgroundJob
 from kyodo.web.tenancy import OrgOwned
 
 
@@ -103,7 +104,7 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", "失敗"
 
 
-class Run(OrgOwned):
+class Run(OrgOwned, BackgroundJob):
     """One run of the engine on one input set with the decisions in force; its progress and results."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="runs")
@@ -136,6 +137,7 @@ class Run(OrgOwned):
 
     # Large fields that pages leave unloaded (QuerySet.defer) until a download needs one.
     STORED_FILES = ("workbook", "result_json", "notices_pdf", "appeals_pdf")
+    TASK_PATH = "kyodo.web.hoiku.tasks.execute_run"
 
     class Meta:
         ordering = ["-number"]

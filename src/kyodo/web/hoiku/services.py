@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from kyodo.hoiku.errors import InputError, Problem, RuleError
 from kyodo.hoiku.model import Instance
+from kyodo.web import jobs
 from kyodo.web.hoiku.models import Decision, InputSet, Round, Run, RunStatus
 
 log = logging.getLogger(__name__)
@@ -139,22 +140,23 @@ def start_run(round_: Round, user: Any, *, reproduce: Run | None = None) -> Run:
                 run: Run = Run.objects.create(
                     organisation_id=round_.organisation_id, round=round_, input_set=input_set, number=number,
                     seed=seed, rules_name=rules_name, fiscal_year=fiscal_year, decisions=decisions,
-                    reproduces=reproduce, created_by=user, step="実行を待っています",
+                    reproduces=reproduce, created_by=user, step="実行を待っています", **jobs.heartbeat(),
                 )
             break
         except IntegrityError:  # two runs started at once took the same number
             continue
     else:
         raise RuntimeError("実行番号を決められませんでした")
-    execute_run.enqueue(run.pk)
+    jobs.remember_task(run, execute_run.enqueue(run.pk))
     return run
 
 
 def _progress(run_id: int) -> Callable[..., None]:
     def report(percent: int, step: str, **fields: Any) -> None:
         # A bare UPDATE, committed at once, so that the page polling the run sees each step.
+        # Each report is also the job's heartbeat (kyodo.web.jobs: a job without one for long has stalled).
         Run.objects.unscoped("worker reports its own job's progress").filter(pk=run_id).update(
-            progress=percent, step=step, **fields
+            progress=percent, step=step, **jobs.heartbeat(), **fields
         )
 
     return report

@@ -15,6 +15,7 @@ urlpatterns = [
     path("runs/<int:pk>/", views_results.run_detail, name="run_detail"),
     path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
     path("runs/<int:pk>/reproduce/", views.run_reproduce, name="run_reproduce"),
+    path("runs/<int:pk>/retry/", views.run_retry, name="run_retry"),
     path("runs/<int:pk>/waitlist/", views_results.waitlist, name="waitlist"),
     path("runs/<int:pk>/flags/", views_results.flags, name="flags"),
     path("runs/<int:pk>/facilities/<str:facility_id>/", views_results.facility_detail, name="facility_detail"),

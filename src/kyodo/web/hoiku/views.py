@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from kyodo.web import jobs
 from kyodo.web.accounts.permissions import member_required
 from kyodo.web.audit.log import record_request
 from kyodo.web.audit.models import Action
@@ -107,11 +108,27 @@ def run_reproduce(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required
+@require_POST
+def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a stalled run (its worker died) again on the same inputs; the stalled one is recorded as failed."""
+    stalled = _get_run(request, pk)
+    stall = stalled.stall
+    if stall is None or not jobs.mark_failed(stalled, stall):
+        messages.error(request, "この実行は止まっていません(処理中か、終わっています)。")
+        return redirect("hoiku:run_detail", pk=stalled.pk)
+    record_request(request, jobs.JobAction.RETRY, stalled, number=stalled.number, reason=stall.reason)
+    run = services.start_run(stalled.round, request.user, reproduce=stalled)
+    record_request(request, Action.RUN, run, number=run.number, retries=stalled.number)
+    messages.success(request, f"止まっていた第{stalled.number}回を「失敗」として記録し、第{run.number}回として実行し直します。")
+    return redirect("hoiku:run_detail", pk=run.pk)
+
+
+@member_required
 def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress fragment the run page polls (HTMX); tells the page to reload when the run ends."""
+    """The progress fragment the run page polls (HTMX); tells the page to reload when the run ends or stalls."""
     run = _get_run(request, pk)
     response = render(request, "hoiku/_progress.html", {"run": run})
-    if run.is_finished and request.headers.get("HX-Request"):
+    if (run.is_finished or run.stall) and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
     return response
 

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import models
 
+from kyodo.web.jobs import BackgroundJob
 from kyodo.web.tenancy import OrgOwned
 
 REPORT_DUE_DAYS = 7  # the national advisor scheme asks for the report within a week of the end
@@ -143,7 +144,7 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", "失敗"
 
 
-class MatchingRun(OrgOwned):
+class MatchingRun(OrgOwned, BackgroundJob):
     """One run of the engine over all open requests and active specialists, with its progress and plan."""
 
     status = models.CharField("状態", max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
@@ -155,6 +156,8 @@ class MatchingRun(OrgOwned):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    TASK_PATH = "kyodo.web.jinzai.tasks.execute_matching"
 
     class Meta:
         ordering = ["-created_at", "-id"]

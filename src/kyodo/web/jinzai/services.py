@@ -18,6 +18,7 @@ from django.utils import timezone
 from kyodo.jinzai import Instance, match
 from kyodo.jinzai import model as engine
 from kyodo.jinzai.errors import PlanError
+from kyodo.web import jobs
 from kyodo.web.jinzai.models import (
     Engagement,
     MatchingRun,
@@ -94,16 +95,17 @@ def start_run(tokyo_org_id: int, user: Any, method: str = "cpsat") -> MatchingRu
     from kyodo.web.jinzai.tasks import execute_matching
 
     run: MatchingRun = MatchingRun.objects.create(
-        organisation_id=tokyo_org_id, created_by=user, method=method, step="実行を待っています"
+        organisation_id=tokyo_org_id, created_by=user, method=method, step="実行を待っています", **jobs.heartbeat()
     )
-    execute_matching.enqueue(run.pk)
+    jobs.remember_task(run, execute_matching.enqueue(run.pk))
     return run
 
 
 def _progress(run_id: int) -> Callable[..., None]:
     def report(percent: int, step: str, **fields: Any) -> None:
+        # Each report is also the job's heartbeat (kyodo.web.jobs: a job without one for long has stalled).
         MatchingRun.objects.unscoped("worker reports its own job's progress").filter(pk=run_id).update(
-            progress=percent, step=step, **fields
+            progress=percent, step=step, **jobs.heartbeat(), **fields
         )
 
     return report

@@ -23,6 +23,7 @@ urlpatterns = [
     path("board/", views_board.board, name="board"),
     path("board/run/", views_board.run_start, name="run_start"),
     path("runs/<int:pk>/progress/", views_board.run_progress, name="run_progress"),
+    path("runs/<int:pk>/retry/", views_board.run_retry, name="run_retry"),
     path("proposals/<int:pk>/confirm/", views_board.proposal_confirm, name="proposal_confirm"),
     path("proposals/<int:pk>/decline/", views_board.proposal_decline, name="proposal_decline"),
     path("charts/", views_board.charts, name="charts"),

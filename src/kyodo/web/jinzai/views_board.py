@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from kyodo.jinzai import METHODS
 from kyodo.municipalities import BY_CODE
+from kyodo.web import jobs
 from kyodo.web.audit.log import record_request
 from kyodo.web.jinzai import roles, services
 from kyodo.web.jinzai.actions import JinzaiAction
@@ -64,11 +65,27 @@ def run_start(request: HttpRequest) -> HttpResponse:
 
 
 @roles.coordinator_required
+@require_POST
+def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a stalled matching (its worker died) again with the same method; the stalled one is recorded as failed."""
+    stalled = get_for_user_or_404(MatchingRun, request, pk)
+    stall = stalled.stall
+    if stall is None or not jobs.mark_failed(stalled, stall):
+        messages.error(request, "このマッチングは止まっていません(処理中か、終わっています)。")
+        return redirect("jinzai:board")
+    record_request(request, jobs.JobAction.RETRY, stalled, reason=stall.reason)
+    run = services.start_run(request.user.organisation_id, request.user, stalled.method)
+    record_request(request, JinzaiAction.MATCH_RUN, run, method=run.method, retries=stalled.pk)
+    messages.success(request, "止まっていたマッチングを「失敗」として記録し、実行し直します。")
+    return redirect("jinzai:board")
+
+
+@roles.coordinator_required
 def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress fragment the board polls (HTMX); tells the page to reload when the run ends."""
+    """The progress fragment the board polls (HTMX); tells the page to reload when the run ends or stalls."""
     run = get_for_user_or_404(MatchingRun, request, pk)
     response = render(request, "jinzai/_progress.html", {"run": run})
-    if run.is_finished and request.headers.get("HX-Request"):
+    if (run.is_finished or run.stall) and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
     return response
 
