@@ -102,6 +102,9 @@ else:
             "NAME": str(DATA_DIR / "kyodo.sqlite3"),
             # Wait for the worker's writes instead of failing with "database is locked".
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
+            # Tests use a file too: an in-memory database is shared between the live server's threads
+            # with table locks that no timeout waits for ("database table is locked").
+            "TEST": {"NAME": str(DATA_DIR / "test-kyodo.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
