@@ -163,3 +163,17 @@ def test_the_engine_agrees_with_brute_force_on_stability_and_children_placed(ins
         assert sum(1 for f in result.assignment.values() if f is not None) == most
     # Every result passes the independent check, or carries a flag for exactly each coalition it reports.
     assert sorted(f.child_id for f in result.flags if f.kind == "blocking") == sorted(v.child_id for v in blocking)
+
+
+def test_a_sibling_staying_at_its_own_seat_still_takes_that_place_from_a_twin() -> None:
+    # T keeps its guaranteed seat at A; S wants A too, but A's only age-1 place is T's own.
+    inst = instance(
+        [facility("A", age1=0), facility("B", age1=0)],
+        [
+            child("T", ["B"], age=1, points=40, household="F", sibling_pattern=5, current="A"),
+            child("S", ["A"], age=1, points=40, household="F", sibling_pattern=5),
+        ],
+    )
+    result = run_round(inst, rules=None, fiscal_year=2026, seed=1)
+    assert result.assignment == {"T": "A", "S": None}
+    assert list(result.violations) == []

@@ -105,6 +105,7 @@ def _fits(
     shared: _Shared,
 ) -> bool:
     wanted: dict[Seat, list[str]] = {}
+    kept: Counter[Seat] = Counter()  # members staying at their own (guaranteed) seat
     in_group: dict[GroupKey, list[tuple[str, bool, Seat]]] = {}  # (member, new, seat) per group
     for cid, f, cur in zip(fam.children, combination, current, strict=True):
         if f is None:
@@ -113,7 +114,8 @@ def _fits(
         if seat in shared.group_of:
             in_group.setdefault(shared.group_of[seat], []).append((cid, f != cur, seat))
         if f == cur:
-            continue  # kept at its guaranteed seat
+            kept[seat] += 1  # fits by its guarantee, and still takes its place from a sibling
+            continue
         wanted.setdefault(seat, []).append(cid)
     for group, kids_in in in_group.items():
         order = shared.place_of.get(group, {})
@@ -147,7 +149,7 @@ def _fits(
         ahead_sorted = sorted(others.elements())
         for n, k in enumerate(sorted(kids, key=lambda c: order[c])):
             ahead = sum(1 for p in ahead_sorted if p < order[k])
-            if ahead + n + 1 > capacity.get(seat, 0):
+            if ahead + kept[seat] + n + 1 > capacity.get(seat, 0):
                 return False
     return True
 

@@ -211,6 +211,12 @@ def solve_exact(
                 continue
             fits: list[cp_model.IntVar] = []
             possible = True
+            # Members the option keeps at their own seat hold that place; a sibling joining them needs another.
+            kept = Counter(
+                (f, age[c])
+                for c, f in zip(u.children, u.options[j], strict=True)
+                if f is not None and f == instance.children[c].current_facility
+            )
             for seat, members in wanted.items():
                 ordered = sorted(members, key=lambda m: _pos(priority, seat, m))
                 for n, m in enumerate(ordered):
@@ -218,7 +224,7 @@ def solve_exact(
                     mine = cp_model.LinearExpr.sum(
                         [x(o, seat) for o in own if _pos(priority, seat, o) < _pos(priority, seat, m)]
                     )
-                    room = capacity.get(seat, 0) - n - 1
+                    room = capacity.get(seat, 0) - kept[seat] - n - 1
                     if isinstance(ahead, int) and all(unit_of[o].id not in free for o in own):
                         constant = ahead - sum(
                             1
