@@ -24,7 +24,7 @@ from kyodo.hoiku.scoring import score_instance
 
 # The search for a stable allocation that places more children (only when families are left out)
 # is bounded: it runs on at most this many units around them, for at most this long.
-IMPROVE_MAX_UNITS = 300
+IMPROVE_MAX_UNITS = 100
 IMPROVE_TIME_LIMIT = 5.0
 DECISION_KINDS = {"fix": "施設を指定(固定)", "forbid": "施設を除外", "withdraw": "辞退"}
 
