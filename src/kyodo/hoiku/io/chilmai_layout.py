@@ -8,9 +8,10 @@ Headers are compared after NFKC, as ChilmAI does. Points are given, so household
 from __future__ import annotations
 
 from kyodo.hoiku.io import template as t
+from kyodo.hoiku.io.facilities import facility_rows, vacancies_of
 from kyodo.hoiku.io.kyodo_layout import _PATTERN, ChoiceColumns, ParsedChildren, _age, _choices
 from kyodo.hoiku.io.sheet import Column, FacilityRef, Sheet, cell, parse_cell, row_ids
-from kyodo.hoiku.io.values import parse_count, parse_id, parse_int
+from kyodo.hoiku.io.values import parse_id, parse_int
 from kyodo.hoiku.model import AGE_CLASSES, Child, Facility, Household
 
 
@@ -110,7 +111,6 @@ def _points(sheet: Sheet, row: int, cells: list[str], column: Column, what: str)
 
 def read_facilities(sheet: Sheet) -> dict[str, Facility]:
     facilities: dict[str, Facility] = {}
-    rows: dict[str, int] = {}
     id_col = sheet.require(t.CM_FACILITY_ID)
     name_col = sheet.require(t.CM_FACILITY_NAME)
     by_age = dict(sheet.numbered(t.CM_VACANCY_RE))
@@ -119,26 +119,8 @@ def read_facilities(sheet: Sheet) -> dict[str, Facility]:
             sheet.missing(t.cm_vacancy_header(age))
     if id_col is None or name_col is None or any(age not in by_age for age in AGE_CLASSES):
         return facilities
-    for row, cells in sheet.table.rows:
-        facility_id = parse_id(cell(cells, id_col))
-        if not facility_id:
-            sheet.problem("保育所IDが空です", row, id_col.header)
-            continue
-        if facility_id in rows:
-            sheet.problem(
-                f"保育所ID「{facility_id}」が重複しています({rows[facility_id]}行目と同じです)",
-                row,
-                id_col.header,
-            )
-            continue
-        rows[facility_id] = row
-        vacancies = {}
-        for age in AGE_CLASSES:
-            column = by_age[age]
-            text = cell(cells, column)
-            count = parse_cell(sheet, row, column, text, parse_count, "募集人数: ") if text else None
-            if count is not None:
-                vacancies[age] = count
+    for row, cells, facility_id in facility_rows(sheet, id_col, "保育所ID"):
+        vacancies = vacancies_of(sheet, row, cells, by_age)
         facilities[facility_id] = Facility(
             id=facility_id, name=cell(cells, name_col) or facility_id, vacancies=vacancies
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,16 +13,14 @@ from kyodo.hoiku.io.values import (
     CellError,
     norm,
     parse_bool,
-    parse_count,
     parse_date,
-    parse_float,
     parse_hours,
     parse_id,
     parse_id_list,
     parse_int,
     parse_reason,
 )
-from kyodo.hoiku.model import AGE_CLASSES, Child, Facility, FactValue, Guardian, Household, age_class_on
+from kyodo.hoiku.model import AGE_CLASSES, Child, FactValue, Guardian, Household, age_class_on
 
 
 @dataclass(slots=True)
@@ -429,108 +426,3 @@ def _facts(sheet: Sheet, row: int, cells: list[str], fc: _FactColumns) -> dict[s
         else:
             facts[key] = bool(parse_cell(sheet, row, column, text, parse_bool)) if text and column else False
     return facts
-
-
-# -- facilities ----------------------------------------------------------------------------------------------
-
-
-def read_facilities(sheet: Sheet) -> dict[str, Facility]:
-    facilities: dict[str, Facility] = {}
-    rows: dict[str, int] = {}
-    id_col = sheet.require(t.FACILITY_ID, t.ALIASES[t.FACILITY_ID])
-    name_col = sheet.require(t.FACILITY_NAME, t.ALIASES[t.FACILITY_NAME])
-    kind_col = sheet.find(t.KIND, t.ALIASES[t.KIND])
-    lat_col = sheet.find(t.LATITUDE)
-    lon_col = sheet.find(t.LONGITUDE)
-    shared_col = sheet.find(t.SHARED)
-    by_age = {age: col for age, col in sheet.numbered(t.AGE_RE)}
-    age_cols: dict[int, Column] = {}
-    for age in AGE_CLASSES:
-        if age in by_age:
-            age_cols[age] = by_age[age]
-        else:
-            sheet.missing(t.vacancy_header(age))
-    if id_col is None or name_col is None or len(age_cols) < len(AGE_CLASSES):
-        return facilities
-    for row, cells in sheet.table.rows:
-        facility_id = parse_id(cell(cells, id_col))
-        if not facility_id:
-            sheet.problem("施設番号が空です", row, id_col.header)
-            continue
-        if facility_id in rows:
-            sheet.problem(
-                f"施設番号「{facility_id}」が重複しています({rows[facility_id]}行目と同じです)",
-                row,
-                id_col.header,
-            )
-            continue
-        rows[facility_id] = row
-        name = cell(cells, name_col)
-        if not name:
-            sheet.problem("施設名が空です", row, name_col.header)
-        kind = cell(cells, kind_col) or t.KINDS[0]
-        kind = t.KIND_ALIASES.get(norm(kind), kind)
-        vacancies = {}
-        for age, column in age_cols.items():
-            text = cell(cells, column)
-            count = parse_cell(sheet, row, column, text, parse_count, "募集人数: ") if text else None
-            if count is not None:
-                vacancies[age] = count
-        latitude = _coordinate(sheet, row, cells, lat_col, 90)
-        longitude = _coordinate(sheet, row, cells, lon_col, 180)
-        shared: dict[tuple[int, ...], int] = {}
-        text = cell(cells, shared_col)
-        if text and shared_col is not None:
-            shared = parse_cell(sheet, row, shared_col, text, parse_shared) or {}
-        facilities[facility_id] = Facility(
-            id=facility_id,
-            name=name,
-            kind=kind,
-            vacancies=vacancies,
-            latitude=latitude,
-            longitude=longitude,
-            shared_capacity=shared,
-        )
-    return facilities
-
-
-def _coordinate(sheet: Sheet, row: int, cells: list[str], column: Column | None, limit: int) -> float | None:
-    text = cell(cells, column)
-    if not text or column is None:
-        return None
-
-    def parse(s: str) -> float:
-        value = parse_float(s)
-        if not -limit <= value <= limit:
-            raise CellError(f"{value} は範囲外です(-{limit}〜{limit})")
-        return value
-
-    return parse_cell(sheet, row, column, text, parse)
-
-
-_SHARED_ITEM_RE = re.compile(r"(\d(?:[・,、]\d)*|\d-\d)歳?[:=](\d+)")
-
-
-def parse_shared(text: str) -> dict[tuple[int, ...], int]:
-    """共有枠: age classes sharing seats, e.g. 「1・2歳:10; 3-5歳:6」."""
-    shared: dict[tuple[int, ...], int] = {}
-    for part in re.split(r"[;；\s]+", norm(text)):
-        if not part:
-            continue
-        m = _SHARED_ITEM_RE.fullmatch(part)
-        if not m:
-            raise CellError(f"共有枠「{part}」が読めません。「1・2歳:10」のように書いてください")
-        ages_text = m.group(1)
-        if "-" in ages_text:
-            low, high = (int(x) for x in ages_text.split("-"))
-            ages = tuple(range(low, high + 1))
-        else:
-            ages = tuple(sorted({int(x) for x in re.split(r"[・,、]", ages_text)}))
-        if not ages or any(a not in AGE_CLASSES for a in ages):
-            raise CellError(f"共有枠「{part}」の年齢は0〜5歳で書いてください")
-        shared[ages] = int(m.group(2))
-    return shared
-
-
-def format_shared(shared: dict[tuple[int, ...], int]) -> str:
-    return "; ".join(f"{'・'.join(str(a) for a in ages)}歳:{n}" for ages, n in shared.items())

@@ -8,6 +8,7 @@ from pathlib import Path
 from kyodo.hoiku.errors import InputError, Problem
 from kyodo.hoiku.io import chilmai_layout, kyodo_layout
 from kyodo.hoiku.io import template as t
+from kyodo.hoiku.io.facilities import read_facilities as read_kyodo_facilities
 from kyodo.hoiku.io.kyodo_layout import ParsedChildren
 from kyodo.hoiku.io.sheet import Sheet
 from kyodo.hoiku.io.tabular import Table, TableError, header_key, read_table
@@ -130,7 +131,7 @@ def _read_facilities(path: Path, problems: list[Problem]) -> dict[str, Facility]
         return None
     sheet, layout = loaded
     before = len(problems)
-    result = kyodo_layout.read_facilities(sheet) if layout == KYODO else chilmai_layout.read_facilities(sheet)
+    result = read_kyodo_facilities(sheet) if layout == KYODO else chilmai_layout.read_facilities(sheet)
     # A facilities file whose columns are missing tells nothing about which ids exist.
     if any(p.row == 1 for p in problems[before:]):
         return None
