@@ -93,7 +93,14 @@ def run_round(
     method = "deferred_acceptance" if not fams else "sibling_deferred_acceptance"
     violations = _check(working, priority, assignment, fams, fixed)
 
-    if fams and blocking_pairs(violations):
+    # Only with families can the fast path leave blocking coalitions, or a stable result that places
+    # fewer children than another stable one. Then search the neighbourhood concerned exactly:
+    # the coalitions' (under the full time limit), or that of the family members left out (bounded).
+    blocking = blocking_pairs(violations)
+    focus = {c for v in blocking for c in (v.child_id, v.other_child_id) if c} or {
+        c for fam in fams.values() for c in fam.children if assignment.get(c) is None
+    }
+    if fams and focus:
         from kyodo.hoiku.exact import solve_exact  # OR-Tools loads only when needed
 
         exact = solve_exact(
@@ -103,40 +110,16 @@ def run_round(
             capacity,
             hint=outcome.assignment,
             group_capacity=group_capacity,
-            focus={c for v in blocking_pairs(violations) for c in (v.child_id, v.other_child_id) if c},
-            time_limit=exact_time_limit,
+            focus=focus,
+            time_limit=exact_time_limit if blocking else min(exact_time_limit, IMPROVE_TIME_LIMIT),
+            max_free_units=None if blocking else IMPROVE_MAX_UNITS,
         )
         if exact is not None:
             candidate = {**exact.assignment, **fixed}
             checked = _check(working, priority, candidate, fams, fixed)
-            before = (len(blocking_pairs(violations)), -_placed(assignment))
-            if (len(blocking_pairs(checked)), -_placed(candidate)) < before:
+            if (len(blocking_pairs(checked)), -_placed(candidate)) < (len(blocking), -_placed(assignment)):
                 assignment, violations = candidate, checked
-                method = f"cp_sat({exact.status})"
-    elif fams:
-        # Stable already, but with families another stable allocation may place more children.
-        # Where families are left out, search their neighbourhood exactly if it is small enough.
-        unplaced = {c for fam in fams.values() for c in fam.children if assignment.get(c) is None}
-        if unplaced:
-            from kyodo.hoiku.exact import solve_exact
-
-            exact = solve_exact(
-                free_view,
-                priority,
-                units,
-                capacity,
-                hint=outcome.assignment,
-                group_capacity=group_capacity,
-                focus=unplaced,
-                time_limit=min(exact_time_limit, IMPROVE_TIME_LIMIT),
-                max_free_units=IMPROVE_MAX_UNITS,
-            )
-            if exact is not None:
-                candidate = {**exact.assignment, **fixed}
-                checked = _check(working, priority, candidate, fams, fixed)
-                if not blocking_pairs(checked) and _placed(candidate) > _placed(assignment):
-                    assignment, violations = candidate, checked
-                    method = f"sibling_deferred_acceptance+cp_sat({exact.status})"
+                method = f"cp_sat({exact.status})" if blocking else f"{method}+cp_sat({exact.status})"
 
     flags = _flags(working, loaded, fiscal_year, priority, assignment)
     flags += [
