@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from kyodo.hoiku.explain import cutoff_table, cutoff_to_dict, explain_all, explanation_to_dict
-from kyodo.hoiku.io.tabular import write_atomic, xlsx_value
 from kyodo.hoiku.model import AGE_CLASSES, Child
 from kyodo.hoiku.result import CHECK_KINDS, Result, Score, ScoreItem
+from kyodo.tables import write_atomic, xlsx_value
 
 JSON_FORMAT = "kyodo.hoiku.result/1"
 SUMMARY_SHEET = "概要"

@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from kyodo.hoiku.errors import RuleError
-from kyodo.hoiku.io.tabular import write_atomic
 from kyodo.hoiku.pipeline import DECISION_KINDS, Decision, run_round
 from kyodo.hoiku.result import Result
 from kyodo.hoiku.rules import load_rules
+from kyodo.tables import write_atomic
 
 # Decision files: CSV with Japanese (or English) headers, or JSON [{kind, child_id, facility_id, reason, by}].
 CSV_HEADER = ("種類", "児童番号", "施設番号", "理由", "担当者")

@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "kyodo.web.hoiku",
     "kyodo.web.jinzai",
     "kyodo.web.gijiroku",
+    "kyodo.web.kenshu",
+    "kyodo.web.shishin",
+    "kyodo.web.hyojunka",
+    "kyodo.web.jirei",
 ]
 
 MIDDLEWARE = [

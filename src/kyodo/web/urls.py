@@ -8,4 +8,8 @@ urlpatterns = [
     path("hoiku/", include("kyodo.web.hoiku.urls")),
     path("jinzai/", include("kyodo.web.jinzai.urls")),
     path("gijiroku/", include("kyodo.web.gijiroku.urls")),
+    path("kenshu/", include("kyodo.web.kenshu.urls")),
+    path("shishin/", include("kyodo.web.shishin.urls")),
+    path("hyojunka/", include("kyodo.web.hyojunka.urls")),
+    path("jirei/", include("kyodo.web.jirei.urls")),
 ]

@@ -13,8 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from kyodo.hoiku.errors import InputError, Problem
-from kyodo.hoiku.io.tabular import TableError, header_key, read_table
 from kyodo.hoiku.model import Instance
+from kyodo.tables import TableError, header_key, read_table
 
 FAMILY = "ファミリーコード"
 RANK = "総当たり順位"

@@ -11,8 +11,8 @@ from kyodo.hoiku.io import template as t
 from kyodo.hoiku.io.facilities import read_facilities as read_kyodo_facilities
 from kyodo.hoiku.io.kyodo_layout import ParsedChildren
 from kyodo.hoiku.io.sheet import Sheet
-from kyodo.hoiku.io.tabular import Table, TableError, header_key, read_table
 from kyodo.hoiku.model import Facility, Instance
+from kyodo.tables import Table, TableError, header_key, read_table
 
 KYODO = "kyodo"
 CHILMAI = "chilmai"

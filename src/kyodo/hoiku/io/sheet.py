@@ -9,8 +9,8 @@ from operator import itemgetter
 from typing import TypeVar, cast
 
 from kyodo.hoiku.errors import Problem
-from kyodo.hoiku.io.tabular import Table, header_key
 from kyodo.hoiku.io.values import CellError, parse_id
+from kyodo.tables import Table, header_key
 
 T = TypeVar("T")
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from kyodo.hoiku.explain import NONE_OFFERED, VACANT, WITHHELD, cutoff_table
-from kyodo.hoiku.io.tabular import write_atomic
 from kyodo.hoiku.model import AGE_CLASSES
 from kyodo.hoiku.notices.fonts import japanese_font
 from kyodo.hoiku.result import Result
+from kyodo.tables import write_atomic
 
 
 def write_cutoff_chart(

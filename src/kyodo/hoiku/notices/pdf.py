@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from kyodo.hoiku.explain import REASON_LABELS, Explanation, explain_all, rules_of_run
-from kyodo.hoiku.io.tabular import write_atomic
 from kyodo.hoiku.notices.fonts import japanese_font
 from kyodo.hoiku.result import Result
 from kyodo.hoiku.rules import Rules
+from kyodo.tables import write_atomic
 
 FONT = "IPAexGothic"
 TITLES = {

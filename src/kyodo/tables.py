@@ -1,4 +1,4 @@
-"""Read a CSV or XLSX file into a header and rows of strings, and write them back atomically.
+"""Every engine reads and writes its tables here: CSV or XLSX into a header and rows of strings, and back atomically.
 
 Encodings: a clerk's CSV is UTF-8 (with or without BOM, as Excel's "CSV UTF-8" saves it) or
 Shift-JIS/CP932 (Excel's plain "CSV"). We detect rather than ask: BOM, then strict UTF-8, then
@@ -21,7 +21,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from kyodo.hoiku.errors import Problem
+from kyodo.problems import Problem
 
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and .xlsx saved with a password
