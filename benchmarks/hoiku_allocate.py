@@ -4,7 +4,7 @@
     uv run python benchmarks/hoiku_allocate.py --sizes 8000 --profile 25
 
 For each size the ward is generated and written to CSV first (untimed, in this process). A fresh
-subprocess then reads the CSV back and runs `kyodo.hoiku.pipeline.run_round`; it reports its wall
+subprocess then reads the CSV back and runs `kyodo.hoiku.engine.pipeline.run_round`; it reports its wall
 times and its own peak RSS (ru_maxrss), so memory is not inflated by the generator or other sizes.
 Phases are timed by wrapping the functions the pipeline calls, so the figures follow the engine as
 it changes; what the wrappers do not cover is shown as "other".
@@ -34,18 +34,18 @@ SIZES = {1_000: 40, 8_000: 311, 50_000: 1_900}
 TARGET_S = {8_000: 1.0, 50_000: 10.0}  # issue 2: on 2 cores
 # Functions run_round calls, by phase. Missing names are skipped (the engine may not have them).
 PHASES: dict[str, tuple[str, ...]] = {
-    "score": ("kyodo.hoiku.pipeline:score_instance",),
-    "priority": ("kyodo.hoiku.pipeline:build_priority",),
+    "score": ("kyodo.hoiku.engine.pipeline:score_instance",),
+    "priority": ("kyodo.hoiku.engine.pipeline:build_priority",),
     "allocate": (
-        "kyodo.hoiku.pipeline:seat_capacities",
-        "kyodo.hoiku.pipeline:preference_lists",
-        "kyodo.hoiku.pipeline:families",
-        "kyodo.hoiku.pipeline:build_units",
-        "kyodo.hoiku.pipeline:deferred_acceptance",
-        "kyodo.hoiku.pipeline:joint_deferred_acceptance",
+        "kyodo.hoiku.engine.pipeline:seat_capacities",
+        "kyodo.hoiku.engine.pipeline:preference_lists",
+        "kyodo.hoiku.engine.pipeline:families",
+        "kyodo.hoiku.engine.pipeline:build_units",
+        "kyodo.hoiku.engine.pipeline:deferred_acceptance",
+        "kyodo.hoiku.engine.pipeline:joint_deferred_acceptance",
     ),
-    "check": ("kyodo.hoiku.pipeline:check_allocation", "kyodo.hoiku.pipeline:check_families"),
-    "exact": ("kyodo.hoiku.exact:solve_exact",),
+    "check": ("kyodo.hoiku.engine.pipeline:check_allocation", "kyodo.hoiku.engine.pipeline:check_families"),
+    "exact": ("kyodo.hoiku.engine.exact:solve_exact",),
 }
 
 
@@ -122,9 +122,9 @@ class _WrapOnImport(importlib.abc.MetaPathFinder):
 
 def worker(args: argparse.Namespace) -> None:
     """In a fresh process: read the CSV back and run one round; print one JSON line."""
-    from kyodo.hoiku import check
+    from kyodo.hoiku.checks import check
+    from kyodo.hoiku.engine.pipeline import run_round
     from kyodo.hoiku.io import read_instance
-    from kyodo.hoiku.pipeline import run_round
     from kyodo.hoiku.rules import load_rules
 
     rules = load_rules(args.rules)  # parsing the rules file is set-up, not part of the round
@@ -190,8 +190,8 @@ def worker(args: argparse.Namespace) -> None:
 def prepare(args: argparse.Namespace) -> None:
     """In its own process (so that the worker's peak RSS does not inherit it): generate the ward and
     write it as CSV in Kyodo's template."""
-    from kyodo.hoiku.generate import generate_ward
     from kyodo.hoiku.io import write_instance
+    from kyodo.hoiku.tools.generate import generate_ward
 
     instance = generate_ward(
         children=args.children,

@@ -5,7 +5,7 @@
 
 Target (issue 4): at most 1% of applicants flagged on generated wards.
 
-Each ward comes from `kyodo.hoiku.generate.generate_ward` (10% sibling families, 5% transfers) with at
+Each ward comes from `kyodo.hoiku.tools.generate.generate_ward` (10% sibling families, 5% transfers) with at
 most as many choices as the 江東区 rules allow (5): a file with more is refused by the reader, so
 over-limit choices never reach the engine from a file. The run is `run_round` with the 江東区 rules
 for fiscal 2026. For each size and seed it prints the flagged children (distinct) and their share,
@@ -22,10 +22,10 @@ import sys
 import time
 from collections import Counter
 
-from kyodo.hoiku.explain import ReasonKind, explain_all
-from kyodo.hoiku.generate import generate_ward
-from kyodo.hoiku.pipeline import run_round
+from kyodo.hoiku.engine.pipeline import run_round
+from kyodo.hoiku.explain.reasons import ReasonKind, explain_all
 from kyodo.hoiku.rules import load_rules
+from kyodo.hoiku.tools.generate import generate_ward
 
 SIZES = {1_000: 40, 8_000: 311}
 TARGET_SHARE = 0.01

@@ -19,14 +19,14 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from kyodo.hoiku.check import blocking_pairs
-from kyodo.hoiku.family import families
-from kyodo.hoiku.generate import generate_ward
+from kyodo.hoiku.checks.check import blocking_pairs
+from kyodo.hoiku.engine.family import families
+from kyodo.hoiku.engine.pipeline import _check, run_round
+from kyodo.hoiku.engine.priority import build_priority
+from kyodo.hoiku.engine.scoring import score_instance
 from kyodo.hoiku.io import read_instance, write_instance
-from kyodo.hoiku.pipeline import _check, run_round
-from kyodo.hoiku.priority import build_priority
 from kyodo.hoiku.rules import load_rules
-from kyodo.hoiku.scoring import score_instance
+from kyodo.hoiku.tools.generate import generate_ward
 
 FACILITIES = {600: 30, 3000: 120, 8000: 311}
 TOP = 100_000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from kyodo.hoiku.model import Child, Facility, Guardian, Household, Instance, Reason
+from kyodo.hoiku.model.instance import Child, Facility, Guardian, Household, Instance, Reason
 
 FULL_TIME = Guardian(Reason.EMPLOYMENT, days_per_month=20, hours_per_day=8)
 

@@ -6,12 +6,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matching.games import HospitalResident
 
-from kyodo.hoiku.allocate import deferred_acceptance, preference_lists, seat_capacities
-from kyodo.hoiku.check import blocking_pairs, check_allocation
-from kyodo.hoiku.model import Instance
-from kyodo.hoiku.pipeline import run_round
-from kyodo.hoiku.priority import build_priority
-from kyodo.hoiku.scoring import score_instance
+from kyodo.hoiku.checks.check import blocking_pairs, check_allocation
+from kyodo.hoiku.engine.deferred_acceptance import deferred_acceptance, preference_lists, seat_capacities
+from kyodo.hoiku.engine.pipeline import run_round
+from kyodo.hoiku.engine.priority import build_priority
+from kyodo.hoiku.engine.scoring import score_instance
+from kyodo.hoiku.model.instance import Instance
 from tests.hoiku.builders import child, facility, instance
 
 
@@ -164,7 +164,7 @@ def test_overlapping_shared_places_are_refused_with_a_message() -> None:
 
     import pytest
 
-    from kyodo.hoiku.errors import InputError
+    from kyodo.hoiku.model.errors import InputError
 
     shared = dataclasses.replace(facility("A", age1=2, age2=2), shared_capacity={(1, 2): 3, (2, 3): 2})
     inst = instance([shared], [child("c", ["A"], points=40)])

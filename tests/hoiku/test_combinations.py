@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from kyodo.hoiku.errors import InputError
-from kyodo.hoiku.family import families
+from kyodo.hoiku.engine.family import families
+from kyodo.hoiku.engine.pipeline import run_round
 from kyodo.hoiku.io.combinations import read_combinations
-from kyodo.hoiku.pipeline import run_round
+from kyodo.hoiku.model.errors import InputError
 from tests.hoiku.builders import child, facility, instance
 
 HEADER = "ファミリーコード,総当たり順位,宛名コード1,希望施設1,宛名コード2,希望施設2\n"

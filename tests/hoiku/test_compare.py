@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from kyodo.cli import main
-from kyodo.hoiku.compare import compare, format_comparison, load_variant, merge
-from kyodo.hoiku.errors import RuleError
-from kyodo.hoiku.generate import generate_ward
 from kyodo.hoiku.io import write_instance
-from kyodo.hoiku.model import Guardian, Household, Reason
+from kyodo.hoiku.model.errors import RuleError
+from kyodo.hoiku.model.instance import Guardian, Household, Reason
+from kyodo.hoiku.tools.compare import compare, format_comparison, load_variant, merge
+from kyodo.hoiku.tools.generate import generate_ward
 from tests.hoiku.builders import child, facility, instance
 
 FULL = Guardian(Reason.EMPLOYMENT, days_per_month=20, hours_per_day=8, days_per_week=5)

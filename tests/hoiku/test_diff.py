@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kyodo.hoiku.diff import Cause, diff_runs
-from kyodo.hoiku.pipeline import Decision, run_round
+from kyodo.hoiku.engine.pipeline import Decision, run_round
+from kyodo.hoiku.explain.diff import Cause, diff_runs
 from tests.hoiku.builders import child, facility, instance
 
 

@@ -8,7 +8,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from kyodo.hoiku.explain import (
+from kyodo.hoiku.engine.pipeline import Decision, run_round
+from kyodo.hoiku.explain.reasons import (
     NONE_OFFERED,
     VACANT,
     WITHHELD,
@@ -17,12 +18,11 @@ from kyodo.hoiku.explain import (
     explain_all,
     explain_child,
 )
-from kyodo.hoiku.generate import generate_ward
-from kyodo.hoiku.model import Household
-from kyodo.hoiku.output import result_to_dict, write_workbook
-from kyodo.hoiku.pipeline import Decision, run_round
-from kyodo.hoiku.result import Result
+from kyodo.hoiku.model.instance import Household
+from kyodo.hoiku.model.result import Result
+from kyodo.hoiku.outputs.workbook import result_to_dict, write_workbook
 from kyodo.hoiku.rules import Rules, parse_rules
+from kyodo.hoiku.tools.generate import generate_ward
 from tests.hoiku.builders import FULL_TIME, child, facility, instance
 
 TAX_LABEL = "住民税所得割額が低い世帯"

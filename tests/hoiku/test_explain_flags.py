@@ -9,14 +9,14 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kyodo.hoiku.allocate import deferred_acceptance
-from kyodo.hoiku.model import Guardian, Household, Instance, Reason
-from kyodo.hoiku.pipeline import run_round
-from kyodo.hoiku.priority import build_priority
-from kyodo.hoiku.result import FlagKind, Priority, Result, Seat
-from kyodo.hoiku.review import lottery_flags, suspect_data
+from kyodo.hoiku.checks.review import lottery_flags, suspect_data
+from kyodo.hoiku.engine.deferred_acceptance import deferred_acceptance
+from kyodo.hoiku.engine.pipeline import run_round
+from kyodo.hoiku.engine.priority import build_priority
+from kyodo.hoiku.engine.scoring import score_instance
+from kyodo.hoiku.model.instance import Guardian, Household, Instance, Reason
+from kyodo.hoiku.model.result import FlagKind, Priority, Result, Seat
 from kyodo.hoiku.rules import parse_rules
-from kyodo.hoiku.scoring import score_instance
 from tests.hoiku.builders import FULL_TIME, child, facility, instance
 
 

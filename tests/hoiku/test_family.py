@@ -10,9 +10,9 @@ from chilmai.generic.sibling_pref_patterns import create_sibling_pref
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kyodo.hoiku.family import combinations_for, families
-from kyodo.hoiku.model import Child
-from kyodo.hoiku.pipeline import run_round
+from kyodo.hoiku.engine.family import combinations_for, families
+from kyodo.hoiku.engine.pipeline import run_round
+from kyodo.hoiku.model.instance import Child
 from tests.hoiku.builders import child, facility, instance
 
 
@@ -126,11 +126,11 @@ def family_instances(draw: st.DrawFn):  # type: ignore[no-untyped-def]
 
 def brute_force(inst):  # type: ignore[no-untyped-def]
     """(a stable allocation exists, most children placed among stable ones) by enumeration."""
-    from kyodo.hoiku.check import blocking_pairs
-    from kyodo.hoiku.joint import build_units
-    from kyodo.hoiku.pipeline import _check
-    from kyodo.hoiku.priority import build_priority
-    from kyodo.hoiku.scoring import score_instance
+    from kyodo.hoiku.checks.check import blocking_pairs
+    from kyodo.hoiku.engine.joint import build_units
+    from kyodo.hoiku.engine.pipeline import _check
+    from kyodo.hoiku.engine.priority import build_priority
+    from kyodo.hoiku.engine.scoring import score_instance
 
     fams = families(inst)
     priority = build_priority(inst, score_instance(inst, None, 2026), None, 7)

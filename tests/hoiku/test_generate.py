@@ -10,9 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kyodo.hoiku.generate import generate_ward, with_given_points
-from kyodo.hoiku.generate_calibration import GRADES, KIND_AGES
-from kyodo.hoiku.model import (
+from kyodo.hoiku.engine.scoring import score_instance
+from kyodo.hoiku.model.instance import (
     AGE_CLASSES,
     CHILD_FACTS,
     HOUSEHOLD_FACTS,
@@ -22,7 +21,8 @@ from kyodo.hoiku.model import (
 )
 from kyodo.hoiku.rules import load_rules
 from kyodo.hoiku.rules.loader import available_rules
-from kyodo.hoiku.scoring import score_instance
+from kyodo.hoiku.tools.generate import generate_ward, with_given_points
+from kyodo.hoiku.tools.generate_calibration import GRADES, KIND_AGES
 
 YEAR = 2026
 
@@ -258,7 +258,7 @@ def test_it_does_not_depend_on_the_interpreter_hash_seed() -> None:
     import sys
 
     code = (
-        "import hashlib; from kyodo.hoiku.generate import generate_ward; "
+        "import hashlib; from kyodo.hoiku.tools.generate import generate_ward; "
         "i = generate_ward(children=400, facilities=20, seed=9, fiscal_year=2026); "
         "print(hashlib.sha256(repr((sorted(i.children.items()), sorted(i.households.items()), "
         "sorted(i.facilities.items()))).encode()).hexdigest())"

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from kyodo.hoiku.errors import InputError
 from kyodo.hoiku.io import read_instance, validate
+from kyodo.hoiku.model.errors import InputError
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 CASES: list[dict[str, Any]] = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))

@@ -9,10 +9,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kyodo.hoiku.errors import InputError
 from kyodo.hoiku.io import read_instance, validate, write_instance
 from kyodo.hoiku.io.values import CellError, parse_bool, parse_date, parse_hours, parse_reason
-from kyodo.hoiku.model import Child, Facility, Guardian, Household, Instance, Reason
+from kyodo.hoiku.model.errors import InputError
+from kyodo.hoiku.model.instance import Child, Facility, Guardian, Household, Instance, Reason
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "hoiku"
 

@@ -11,10 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kyodo.hoiku.generate import generate_ward, with_given_points
 from kyodo.hoiku.io import read_instance, write_instance
 from kyodo.hoiku.io.template import KINDS, NUMERIC_FACTS
-from kyodo.hoiku.model import (
+from kyodo.hoiku.model.instance import (
     AGE_CLASSES,
     CHILD_FACTS,
     HOUSEHOLD_FACTS,
@@ -26,6 +25,7 @@ from kyodo.hoiku.model import (
     Reason,
     age_class_on,
 )
+from kyodo.hoiku.tools.generate import generate_ward, with_given_points
 
 FISCAL_YEAR = 2026
 ids = st.from_regex(r"[A-Z0-9][A-Za-z0-9-]{0,5}", fullmatch=True).filter(lambda s: not s.endswith(".0"))

@@ -8,17 +8,17 @@ import pytest
 from pypdf import PdfReader
 
 from kyodo.cli import main
-from kyodo.hoiku.generate import generate_ward
+from kyodo.hoiku.engine.pipeline import run_round
 from kyodo.hoiku.io import write_instance
-from kyodo.hoiku.notices import (
+from kyodo.hoiku.model.result import Result
+from kyodo.hoiku.outputs.notices import (
     FontNotFound,
     japanese_font,
     write_appeal_sheets,
     write_cutoff_chart,
     write_notices,
 )
-from kyodo.hoiku.pipeline import run_round
-from kyodo.hoiku.result import Result
+from kyodo.hoiku.tools.generate import generate_ward
 from tests.hoiku.builders import child, facility, instance
 
 

@@ -10,17 +10,17 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kyodo.hoiku.generate import generate_ward
-from kyodo.hoiku.model import Child, Facility, Household, Instance
-from kyodo.hoiku.output import (
+from kyodo.hoiku.engine.pipeline import run_round
+from kyodo.hoiku.model.instance import Child, Facility, Household, Instance
+from kyodo.hoiku.model.result import Flag, FlagKind, Priority, Result, RunRecord, Score, ScoreItem, Violation
+from kyodo.hoiku.outputs.workbook import (
     result_to_dict,
     sheet_names,
     write_assignment_json,
     write_json,
     write_workbook,
 )
-from kyodo.hoiku.pipeline import run_round
-from kyodo.hoiku.result import Flag, FlagKind, Priority, Result, RunRecord, Score, ScoreItem, Violation
+from kyodo.hoiku.tools.generate import generate_ward
 
 LONG_NAME = "社会福祉法人とうきょう福祉会 さくらんぼ第二保育園 分園"
 
@@ -197,7 +197,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
 ) -> None:
     path = tmp_path / "result.xlsx"
     path.write_bytes(b"old")
-    import kyodo.hoiku.output as output
+    import kyodo.hoiku.outputs.workbook as output
 
     def boom(*args: object) -> None:
         raise RuntimeError("disk full")

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from kyodo.cli import main
-from kyodo.hoiku.errors import RuleError
-from kyodo.hoiku.generate import generate_ward
+from kyodo.hoiku.engine.pipeline import Decision
 from kyodo.hoiku.io import write_instance
-from kyodo.hoiku.pipeline import Decision
-from kyodo.hoiku.reproduce import read_decisions, reproduce, write_decisions
+from kyodo.hoiku.model.errors import RuleError
+from kyodo.hoiku.tools.generate import generate_ward
+from kyodo.hoiku.tools.reproduce import read_decisions, reproduce, write_decisions
 
 
 @pytest.fixture(scope="module")

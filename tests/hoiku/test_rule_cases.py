@@ -8,10 +8,18 @@ from typing import Any
 import pytest
 import yaml
 
-from kyodo.hoiku.model import BOOL_FACTS, CHILD_FACTS, HOUSEHOLD_FACTS, Child, Guardian, Household, Reason
+from kyodo.hoiku.engine.scoring import score_child
+from kyodo.hoiku.model.instance import (
+    BOOL_FACTS,
+    CHILD_FACTS,
+    HOUSEHOLD_FACTS,
+    Child,
+    Guardian,
+    Household,
+    Reason,
+)
 from kyodo.hoiku.rules import available_rules, load_rules
 from kyodo.hoiku.rules.loader import DATA_DIR
-from kyodo.hoiku.scoring import score_child
 
 
 def case_files() -> list[Path]:

@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kyodo.hoiku.allocate import group_capacities, seat_capacities
-from kyodo.hoiku.check import blocking_pairs, check_allocation
-from kyodo.hoiku.family import families
-from kyodo.hoiku.joint import build_units
-from kyodo.hoiku.model import Facility, Instance
-from kyodo.hoiku.pipeline import _check, run_round
-from kyodo.hoiku.priority import build_priority
-from kyodo.hoiku.scoring import score_instance
+from kyodo.hoiku.checks.check import blocking_pairs, check_allocation
+from kyodo.hoiku.engine.deferred_acceptance import group_capacities, seat_capacities
+from kyodo.hoiku.engine.family import families
+from kyodo.hoiku.engine.joint import build_units
+from kyodo.hoiku.engine.pipeline import _check, run_round
+from kyodo.hoiku.engine.priority import build_priority
+from kyodo.hoiku.engine.scoring import score_instance
+from kyodo.hoiku.model.instance import Facility, Instance
 from tests.hoiku.builders import child, facility, instance
 
 
@@ -147,7 +147,7 @@ def test_the_group_order_agrees_with_each_age_order() -> None:
 
 
 def test_a_child_fixed_by_staff_takes_a_shared_place() -> None:
-    from kyodo.hoiku.pipeline import Decision
+    from kyodo.hoiku.engine.pipeline import Decision
 
     inst = instance(
         [shared(facility("A", age1=1, age2=1), ages12=1)],
@@ -158,7 +158,7 @@ def test_a_child_fixed_by_staff_takes_a_shared_place() -> None:
 
 
 def test_overlapping_groups_are_refused() -> None:
-    from kyodo.hoiku.errors import InputError
+    from kyodo.hoiku.model.errors import InputError
 
     inst = instance([shared(facility("A", age1=1, age2=1), ages12=1, ages23=1)], [child("c", ["A"])])
     with pytest.raises(InputError, match="重なっています"):
@@ -253,7 +253,7 @@ def test_with_families_the_engine_agrees_with_brute_force(inst: Instance) -> Non
 @settings(max_examples=60, deadline=None)
 @given(shared_instances(siblings=True))
 def test_the_exact_model_counts_no_blocking_exactly_when_the_check_finds_none(inst: Instance) -> None:
-    from kyodo.hoiku.exact import solve_exact
+    from kyodo.hoiku.engine.exact import solve_exact
 
     fams = families(inst)
     priority = build_priority(inst, score_instance(inst, None, 2026), None, 7)

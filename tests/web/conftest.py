@@ -82,8 +82,8 @@ def charlie_client(charlie) -> Client:
 @pytest.fixture(scope="session")
 def ward_files(tmp_path_factory) -> Path:
     """A small generated ward (children and facilities, xlsx and csv) in the Kyodo template."""
-    from kyodo.hoiku.generate import generate_ward
     from kyodo.hoiku.io import write_instance
+    from kyodo.hoiku.tools.generate import generate_ward
 
     directory = tmp_path_factory.mktemp("ward")
     instance = generate_ward(

@@ -1,4 +1,4 @@
 """Nursery admission allocation (保育所利用調整): score, prioritise, allocate, check, explain.
 
-No Django here: plain data in (`kyodo.hoiku.model`), plain data out.
+No Django here: plain data in (`kyodo.hoiku.model.instance`), plain data out.
 """

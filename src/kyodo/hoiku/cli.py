@@ -13,12 +13,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kyodo.hoiku.errors import InputError, RuleError
+from kyodo.hoiku.model.errors import InputError, RuleError
 
 if TYPE_CHECKING:
-    from kyodo.hoiku.model import Instance
-    from kyodo.hoiku.pipeline import Decision
-    from kyodo.hoiku.result import Result
+    from kyodo.hoiku.engine.pipeline import Decision
+    from kyodo.hoiku.model.instance import Instance
+    from kyodo.hoiku.model.result import Result
 
 EXIT_PROBLEM = 1
 
@@ -126,7 +126,7 @@ def _read(args: argparse.Namespace) -> Instance:
 
 
 def _run(args: argparse.Namespace, seed: int) -> Result:
-    from kyodo.hoiku.pipeline import run_round
+    from kyodo.hoiku.engine.pipeline import run_round
 
     instance = _read(args)
     if not instance.points_given and not args.rules:
@@ -144,7 +144,7 @@ def _run(args: argparse.Namespace, seed: int) -> Result:
 
 
 def _decisions(args: argparse.Namespace) -> list[Decision]:
-    from kyodo.hoiku.reproduce import read_decisions
+    from kyodo.hoiku.tools.reproduce import read_decisions
 
     path = getattr(args, "decisions", None)
     return read_decisions(path) if path else []
@@ -154,8 +154,8 @@ def _validate(args: argparse.Namespace) -> int:
     try:
         instance = _read(args)
         if args.rules and not instance.points_given:
+            from kyodo.hoiku.engine.scoring import score_instance
             from kyodo.hoiku.rules import load_rules
-            from kyodo.hoiku.scoring import score_instance
 
             score_instance(instance, load_rules(args.rules), args.fiscal_year or instance.fiscal_year)
     except InputError as exc:
@@ -167,8 +167,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
+    from kyodo.hoiku.engine.scoring import score_instance
     from kyodo.hoiku.rules import load_rules
-    from kyodo.hoiku.scoring import score_instance
 
     try:
         instance = _read(args)
@@ -214,12 +214,12 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _allocate(args: argparse.Namespace) -> int:
-    from kyodo.hoiku.output import write_assignment_json, write_json, write_workbook
+    from kyodo.hoiku.outputs.workbook import write_assignment_json, write_json, write_workbook
 
     documents = args.notices or args.appeals or args.cutoff_chart
     try:
         if documents:
-            from kyodo.hoiku.notices import japanese_font
+            from kyodo.hoiku.outputs.notices import japanese_font
 
             japanese_font()  # before anything is written: no font, no output
         result = _run(args, args.seed)
@@ -240,7 +240,7 @@ def _allocate(args: argparse.Namespace) -> int:
 
 
 def _documents(args: argparse.Namespace, result: Result) -> None:
-    from kyodo.hoiku.notices import write_appeal_sheets, write_cutoff_chart, write_notices
+    from kyodo.hoiku.outputs.notices import write_appeal_sheets, write_cutoff_chart, write_notices
 
     if args.notices:
         print(f"結果通知を書き出しました: {args.notices}({write_notices(result, args.notices)}人分)")
@@ -254,7 +254,7 @@ def _documents(args: argparse.Namespace, result: Result) -> None:
 
 
 def _reproduce(args: argparse.Namespace) -> int:
-    from kyodo.hoiku.reproduce import reproduce
+    from kyodo.hoiku.tools.reproduce import reproduce
 
     try:
         outcome = reproduce(
@@ -279,7 +279,7 @@ def _compare(args: argparse.Namespace) -> int:
     import json
     from dataclasses import asdict
 
-    from kyodo.hoiku.compare import compare, format_comparison, load_variant
+    from kyodo.hoiku.tools.compare import compare, format_comparison, load_variant
 
     try:
         instance = _read(args)
@@ -335,10 +335,10 @@ def _print_summary(result: Result) -> None:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from kyodo.hoiku.generate import generate_ward, with_given_points
+    from kyodo.hoiku.engine.scoring import score_instance
     from kyodo.hoiku.io import write_instance
     from kyodo.hoiku.rules import load_rules
-    from kyodo.hoiku.scoring import score_instance
+    from kyodo.hoiku.tools.generate import generate_ward, with_given_points
 
     try:
         rules = load_rules(args.rules)

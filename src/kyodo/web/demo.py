@@ -46,8 +46,8 @@ def ensure_users() -> Any:
 
 
 def write_ward(directory: Path, *, children: int, facilities: int) -> tuple[Path, Path]:
-    from kyodo.hoiku.generate import generate_ward
     from kyodo.hoiku.io import write_instance
+    from kyodo.hoiku.tools.generate import generate_ward
     from kyodo.web.hoiku.services import choice_limit
 
     limit = choice_limit("koto", FISCAL_YEAR) or 10

@@ -12,7 +12,7 @@ from kyodo.hoiku.io.facilities import facility_rows, vacancies_of
 from kyodo.hoiku.io.kyodo_layout import _PATTERN, ChoiceColumns, ParsedChildren, _age, _choices
 from kyodo.hoiku.io.sheet import Column, FacilityRef, Sheet, cell, parse_cell, row_ids
 from kyodo.hoiku.io.values import parse_id, parse_int
-from kyodo.hoiku.model import AGE_CLASSES, Child, Facility, Household
+from kyodo.hoiku.model.instance import AGE_CLASSES, Child, Facility, Household
 
 
 def read_children(sheet: Sheet, choice_limit: int | None) -> ParsedChildren:

@@ -12,8 +12,8 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from kyodo.hoiku.errors import InputError, Problem
-from kyodo.hoiku.model import Instance
+from kyodo.hoiku.model.errors import InputError, Problem
+from kyodo.hoiku.model.instance import Instance
 from kyodo.tables import TableError, header_key, read_table
 
 FAMILY = "ファミリーコード"

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from kyodo.hoiku.io import template as t
 from kyodo.hoiku.io.sheet import Column, Sheet, cell, parse_cell
 from kyodo.hoiku.io.values import CellError, norm, parse_count, parse_float, parse_id
-from kyodo.hoiku.model import AGE_CLASSES, Facility
+from kyodo.hoiku.model.instance import AGE_CLASSES, Facility
 
 
 def facility_rows(sheet: Sheet, id_col: Column, id_label: str) -> Iterator[tuple[int, list[str], str]]:

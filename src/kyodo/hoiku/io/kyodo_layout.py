@@ -20,7 +20,7 @@ from kyodo.hoiku.io.values import (
     parse_int,
     parse_reason,
 )
-from kyodo.hoiku.model import AGE_CLASSES, Child, FactValue, Guardian, Household, age_class_on
+from kyodo.hoiku.model.instance import AGE_CLASSES, Child, FactValue, Guardian, Household, age_class_on
 
 
 @dataclass(slots=True)

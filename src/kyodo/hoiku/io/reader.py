@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from kyodo.hoiku.errors import InputError, Problem
 from kyodo.hoiku.io import chilmai_layout, kyodo_layout
 from kyodo.hoiku.io import template as t
 from kyodo.hoiku.io.facilities import read_facilities as read_kyodo_facilities
 from kyodo.hoiku.io.kyodo_layout import ParsedChildren
 from kyodo.hoiku.io.sheet import Sheet
-from kyodo.hoiku.model import Facility, Instance
+from kyodo.hoiku.model.errors import InputError, Problem
+from kyodo.hoiku.model.instance import Facility, Instance
 from kyodo.tables import Table, TableError, header_key, read_table
 
 KYODO = "kyodo"

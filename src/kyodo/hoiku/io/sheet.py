@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TypeVar, cast
 
-from kyodo.hoiku.errors import Problem
 from kyodo.hoiku.io.values import CellError, parse_id
+from kyodo.hoiku.model.errors import Problem
 from kyodo.tables import Table, header_key
 
 T = TypeVar("T")

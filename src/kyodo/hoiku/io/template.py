@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from kyodo.hoiku.model import CHILD_FACTS, HOUSEHOLD_FACTS
+from kyodo.hoiku.model.instance import CHILD_FACTS, HOUSEHOLD_FACTS
 
 # -- Kyodo template: children ---------------------------------------------------------------------------------
 CHILD_ID = "児童番号"

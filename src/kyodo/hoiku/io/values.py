@@ -7,7 +7,7 @@ import unicodedata
 from datetime import date
 from functools import lru_cache
 
-from kyodo.hoiku.model import REASON_LABELS, Reason
+from kyodo.hoiku.model.instance import REASON_LABELS, Reason
 
 
 class CellError(ValueError):

@@ -13,7 +13,7 @@ from pathlib import Path
 from kyodo.hoiku.io import template as t
 from kyodo.hoiku.io.facilities import format_shared
 from kyodo.hoiku.io.reader import CHILMAI, KYODO
-from kyodo.hoiku.model import AGE_CLASSES, REASON_LABELS, Child, FactValue, Guardian, Instance
+from kyodo.hoiku.model.instance import AGE_CLASSES, REASON_LABELS, Child, FactValue, Guardian, Instance
 from kyodo.tables import write_csv, write_xlsx
 
 Cell = str | int | float

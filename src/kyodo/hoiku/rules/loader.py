@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from kyodo.hoiku.errors import RuleError
-from kyodo.hoiku.model import CHILD_FACTS, HOUSEHOLD_FACTS, Reason
+from kyodo.hoiku.model.errors import RuleError
+from kyodo.hoiku.model.instance import CHILD_FACTS, HOUSEHOLD_FACTS, Reason
 
 DATA_DIR = Path(__file__).parent / "data"
 

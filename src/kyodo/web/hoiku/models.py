@@ -62,7 +62,7 @@ class InputSet(OrgOwned):
 
 
 class DecisionKind(models.TextChoices):
-    # The values are the engine's (kyodo.hoiku.pipeline.DECISION_KINDS).
+    # The values are the engine's (kyodo.hoiku.engine.pipeline.DECISION_KINDS).
     FIX = "fix", "施設を指定(固定)"
     FORBID = "forbid", "施設を除外"
     WITHDRAW = "withdraw", "辞退"
@@ -87,7 +87,7 @@ class Decision(OrgOwned):
         ordering = ["created_at", "id"]
 
     def as_engine_dict(self) -> dict[str, str | None]:
-        """What a run stores and gives the engine (`kyodo.hoiku.pipeline.Decision`)."""
+        """What a run stores and gives the engine (`kyodo.hoiku.engine.pipeline.Decision`)."""
         return {
             "kind": self.kind,
             "child_id": self.child_id,
@@ -123,11 +123,11 @@ class Run(OrgOwned, BackgroundJob):
     record = models.JSONField("実行記録", default=dict)
     summary = models.JSONField("集計", default=dict)
     workbook = models.BinaryField(null=True)
-    result_json = models.BinaryField(null=True)  # gzip of kyodo.hoiku.output.write_json
-    notices_pdf = models.BinaryField(null=True)  # kyodo.hoiku.notices.write_notices: a notice per child
-    appeals_pdf = models.BinaryField(null=True)  # kyodo.hoiku.notices.write_appeal_sheets
+    result_json = models.BinaryField(null=True)  # gzip of kyodo.hoiku.outputs.workbook.write_json
+    notices_pdf = models.BinaryField(null=True)  # kyodo.hoiku.outputs.notices.write_notices: a notice per child
+    appeals_pdf = models.BinaryField(null=True)  # kyodo.hoiku.outputs.notices.write_appeal_sheets
     documents_note = models.CharField("書類の注意", max_length=200, blank=True)  # why a document is missing
-    # Who moved since the round's previous finished run, and why (kyodo.hoiku.diff.diff_runs).
+    # Who moved since the round's previous finished run, and why (kyodo.hoiku.explain.diff.diff_runs).
     diff_base = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     diff_changes = models.JSONField(default=list)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -165,7 +165,7 @@ class RunChild(OrgOwned):
     # [{facility_id, name, points, rank, offered, waitlist}] in the child's order of choice
     choices = models.JSONField(default=list)
     breakdown = models.JSONField(default=list)  # [{label, points, reference, needs_confirmation, facility_id}]
-    # kyodo.hoiku.explain.explanation_to_dict: {summary, reasons: [{choice, facility_id, kind, label, text, …}]}
+    # kyodo.hoiku.explain.reasons.explanation_to_dict: {summary, reasons: [{choice, facility_id, kind, label, text, …}]}
     explanation = models.JSONField(default=dict)
     flags = models.JSONField(default=list)  # [{kind, message}]
     flagged = models.BooleanField("要確認", default=False)  # flags != [], as a column the flags page can filter on

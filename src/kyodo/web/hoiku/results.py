@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any
 
-from kyodo.hoiku.explain import CutoffCell, Explainer, explanation_to_dict
-from kyodo.hoiku.model import AGE_CLASSES
-from kyodo.hoiku.result import CHECK_KINDS, FlagKind, Result
+from kyodo.hoiku.explain.reasons import CutoffCell, Explainer, explanation_to_dict
+from kyodo.hoiku.model.instance import AGE_CLASSES
+from kyodo.hoiku.model.result import CHECK_KINDS, FlagKind, Result
 from kyodo.web.hoiku.models import Run, RunChild
 
 FLAG_LABELS = {
@@ -39,7 +39,7 @@ def store(run: Run, result: Result) -> None:
     """Replace the run's per-child rows and summary with those of `result`."""
     instance = result.instance
     waitlist = result.waitlist_ranks()
-    # The engine's reasons (kyodo.hoiku.explain): the rules file is found again from the run record.
+    # The engine's reasons (kyodo.hoiku.explain.reasons): the rules file is found again from the run record.
     explainer = Explainer(result)
     flags: dict[str, list[dict[str, str]]] = defaultdict(list)
     for flag in result.flags:

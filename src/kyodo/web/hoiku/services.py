@@ -20,8 +20,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from kyodo.hoiku.errors import InputError, Problem, RuleError
-from kyodo.hoiku.model import Instance
+from kyodo.hoiku.model.errors import InputError, Problem, RuleError
+from kyodo.hoiku.model.instance import Instance
 from kyodo.web import jobs
 from kyodo.web.hoiku.models import Decision, InputSet, Round, Run, RunStatus
 
@@ -92,8 +92,8 @@ def _check_scorable(round_: Round, instance: Instance) -> None:
         return
     if not round_.rules_name:
         raise RuleError("申込ファイルに指数が無いので、利用調整回に利用調整基準を指定してください")
+    from kyodo.hoiku.engine.scoring import score_instance
     from kyodo.hoiku.rules import load_rules
-    from kyodo.hoiku.scoring import score_instance
 
     score_instance(instance, load_rules(round_.rules_name), round_.fiscal_year)
 
@@ -200,7 +200,7 @@ def _notices(result: Any) -> tuple[bytes | None, bytes | None, str]:
     """PDF notices and appeal sheets; without a Japanese font the run still finishes, and says so."""
     from django.conf import settings
 
-    from kyodo.hoiku.notices import FontNotFound, write_appeal_sheets, write_notices
+    from kyodo.hoiku.outputs.notices import FontNotFound, write_appeal_sheets, write_notices
 
     if not settings.HOIKU_WRITE_NOTICES:
         return None, None, "通知書(PDF)の作成は設定(KYODO_HOIKU_NOTICES=0)で止めています"
@@ -216,7 +216,7 @@ def _notices(result: Any) -> tuple[bytes | None, bytes | None, str]:
 
 def _diff_with_previous(run: Run, result: Any) -> tuple[Run | None, list[dict[str, Any]]]:
     """The engine's diff against the round's previous finished run, which is run again from what it stored."""
-    from kyodo.hoiku.diff import diff_runs
+    from kyodo.hoiku.explain.diff import diff_runs
 
     previous = (
         Run.objects.unscoped("the worker compares its own round's runs")
@@ -235,9 +235,9 @@ def _diff_with_previous(run: Run, result: Any) -> tuple[Run | None, list[dict[st
 
 
 def _run_engine(run: Run, report: Callable[..., None]) -> Any:
+    from kyodo.hoiku.engine.pipeline import Decision as EngineDecision
+    from kyodo.hoiku.engine.pipeline import run_round
     from kyodo.hoiku.io import read_instance
-    from kyodo.hoiku.pipeline import Decision as EngineDecision
-    from kyodo.hoiku.pipeline import run_round
 
     inputs = run.input_set
     with tempfile.TemporaryDirectory(prefix="kyodo-run-") as tmp:
@@ -263,7 +263,7 @@ def _run_engine(run: Run, report: Callable[..., None]) -> Any:
 
 
 def _documents(result: Any) -> tuple[bytes, bytes]:
-    from kyodo.hoiku.output import write_json, write_workbook
+    from kyodo.hoiku.outputs.workbook import write_json, write_workbook
 
     with tempfile.TemporaryDirectory(prefix="kyodo-out-") as tmp:
         workbook_path, json_path = Path(tmp) / "result.xlsx", Path(tmp) / "result.json"

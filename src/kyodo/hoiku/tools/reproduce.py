@@ -4,7 +4,7 @@
     outcome = reproduce(Path("result.json"), Path("children.csv"), Path("facilities.csv"))
     outcome.identical, outcome.problems, outcome.differences
 
-A result JSON (kyodo.hoiku.output.write_json) carries its run record: the input files' sha256,
+A result JSON (kyodo.hoiku.outputs.workbook.write_json) carries its run record: the input files' sha256,
 the rules file's name and sha256, the fiscal year, the seed, the engine version and the staff
 decisions applied. `reproduce` checks the given files against those hashes, runs the round again
 with the same rules, seed and decisions, and compares the new JSON text with the stored one.
@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kyodo.hoiku.errors import RuleError
-from kyodo.hoiku.pipeline import DECISION_KINDS, Decision, run_round
-from kyodo.hoiku.result import Result
+from kyodo.hoiku.engine.pipeline import DECISION_KINDS, Decision, run_round
+from kyodo.hoiku.model.errors import RuleError
+from kyodo.hoiku.model.result import Result
 from kyodo.hoiku.rules import load_rules
 from kyodo.tables import write_atomic
 
@@ -179,7 +179,7 @@ def reproduce(
     read the inputs as the CLI does (the recorded fiscal year, the rules' choice limit); run the round
     with the recorded seed and decisions; compare the new JSON text with the stored bytes."""
     from kyodo.hoiku.io import read_instance
-    from kyodo.hoiku.output import json_text
+    from kyodo.hoiku.outputs.workbook import json_text
 
     raw = Path(stored).read_bytes()
     data = json.loads(raw.decode("utf-8"))

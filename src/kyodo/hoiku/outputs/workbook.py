@@ -4,7 +4,7 @@
     write_json(result, Path("result.json"))            # everything, ids as strings
     write_assignment_json(result, Path("assignment.json"))   # {child_id: facility_id or null}
 
-JSON (format "kyodo.hoiku.result/1"): {format, fiscal_year, run: {engine_version, seed, fiscal_year, rules_name,
+JSON (format "kyodo.hoiku.model.result/1"): {format, fiscal_year, run: {engine_version, seed, fiscal_year, rules_name,
 rules_sha256, inputs_sha256, method, decisions: [{kind, child_id, facility_id, reason, by}]} | null, summary: {by_age:
 [...], by_facility: [...]}, assignment: {child: facility | null}, children: {child: {household_id, age_class, status
 (offered | stays | waitlisted), assigned, choice_rank, choices, current_facility, points: {total, base, adjustment,
@@ -12,7 +12,7 @@ lower_guardian, items, facility_items, at: {facility: points}}, waitlist: {facil
 reasons: [{choice, facility_id, kind, label, criterion, points, position, waitlist, cutoff_points, cutoff_position,
 cutoff_label, text}]}}, facilities: {facility: {name, kind, vacancies, assigned: {age: [child, ...]}}}, violations:
 [...], flags: [...], cutoffs: [{facility_id, age_class, places, offered, vacancies_left, points, position, label}]}.
-Every id is a string; ages are keys as strings ("0".."5"). Reasons and cut-offs: `kyodo.hoiku.explain`.
+Every id is a string; ages are keys as strings ("0".."5"). Reasons and cut-offs: `kyodo.hoiku.explain.reasons`.
 
 Every write goes to a temporary file that is renamed into place, so a reader never sees half a file.
 Only presentation here: who got which seat is read off the Result, never decided.
@@ -27,12 +27,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from kyodo.hoiku.explain import cutoff_table, cutoff_to_dict, explain_all, explanation_to_dict
-from kyodo.hoiku.model import AGE_CLASSES, Child
-from kyodo.hoiku.result import CHECK_KINDS, Result, Score, ScoreItem
+from kyodo.hoiku.explain.reasons import cutoff_table, cutoff_to_dict, explain_all, explanation_to_dict
+from kyodo.hoiku.model.instance import AGE_CLASSES, Child
+from kyodo.hoiku.model.result import CHECK_KINDS, Result, Score, ScoreItem
 from kyodo.tables import write_atomic, xlsx_value
 
-JSON_FORMAT = "kyodo.hoiku.result/1"
+JSON_FORMAT = "kyodo.hoiku.model.result/1"
 SUMMARY_SHEET = "概要"
 BY_FACILITY_SHEET = "施設別集計"
 WAITLIST_SHEET = "保留"
@@ -212,7 +212,7 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def json_text(result: Result) -> str:
-    """The text write_json writes; `kyodo.hoiku.reproduce` compares it byte for byte with a stored one."""
+    """The text write_json writes; `kyodo.hoiku.tools.reproduce` compares it byte for byte with a stored one."""
     # Compact: a ward of 50,000 children gives tens of megabytes indented.
     return json.dumps(result_to_dict(result), ensure_ascii=False, separators=(",", ":")) + "\n"
 
@@ -474,7 +474,7 @@ def _waitlist_sheet(sheet: Any, result: Result) -> None:
 
 def _flags_sheet(sheet: Any, result: Result) -> None:
     _header(sheet, ("児童番号", "種類", "内容"), (12, 18, 80))
-    from kyodo.hoiku.review import FLAG_LABELS
+    from kyodo.hoiku.checks.review import FLAG_LABELS
 
     for flag in result.flags:
         _append(sheet, [flag.child_id, FLAG_LABELS.get(flag.kind, flag.kind), flag.message])

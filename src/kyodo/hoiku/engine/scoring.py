@@ -15,8 +15,8 @@ import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from kyodo.hoiku.errors import RuleError
-from kyodo.hoiku.model import (
+from kyodo.hoiku.model.errors import RuleError
+from kyodo.hoiku.model.instance import (
     CHILD_FACTS,
     HOUSEHOLD_FACTS,
     REASON_LABELS,
@@ -25,7 +25,7 @@ from kyodo.hoiku.model import (
     Household,
     Instance,
 )
-from kyodo.hoiku.result import Score, ScoreItem
+from kyodo.hoiku.model.result import Score, ScoreItem
 from kyodo.hoiku.rules import Adjustment, BaseRule, Condition, Rules, Source, TableRow
 from kyodo.hoiku.rules.loader import DERIVED_KEYS, TABLE_CONDITIONS
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kyodo.hoiku.explain import NONE_OFFERED, VACANT, WITHHELD, cutoff_table
-from kyodo.hoiku.model import AGE_CLASSES
-from kyodo.hoiku.notices.fonts import japanese_font
-from kyodo.hoiku.result import Result
+from kyodo.hoiku.explain.reasons import NONE_OFFERED, VACANT, WITHHELD, cutoff_table
+from kyodo.hoiku.model.instance import AGE_CLASSES
+from kyodo.hoiku.model.result import Result
+from kyodo.hoiku.outputs.notices.fonts import japanese_font
 from kyodo.tables import write_atomic
 
 
 def write_cutoff_chart(
     result: Result, path: Path, *, withhold_small: bool = False, title: str | None = None
 ) -> None:
-    """A PNG of the cut-off table (see `kyodo.hoiku.explain.cutoff_table`). Raises FontNotFound without IPAex."""
+    """A PNG of the cut-off table (see `kyodo.hoiku.explain.reasons.cutoff_table`). Raises FontNotFound without IPAex."""
     import matplotlib
 
     matplotlib.use("Agg")

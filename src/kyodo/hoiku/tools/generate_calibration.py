@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from itertools import accumulate
 
-from kyodo.hoiku.model import Reason
+from kyodo.hoiku.model.instance import Reason
 
 CENTER = (35.67, 139.82)  # 江東区役所のあたり
 KM_PER_DEGREE_LAT = 111.0

@@ -9,7 +9,7 @@ Steps:
    its old seat for others, so chains of transfers resolve by themselves.
 The result is the child-optimal stable allocation for the given strict priorities.
 Places shared across age classes (Facility.shared_capacity) are not handled here; the pipeline
-allocates with `kyodo.hoiku.joint`, which handles them.
+allocates with `kyodo.hoiku.engine.joint`, which handles them.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from __future__ import annotations
 import heapq
 from collections.abc import Mapping
 
-from kyodo.hoiku.model import Instance
-from kyodo.hoiku.result import Group, Priority, Seat
+from kyodo.hoiku.model.instance import Instance
+from kyodo.hoiku.model.result import Group, Priority, Seat
 
 
 def seat_capacities(instance: Instance) -> dict[Seat, int]:

@@ -1,6 +1,6 @@
 """Exact allocation with sibling families by CP-SAT: fewest blocking coalitions, then most children.
 
-Used only when the fast path (`kyodo.hoiku.joint`) leaves blocking coalitions. The model covers
+Used only when the fast path (`kyodo.hoiku.engine.joint`) leaves blocking coalitions. The model covers
 the units in those coalitions and the units holding places they could take; all other units keep
 their places from the fast result, and their stability is still enforced wherever the free part
 changes who sits where. With `focus=None` it covers everyone. Warm-started from the fast result, always under a time limit; the
@@ -20,10 +20,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kyodo.hoiku.allocate import group_capacities
-from kyodo.hoiku.joint import Unit
-from kyodo.hoiku.model import Instance
-from kyodo.hoiku.result import Group, Priority, Seat
+from kyodo.hoiku.engine.deferred_acceptance import group_capacities
+from kyodo.hoiku.engine.joint import Unit
+from kyodo.hoiku.model.instance import Instance
+from kyodo.hoiku.model.result import Group, Priority, Seat
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model

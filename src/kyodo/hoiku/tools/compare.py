@@ -29,11 +29,11 @@ from typing import Any
 
 import yaml
 
-from kyodo.hoiku.diff import Change, diff_runs
-from kyodo.hoiku.errors import RuleError
-from kyodo.hoiku.model import AGE_CLASSES, Child, Instance
-from kyodo.hoiku.pipeline import Decision, run_round
-from kyodo.hoiku.result import Result
+from kyodo.hoiku.engine.pipeline import Decision, run_round
+from kyodo.hoiku.explain.diff import Change, diff_runs
+from kyodo.hoiku.model.errors import RuleError
+from kyodo.hoiku.model.instance import AGE_CLASSES, Child, Instance
+from kyodo.hoiku.model.result import Result
 from kyodo.hoiku.rules import Rules, load_rules, parse_rules
 from kyodo.hoiku.rules.loader import DATA_DIR
 

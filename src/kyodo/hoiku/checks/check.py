@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
-from kyodo.hoiku.model import Instance
-from kyodo.hoiku.result import CHECK_KINDS, Priority, Violation
+from kyodo.hoiku.model.instance import Instance
+from kyodo.hoiku.model.result import CHECK_KINDS, Priority, Violation
 
 GroupKey = tuple[str, tuple[int, ...]]
 

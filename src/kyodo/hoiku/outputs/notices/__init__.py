@@ -8,8 +8,8 @@ Japanese text uses the IPAex fonts of Debian's fonts-ipaexfont packages (scripts
 installs them); the PDFs embed the font, so they print the same on any machine. No network access.
 """
 
-from kyodo.hoiku.notices.chart import write_cutoff_chart
-from kyodo.hoiku.notices.fonts import FontNotFound, japanese_font
-from kyodo.hoiku.notices.pdf import write_appeal_sheets, write_notices
+from kyodo.hoiku.outputs.notices.chart import write_cutoff_chart
+from kyodo.hoiku.outputs.notices.fonts import FontNotFound, japanese_font
+from kyodo.hoiku.outputs.notices.pdf import write_appeal_sheets, write_notices
 
 __all__ = ["FontNotFound", "japanese_font", "write_appeal_sheets", "write_cutoff_chart", "write_notices"]

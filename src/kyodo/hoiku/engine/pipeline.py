@@ -10,17 +10,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 import kyodo
-from kyodo.hoiku.allocate import group_capacities, seat_capacities
-from kyodo.hoiku.check import blocking_pairs, check_allocation
-from kyodo.hoiku.coalitions import check_families
-from kyodo.hoiku.errors import InputError, Problem, RuleError
-from kyodo.hoiku.family import Family, families
-from kyodo.hoiku.joint import build_units, joint_deferred_acceptance
-from kyodo.hoiku.model import Instance
-from kyodo.hoiku.priority import build_priority
-from kyodo.hoiku.result import Flag, FlagKind, Priority, Result, RunRecord, Violation
+from kyodo.hoiku.checks.check import blocking_pairs, check_allocation
+from kyodo.hoiku.checks.coalitions import check_families
+from kyodo.hoiku.engine.deferred_acceptance import group_capacities, seat_capacities
+from kyodo.hoiku.engine.family import Family, families
+from kyodo.hoiku.engine.joint import build_units, joint_deferred_acceptance
+from kyodo.hoiku.engine.priority import build_priority
+from kyodo.hoiku.engine.scoring import score_instance
+from kyodo.hoiku.model.errors import InputError, Problem, RuleError
+from kyodo.hoiku.model.instance import Instance
+from kyodo.hoiku.model.result import Flag, FlagKind, Priority, Result, RunRecord, Violation
 from kyodo.hoiku.rules import Rules, load_rules
-from kyodo.hoiku.scoring import score_instance
 
 # The search for a stable allocation that places more children (only when families are left out)
 # is bounded: it runs on at most this many units around them, for at most this long.
@@ -61,7 +61,7 @@ def run_round(
 
     Shared places across age classes (Facility.shared_capacity, e.g. ages 1-2 share 10) are a
     limit on top of each age class's own places: a child needs a place in both, with one order
-    across the group's ages (see `kyodo.hoiku.joint`). Groups of one facility may not overlap.
+    across the group's ages (see `kyodo.hoiku.engine.joint`). Groups of one facility may not overlap.
     A child fixed by staff at a seat of a group takes one of the group's places too."""
     loaded = load_rules(rules) if isinstance(rules, str) else rules
     fiscal_year = fiscal_year if fiscal_year is not None else instance.fiscal_year
@@ -101,7 +101,7 @@ def run_round(
         c for fam in fams.values() for c in fam.children if assignment.get(c) is None
     }
     if fams and focus:
-        from kyodo.hoiku.exact import solve_exact  # OR-Tools loads only when needed
+        from kyodo.hoiku.engine.exact import solve_exact  # OR-Tools loads only when needed
 
         exact = solve_exact(
             free_view,
@@ -224,8 +224,8 @@ def _flags(
     priority: Priority,
     assignment: Mapping[str, str | None],
 ) -> list[Flag]:
-    """Review flags (要確認) other than blocking; see `kyodo.hoiku.review`."""
-    from kyodo.hoiku.review import review_flags
+    """Review flags (要確認) other than blocking; see `kyodo.hoiku.checks.review`."""
+    from kyodo.hoiku.checks.review import review_flags
 
     limit = rules.choice_limit.at(fiscal_year) if rules and rules.choice_limit and fiscal_year else None
     return review_flags(instance, priority, assignment, choice_limit=limit, fiscal_year=fiscal_year)

@@ -18,10 +18,10 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from kyodo.hoiku.check import places_per_group, places_per_seat
-from kyodo.hoiku.family import Family
-from kyodo.hoiku.model import Instance
-from kyodo.hoiku.result import Priority, Violation
+from kyodo.hoiku.checks.check import places_per_group, places_per_seat
+from kyodo.hoiku.engine.family import Family
+from kyodo.hoiku.model.instance import Instance
+from kyodo.hoiku.model.result import Priority, Violation
 
 Seat = tuple[str, int]
 GroupKey = tuple[str, tuple[int, ...]]

@@ -2,7 +2,7 @@
 
 Steps:
 1. Every applicant is a unit: a single child (its options are its choices, one at a time) or a
-   family (its options are its ranked combinations, see `kyodo.hoiku.family`).
+   family (its options are its ranked combinations, see `kyodo.hoiku.engine.family`).
 2. A free unit proposes its next option. Each seat it needs accepts only if every member of the
    unit ranks within the seat's capacity among those holding it; where age classes share places
    at a facility (Facility.shared_capacity), every member must also rank within the group's
@@ -30,10 +30,10 @@ from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from kyodo.hoiku.allocate import group_capacities, preference_lists, seat_capacities
-from kyodo.hoiku.family import Combination, Family
-from kyodo.hoiku.model import Instance
-from kyodo.hoiku.result import Group, Priority, Seat
+from kyodo.hoiku.engine.deferred_acceptance import group_capacities, preference_lists, seat_capacities
+from kyodo.hoiku.engine.family import Combination, Family
+from kyodo.hoiku.model.instance import Instance
+from kyodo.hoiku.model.result import Group, Priority, Seat
 
 # With siblings the moves can cycle (a stable allocation may not exist). A unit moves up at most
 # this many times; what is left unstable then goes to the exact solver.

@@ -19,9 +19,9 @@ import itertools
 import random
 from collections.abc import Mapping
 
-from kyodo.hoiku.errors import RuleError
-from kyodo.hoiku.model import CHILD_FACTS, HOUSEHOLD_FACTS, Child, Household, Instance
-from kyodo.hoiku.result import Group, Priority, Score, Seat
+from kyodo.hoiku.model.errors import RuleError
+from kyodo.hoiku.model.instance import CHILD_FACTS, HOUSEHOLD_FACTS, Child, Household, Instance
+from kyodo.hoiku.model.result import Group, Priority, Score, Seat
 from kyodo.hoiku.rules import Rules, TieBreak
 
 CHOICE_RANK = "choice_rank"

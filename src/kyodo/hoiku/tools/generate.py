@@ -28,7 +28,18 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from kyodo.hoiku.generate_calibration import (
+from kyodo.hoiku.model.instance import (
+    AGE_CLASSES,
+    CHILD_FACTS,
+    HOUSEHOLD_FACTS,
+    Child,
+    Facility,
+    FactValue,
+    Guardian,
+    Household,
+    Instance,
+)
+from kyodo.hoiku.tools.generate_calibration import (
     _FIRST,
     _REASON,
     _SECOND,
@@ -61,17 +72,6 @@ from kyodo.hoiku.generate_calibration import (
     SINGLE_PARENT_SHARE,
     TILE_KM,
     TRANSFER_AGES,
-)
-from kyodo.hoiku.model import (
-    AGE_CLASSES,
-    CHILD_FACTS,
-    HOUSEHOLD_FACTS,
-    Child,
-    Facility,
-    FactValue,
-    Guardian,
-    Household,
-    Instance,
 )
 
 _T = TypeVar("_T")

@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
 
-from kyodo.hoiku.model import Child, Instance
+from kyodo.hoiku.model.instance import Child, Instance
 
 Combination = tuple[str | None, ...]
 NOT_CHOSEN_RANK = 99  # ChilmAI's rank for "not admitted" when multiplying ranks

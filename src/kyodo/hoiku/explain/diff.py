@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kyodo.hoiku.model import Child
-from kyodo.hoiku.result import Result
+from kyodo.hoiku.model.instance import Child
+from kyodo.hoiku.model.result import Result
 
 
 class Cause:

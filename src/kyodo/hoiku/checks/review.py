@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kyodo.hoiku.model import Child, Instance, Reason, age_class_on
-from kyodo.hoiku.result import Flag, FlagKind, Priority, Seat
+from kyodo.hoiku.model.instance import Child, Instance, Reason, age_class_on
+from kyodo.hoiku.model.result import Flag, FlagKind, Priority, Seat
 
 # Values beyond these are very likely typing mistakes (e.g. 80 for 8.0).
 PLAUSIBLE_HOURS_PER_DAY = 16.0

@@ -1,6 +1,6 @@
 """PDF notices (one page or more per child, one batch file) and appeal sheets, with reportlab.
 
-The text comes from `kyodo.hoiku.explain`: the result, the points item by item with the rule's
+The text comes from `kyodo.hoiku.explain.reasons`: the result, the points item by item with the rule's
 source, and for each choice above the result its cut-off and what decided it. Fonts are embedded
 (reportlab subsets the TrueType font into the file), so the PDF needs nothing installed to print.
 """
@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from kyodo.hoiku.explain import REASON_LABELS, Explanation, explain_all, rules_of_run
-from kyodo.hoiku.notices.fonts import japanese_font
-from kyodo.hoiku.result import Result
+from kyodo.hoiku.explain.reasons import REASON_LABELS, Explanation, explain_all, rules_of_run
+from kyodo.hoiku.model.result import Result
+from kyodo.hoiku.outputs.notices.fonts import japanese_font
 from kyodo.hoiku.rules import Rules
 from kyodo.tables import write_atomic
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from kyodo.hoiku.errors import RuleError
-from kyodo.hoiku.model import AGE_CLASSES
-from kyodo.hoiku.result import Flag, Result, Seat
+from kyodo.hoiku.model.errors import RuleError
+from kyodo.hoiku.model.instance import AGE_CLASSES
+from kyodo.hoiku.model.result import Flag, Result, Seat
 from kyodo.hoiku.rules import Rules, load_rules
 
 

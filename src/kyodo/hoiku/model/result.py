@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from kyodo.hoiku.model import Instance
+from kyodo.hoiku.model.instance import Instance
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,1 @@
+"""Independent checks of a result and flags for staff."""

@@ -1,0 +1,1 @@
+"""Reasons for each child and differences between runs."""

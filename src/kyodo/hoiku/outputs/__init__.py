@@ -1,0 +1,1 @@
+"""Formats of a result: workbook, notices, chart."""

@@ -1,0 +1,1 @@
+"""Generator, rule comparison and reproduction."""
