@@ -12,6 +12,7 @@ import csv
 import io
 import os
 import re
+import tempfile
 import unicodedata
 import uuid
 import zipfile
@@ -319,3 +320,24 @@ def write_xlsx(
         workbook.save(tmp)
 
     write_atomic(path, write)
+
+
+Writer = Callable[[Path], object]
+
+
+def write_all(writers: Mapping[Path, Writer]) -> None:
+    """Several outputs, all or nothing: each is written to a temporary file beside its target, and all are
+    renamed into place only when every one succeeded; the temporary files are removed on any failure."""
+    temps: dict[Path, Path] = {}
+    try:
+        for target, write in writers.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
+            os.close(fd)
+            temps[target] = Path(name)
+            write(temps[target])
+        for target, temp in temps.items():
+            os.replace(temp, target)
+    finally:
+        for temp in temps.values():
+            temp.unlink(missing_ok=True)

@@ -55,7 +55,8 @@ def _fail(message: str) -> int:
 def _generate(args: argparse.Namespace) -> int:
     from kyodo.jinzai.formats import REQUEST_COLUMNS, SPECIALIST_COLUMNS, request_rows, specialist_rows
     from kyodo.jinzai.generate import generate, quarter_start
-    from kyodo.jinzai.io import table_writer, write_atomically
+    from kyodo.jinzai.io import table_writer
+    from kyodo.tables import write_all
 
     found = re.fullmatch(r"(\d{4})Q([1-4])", args.quarter)
     if not found:
@@ -66,7 +67,7 @@ def _generate(args: argparse.Namespace) -> int:
     instance = generate(specialists=args.specialists, requests=args.requests, seed=args.seed, start=start)
     suffix = f".{args.format}"
     s_path, r_path = args.out / f"specialists{suffix}", args.out / f"requests{suffix}"
-    write_atomically(
+    write_all(
         {
             s_path: table_writer(suffix, list(SPECIALIST_COLUMNS), specialist_rows(instance)),
             r_path: table_writer(suffix, list(REQUEST_COLUMNS), request_rows(instance)),
@@ -95,9 +96,10 @@ def _match(args: argparse.Namespace) -> int:
     from kyodo.jinzai import match
     from kyodo.jinzai.aggregate import joint_projects
     from kyodo.jinzai.fairness import measure
-    from kyodo.jinzai.io import Writer, text_writer, write_atomically, xlsx_writer
+    from kyodo.jinzai.io import text_writer, xlsx_writer
     from kyodo.jinzai.readers import read_instance
     from kyodo.jinzai.report import plan_json, plan_sheets
+    from kyodo.tables import Writer, write_all
 
     if args.output is None and args.json is None:
         return _fail("-o(Excel)か --json の少なくとも一方を指定してください。")
@@ -126,7 +128,7 @@ def _match(args: argparse.Namespace) -> int:
     if args.json is not None:
         data = plan_json(instance, plan, fairness, projects)
         writers[args.json] = text_writer(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    write_atomically(writers)
+    write_all(writers)
     served_hours = sum(instance.request(a.request_id).hours(instance.policy) for a in plan.assignments)
     print(
         f"{plan.method}({plan.status}): 依頼 {len(instance.requests)} 件中 {len(plan.assignments)} 件を割当"
@@ -139,9 +141,10 @@ def _match(args: argparse.Namespace) -> int:
 
 def _group(args: argparse.Namespace) -> int:
     from kyodo.jinzai.aggregate import group_demand, joint_projects
-    from kyodo.jinzai.io import text_writer, write_atomically
+    from kyodo.jinzai.io import text_writer
     from kyodo.jinzai.readers import read_instance
     from kyodo.municipalities import BY_CODE
+    from kyodo.tables import write_all
 
     try:
         instance = read_instance(args.specialists, args.requests)
@@ -164,5 +167,5 @@ def _group(args: argparse.Namespace) -> int:
                          "base_share_yen": line.base_share_yen, "service_yen": line.service_yen} for line in jp.ledger]}
             for jp in projects
         ]
-        write_atomically({args.json: text_writer(json.dumps(data, ensure_ascii=False, indent=2) + "\n")})
+        write_all({args.json: text_writer(json.dumps(data, ensure_ascii=False, indent=2) + "\n")})
     return 0

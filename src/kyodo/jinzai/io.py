@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -72,7 +70,8 @@ def _read_csv(path: Path) -> list[list[Cell]]:
     raise InputError([Problem("文字コードが UTF-8 でも Shift-JIS でもありません。", file=path.name)])
 
 
-Writer = Callable[[Path], object]
+from kyodo.tables import Writer  # noqa: E402
+
 Sheet = tuple[Sequence[str], Sequence[Sequence[Cell]]]
 
 
@@ -106,20 +105,3 @@ def xlsx_writer(sheets: dict[str, Sheet]) -> Writer:
         book.save(target)
 
     return write
-
-
-def write_atomically(writers: dict[Path, Writer]) -> None:
-    """Write every file to a temporary name first; move them into place only when all succeeded."""
-    temps: dict[Path, Path] = {}
-    try:
-        for target, write in writers.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
-            os.close(fd)
-            temps[target] = Path(name)
-            write(temps[target])
-        for target, temp in temps.items():
-            os.replace(temp, target)
-    finally:
-        for temp in temps.values():
-            temp.unlink(missing_ok=True)
