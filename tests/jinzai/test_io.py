@@ -9,9 +9,10 @@ import pytest
 from openpyxl import Workbook
 
 from kyodo.jinzai.formats import REQUEST_COLUMNS, SPECIALIST_COLUMNS
-from kyodo.jinzai.io import text_writer, write_atomically
+from kyodo.jinzai.io import text_writer
 from kyodo.jinzai.model import Mode, Unit
 from kyodo.jinzai.readers import read_instance
+from kyodo.tables import write_all
 
 
 def _sheet(path: Path, headers: list[str], rows: list[list[object]]) -> None:
@@ -43,5 +44,5 @@ def test_when_one_output_fails_none_is_written(tmp_path: Path) -> None:
         raise OSError("disk full")
 
     with pytest.raises(OSError):
-        write_atomically({first: text_writer("{}"), second: broken})
+        write_all({first: text_writer("{}"), second: broken})
     assert list(tmp_path.iterdir()) == []
