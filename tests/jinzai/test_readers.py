@@ -10,8 +10,9 @@ import pytest
 from kyodo.jinzai.errors import InputError
 from kyodo.jinzai.formats import REQUEST_COLUMNS, SPECIALIST_COLUMNS, request_rows, specialist_rows
 from kyodo.jinzai.generate import generate
-from kyodo.jinzai.io import table_writer, write_atomically
+from kyodo.jinzai.io import table_writer
 from kyodo.jinzai.readers import read_instance
+from kyodo.tables import write_all
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "jinzai"
 
@@ -19,7 +20,7 @@ EXAMPLES = Path(__file__).parents[2] / "examples" / "jinzai"
 def _write(folder: Path, suffix: str = ".csv", encoding: str | None = None) -> tuple[Path, Path]:
     inst = generate(specialists=12, requests=15, seed=7)
     s, r = folder / f"specialists{suffix}", folder / f"requests{suffix}"
-    write_atomically(
+    write_all(
         {
             s: table_writer(suffix, list(SPECIALIST_COLUMNS), specialist_rows(inst)),
             r: table_writer(suffix, list(REQUEST_COLUMNS), request_rows(inst)),
