@@ -13,9 +13,9 @@ SPECIALISTS = 120
 REQUESTS = 200
 SEED = 2026
 # (username, display name, role): printed by `kyodo web demo` with the demo password.
-USERS = (
-    ("kyodo-ops", "都 基盤管理者", Role.PLATFORM_ADMIN),
-    ("tokyo-coord", "都 コーディネーター", Role.STAFF),
+USERS: tuple[tuple[str, str, str], ...] = (
+    ("kyodo-ops", "都 基盤管理者", str(Role.PLATFORM_ADMIN)),
+    ("tokyo-coord", "都 コーディネーター", str(Role.STAFF)),
 )
 
 
@@ -25,7 +25,7 @@ def _next_quarter(today: date) -> date:
 
 
 def _user(tokyo: Organisation, username: str, display_name: str, role: str, password: str) -> User:
-    user = User.objects.filter(username=username).first()
+    user: User | None = User.objects.filter(username=username).first()
     if user is None:
         user = User.objects.create_user(username=username, password=password, organisation=tokyo, role=role,
                                         display_name=display_name)
