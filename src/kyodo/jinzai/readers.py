@@ -8,7 +8,7 @@ program cap, an unknown municipality or a preferred or excluded specialist who i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -243,36 +243,54 @@ def _request_maker(policy: Policy) -> Callable[[_Row], Request | None]:
     return make
 
 
+def read_specialists(path: Path, policy: Policy | None = None) -> tuple[Specialist, ...]:
+    """The specialists file alone (the web's bulk import of the pool)."""
+    policy = policy or load_policy()
+    return tuple(_rows(read_table(path), SPECIALIST_COLUMNS, _specialist_maker(policy), SPECIALIST_ONE_OF))
+
+
+def read_requests(
+    path: Path, known_specialists: Collection[str] | None = None, policy: Policy | None = None
+) -> tuple[Request, ...]:
+    """The requests file; with `known_specialists`, preferred and excluded specialists must be among them."""
+    policy = policy or load_policy()
+    table = read_table(path)
+    requests = _rows(table, REQUEST_COLUMNS, _request_maker(policy))
+    if known_specialists is not None:
+        problems = _unknown_specialists(table, requests, set(known_specialists))
+        if problems:
+            raise InputError(problems)
+    return tuple(requests)
+
+
+def _unknown_specialists(table: Table, requests: list[Request], known: set[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    rows = {str(cells.get("依頼ID")).strip(): n for n, cells in table.rows}
+    for r in requests:
+        if r.preferred is not None and r.preferred not in known:
+            problems.append(Problem(f"人材「{r.preferred}」は人材一覧にいません。", table.file, rows.get(r.id), "希望人材ID"))
+        for sid in sorted(r.excluded - known):
+            problems.append(
+                Problem(f"人材「{sid}」は人材一覧にいません。", table.file, rows.get(r.id), "除外する専門人材")
+            )
+    return problems
+
+
 def read_instance(specialists_path: Path, requests_path: Path, policy: Policy | None = None) -> Instance:
     """Both files, checked on their own and against each other (preferred and excluded specialists must be in the
     pool)."""
     policy = policy or load_policy()
     problems: list[Problem] = []
-    specialists: list[Specialist] = []
-    requests: list[Request] = []
+    specialists: tuple[Specialist, ...] = ()
+    requests: tuple[Request, ...] = ()
     try:
-        specialists = _rows(
-            read_table(specialists_path), SPECIALIST_COLUMNS, _specialist_maker(policy), SPECIALIST_ONE_OF
-        )
+        specialists = read_specialists(specialists_path, policy)
     except InputError as exc:
         problems += exc.problems
     try:
-        table = read_table(requests_path)
-        requests = _rows(table, REQUEST_COLUMNS, _request_maker(policy))
+        requests = read_requests(requests_path, None if problems else {s.id for s in specialists}, policy)
     except InputError as exc:
         problems += exc.problems
-    if not problems:
-        known = {s.id for s in specialists}
-        rows = {str(cells.get("依頼ID")).strip(): n for n, cells in table.rows}
-        for r in requests:
-            if r.preferred is not None and r.preferred not in known:
-                problems.append(
-                    Problem(f"人材「{r.preferred}」は人材一覧にいません。", table.file, rows.get(r.id), "希望人材ID")
-                )
-            for sid in sorted(r.excluded - known):
-                problems.append(
-                    Problem(f"人材「{sid}」は人材一覧にいません。", table.file, rows.get(r.id), "除外する専門人材")
-                )
     if problems:
         raise InputError(problems)
-    return Instance(tuple(specialists), tuple(requests), policy)
+    return Instance(specialists, requests, policy)

@@ -93,6 +93,9 @@ def prepare(*, children: int, facilities: int) -> Any:
         raise SystemExit("デモは本番設定(KYODO_ENV=production)では動かしません")
     migrate()
     admin = ensure_users()
+    from kyodo.web.jinzai.demo import ensure_pool
+
+    ensure_pool(DEMO_PASSWORD)
     paths = write_ward(Path(settings.DATA_DIR) / "demo" / "ward", children=children, facilities=facilities)
     return ensure_round(admin, *paths)
 
@@ -130,7 +133,9 @@ def main(*, host: str, port: int, children: int, facilities: int, serve: bool = 
     run = round_.runs.order_by("-number").first()
     print(f"[kyodo] デモの準備ができました: {round_}(第{run.number}回: {run.get_status_display()})")
     print(f"[kyodo] アドレス: http://{host}:{port}/")
-    for username, display_name, _role in DEMO_USERS:
+    from kyodo.web.jinzai.demo import USERS as JINZAI_USERS
+
+    for username, display_name, _role in (*DEMO_USERS, *JINZAI_USERS):
         print(f"[kyodo] ログイン: {username} / {DEMO_PASSWORD}({display_name})")
     if not serve:
         return 0

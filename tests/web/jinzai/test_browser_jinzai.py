@@ -71,3 +71,66 @@ def test_a_ward_asks_for_help_and_tokyo_matches_and_confirms(page, live_server, 
 
     outside = [u for u in page.requested if not u.startswith(live_server.url)]  # type: ignore[attr-defined]
     assert outside == []  # closed networks: no request leaves the server
+
+
+def test_a_coordinator_imports_the_pool_the_ward_imports_requests_and_files_the_report(
+    page, live_server, bob, tmp_path
+):
+    import csv
+    from datetime import date
+
+    from kyodo.web.jinzai.models import Engagement
+
+    make_coordinator()
+    pool = tmp_path / "人材一覧.csv"
+    with pool.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["人材ID", "氏名", "スキル", "週あたり稼働日数", "対応形態", "拠点地域"])
+        w.writerow(["P0101", "取込 太郎", "クラウドインフラ活用:3", "1", "現地・リモート", "区部"])
+    start = weeks_from_now(2)
+    asks = tmp_path / "依頼一覧.csv"
+    with asks.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["依頼ID", "団体", "目的", "成果物", "必要スキル", "支援形態", "工数", "工数単位", "開始日", "終了日"])
+        w.writerow(["K-7", "江東区", "標準化の移行計画", "移行計画書", "クラウドインフラ活用:2", "リモート", "8", "時間",
+                    start.isoformat(), (start + timedelta(days=11)).isoformat()])
+
+    _login(page, live_server, "dora")
+    page.goto(f"{live_server.url}/jinzai/specialists/import/")
+    page.set_input_files("#import-file", str(pool))
+    page.click("button:has-text('取り込む')")
+    page.wait_for_selector("text=1件を登録し、0件を更新しました")
+    assert "取込 太郎" in page.inner_text("#specialists")
+    page.click("button:has-text('ログアウト')")
+
+    _login(page, live_server, "bob")
+    page.goto(f"{live_server.url}/jinzai/requests/import/")
+    page.set_input_files("#import-file", str(asks))
+    page.click("button:has-text('取り込む')")
+    page.wait_for_selector("text=1件を登録し、0件を更新しました")
+    page.click("button:has-text('ログアウト')")
+
+    _login(page, live_server, "dora")
+    page.goto(f"{live_server.url}/jinzai/board/")
+    page.click("button:has-text('マッチングを実行')")
+    page.wait_for_selector("#progress:has-text('完了')")
+    row = page.locator("#proposals tr", has_text="標準化の移行計画")
+    assert "取込 太郎" in row.inner_text()
+    row.locator("button:has-text('確定')").click()
+    page.wait_for_selector("text=を確定しました")
+    page.click("button:has-text('ログアウト')")
+
+    # The support ended: the municipality files the 実施報告書 (a week after the last day).
+    e = Engagement.objects.for_org(bob.organisation_id).get(request__external_id="K-7")
+    request = e.request
+    request.start, request.end = date.today() - timedelta(days=12), date.today() - timedelta(days=2)
+    request.save()
+    _login(page, live_server, "bob")
+    page.goto(f"{live_server.url}/jinzai/engagements/{e.pk}/")
+    page.fill("#implementation-form input[name=support_end]", (date.today() - timedelta(days=3)).isoformat())
+    page.fill("#implementation-form textarea[name=report]", "移行計画書を受け取り、庁内で承認した")
+    page.click("button:has-text('実施報告書を提出')")
+    page.wait_for_selector("text=実施報告書を提出しました")
+    assert "庁内で承認した" in page.inner_text("#implementation-report")
+    outside = [u for u in page.requested if not u.startswith(live_server.url)]  # type: ignore[attr-defined]
+    assert outside == [] and page.errors == []  # type: ignore[attr-defined]

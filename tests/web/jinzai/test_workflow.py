@@ -207,8 +207,35 @@ def test_overdue_reports_are_shown(bob_client, dora_client, bob, dora, eve):
     p = Proposal.objects.create(organisation=tokyo(), run=run, request=request, specialist=eve)
     dora_client.post(f"/jinzai/proposals/{p.pk}/confirm/")
     body = dora_client.get("/jinzai/engagements/").content.decode()
-    assert "報告期限を過ぎた案件が 1 件" in body and "期限超過" in body
-    assert "期限超過" in bob_client.get("/jinzai/engagements/").content.decode()
+    assert "活動記録の期限を過ぎた案件が 1 件" in body and "実施報告書の期限を過ぎた案件が 1 件" in body
+    municipal = bob_client.get("/jinzai/engagements/").content.decode()
+    assert "実施報告書の期限を過ぎた案件が 1 件" in municipal and "活動記録の期限を過ぎた" not in municipal
+    assert "報告の期限を過ぎた案件 1 件" in bob_client.get("/jinzai/").content.decode()
+
+
+def test_the_municipality_files_the_implementation_report_within_a_week_of_the_last_day(
+    bob_client, dora_client, eve_client, bob, dora, eve
+):
+    past = timezone.localdate() - timedelta(days=20)
+    request = make_request(bob, "早く終わった支援", start=past, end=past + timedelta(days=14))
+    run = MatchingRun.objects.create(organisation=tokyo(), created_by=dora, status=RunStatus.DONE)
+    p = Proposal.objects.create(organisation=tokyo(), run=run, request=request, specialist=eve)
+    dora_client.post(f"/jinzai/proposals/{p.pk}/confirm/")
+    e = Engagement.objects.for_org(bob.organisation_id).get(request=request)
+    url = f"/jinzai/engagements/{e.pk}/implementation-report/"
+    # The specialist and the coordinator do not file it; a last day before the start is refused.
+    assert eve_client.post(url, {"support_end": past, "report": "x"}).status_code == 403
+    assert dora_client.post(url, {"support_end": past, "report": "x"}).status_code == 403
+    bad = bob_client.post(url, {"support_end": past - timedelta(days=1), "report": "x"})
+    assert bad.status_code == 400 and "開始日より前" in bad.content.decode()
+    e.refresh_from_db()
+    assert e.implementation_report_at is None
+    last_day = past + timedelta(days=3)  # support ended early: the week counts from the last day, not the request's end
+    assert bob_client.post(url, {"support_end": last_day, "report": "移行計画を確認した"}).status_code == 302
+    e.refresh_from_db()
+    assert e.last_day == last_day and e.report_due == last_day + timedelta(days=7)
+    assert e.implementation_report == "移行計画を確認した" and e.implementation_report_by == bob
+    assert e.report == ""  # the specialist's own record stays separate
 
 
 def test_the_charts_show_fairness_by_size_band_and_utilisation(dora_client, bob, charlie, eve):

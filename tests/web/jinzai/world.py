@@ -14,6 +14,7 @@ from django.test import Client
 from kyodo.web.accounts.models import Organisation, Role, User
 from kyodo.web.jinzai.models import (
     Absence,
+    CoordinatorGrant,
     Engagement,
     MatchingRun,
     Proposal,
@@ -34,9 +35,21 @@ def tokyo() -> Organisation:
     return org
 
 
+def granting_admin() -> User:
+    """The platform administrator who grants the coordinator role in these tests."""
+    admin = User.objects.filter(organisation=tokyo(), role=Role.PLATFORM_ADMIN).first()
+    if admin is None:
+        admin = User.objects.create_user(username="granter", password=PASSWORD, organisation=tokyo(),
+                                         role=Role.PLATFORM_ADMIN, display_name="都 基盤")
+    return admin
+
+
 def make_coordinator(username: str = "dora") -> User:
-    return User.objects.create_user(username=username, password=PASSWORD, organisation=tokyo(), role=Role.STAFF,
+    """A 東京都 staff member whom a platform administrator made a coordinator."""
+    user = User.objects.create_user(username=username, password=PASSWORD, organisation=tokyo(), role=Role.STAFF,
                                     display_name="堂本 調整")
+    CoordinatorGrant.objects.create(organisation=tokyo(), user=user, granted_by=granting_admin())
+    return user
 
 
 def make_specialist(name: str, username: str | None = None, **fields: Any) -> Specialist:
@@ -89,7 +102,7 @@ def matrix_objects(o: dict[str, Any]) -> dict[str, Any]:
     o["coordinator_client"], o["specialist_client"] = client_for(dora), client_for(eve.user)  # type: ignore[arg-type]
     o["jinzai"] = {
         "request": request, "engagement": engagement, "run": run, "proposal": proposal, "specialist": eve,
-        "absence": absence,
+        "absence": absence, "grant": CoordinatorGrant.objects.for_org(tokyo()).get(user=dora),
     }
     return o["jinzai"]  # type: ignore[no-any-return]
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, ClassVar
 
 from django import forms
+from django.utils import timezone
 
 from kyodo.jinzai import load_policy
 from kyodo.jinzai.check import program_cap_hours
@@ -177,7 +179,29 @@ class DeclineForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    report = forms.CharField(label="支援報告", widget=forms.Textarea(attrs={"rows": 6}), max_length=10000)
+    """The specialist's own activity record (活動記録)."""
+
+    report = forms.CharField(label="活動記録", widget=forms.Textarea(attrs={"rows": 6}), max_length=10000)
+
+
+class ImplementationReportForm(forms.Form):
+    """The municipality's 実施報告書 (filed within a week of the last day of support)."""
+
+    support_end = forms.DateField(label="支援の最終日", widget=forms.DateInput(attrs={"type": "date"}))
+    report = forms.CharField(label="実施報告書(支援の内容・成果・今後の課題)",
+                             widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+
+    def __init__(self, *args: Any, start: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.start = start
+
+    def clean_support_end(self) -> date:
+        value: date = self.cleaned_data["support_end"]
+        if self.start and value < self.start:
+            raise forms.ValidationError("支援の最終日が依頼の開始日より前です。")
+        if value > timezone.localdate():
+            raise forms.ValidationError("支援の最終日が未来の日付です。支援が終わってから提出してください。")
+        return value
 
 
 class RatingForm(forms.Form):

@@ -18,7 +18,9 @@ from django.db import models
 from kyodo.web.jobs import BackgroundJob
 from kyodo.web.tenancy import OrgOwned
 
-REPORT_DUE_DAYS = 7  # the national advisor scheme asks for the report within a week of the end
+# The national advisor scheme: the municipality files the 実施報告書 within a week of the end of support (its last
+# engagement day). The specialist's own activity record (活動記録) is kept to the same week.
+REPORT_DUE_DAYS = 7
 
 
 class SpecialistModes(models.TextChoices):
@@ -41,6 +43,9 @@ class Specialist(OrgOwned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="jinzai_specialist",
         verbose_name="利用者",
     )
+    # 人材ID in the pool's files (bulk import/export). A re-import updates the row with the same id; blank for a
+    # specialist entered in the form, who is exported as S<pk>.
+    external_id = models.CharField("人材ID", max_length=40, blank=True)
     name = models.CharField("氏名", max_length=80)
     role_type = models.CharField("人材類型", max_length=40, blank=True)  # DSS-P role type id
     skills = models.JSONField("スキル", default=dict)  # skill id → level 1..4
@@ -57,6 +62,10 @@ class Specialist(OrgOwned):
 
     class Meta:
         ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "external_id"], condition=~models.Q(external_id=""),
+                                    name="jinzai_specialist_external_id"),
+        ]
 
     def __str__(self) -> str:
         return str(self.name)
@@ -103,6 +112,7 @@ class RequestStatus(models.TextChoices):
 class TalentRequest(OrgOwned):
     """A municipality's request for help (依頼), from the requirement template."""
 
+    external_id = models.CharField("依頼ID", max_length=40, blank=True)  # as in the requests file; blank: R<pk>
     title = models.CharField("件名", max_length=100)
     category = models.CharField("相談分野", max_length=40, blank=True)
     purpose = models.TextField("目的")
@@ -128,6 +138,10 @@ class TalentRequest(OrgOwned):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "external_id"], condition=~models.Q(external_id=""),
+                                    name="jinzai_request_external_id"),
+        ]
 
     def __str__(self) -> str:
         return f"依頼{self.pk} {self.title}"
@@ -201,8 +215,16 @@ class Engagement(OrgOwned):
     hours = models.PositiveSmallIntegerField("時間")
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     confirmed_at = models.DateTimeField(auto_now_add=True)
-    report = models.TextField("支援報告", blank=True)
-    report_at = models.DateTimeField("報告日時", null=True, blank=True)
+    # The last day of support, when it ended before (or after) the request's end; blank: the request's end.
+    support_end = models.DateField("支援の最終日", null=True, blank=True)
+    # The specialist's own activity record (活動記録), written by the specialist.
+    report = models.TextField("活動記録", blank=True)
+    report_at = models.DateTimeField("活動記録の提出日時", null=True, blank=True)
+    # The 実施報告書, filed by the municipality that asked (the national scheme's applicant).
+    implementation_report = models.TextField("実施報告書", blank=True)
+    implementation_report_at = models.DateTimeField("実施報告書の提出日時", null=True, blank=True)
+    implementation_report_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                                 blank=True, related_name="+")
     rating = models.PositiveSmallIntegerField("満足度", null=True, blank=True)  # 1..5
     rating_comment = models.TextField("評価のコメント", blank=True)
     rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -216,9 +238,37 @@ class Engagement(OrgOwned):
         return f"支援{self.pk}"
 
     @property
+    def last_day(self) -> date:
+        """The last engagement day: the recorded end of support, else the request's end."""
+        end: date = self.support_end or self.request.end
+        return end
+
+    @property
     def report_due(self) -> date:
-        end: date = self.request.end
-        return end + timedelta(days=REPORT_DUE_DAYS)
+        """Both the 実施報告書 and the activity record are due a week after the last engagement day."""
+        return self.last_day + timedelta(days=REPORT_DUE_DAYS)
 
     def is_overdue(self, today: date) -> bool:
+        """The specialist's activity record is late."""
         return not self.report_at and today > self.report_due
+
+    def implementation_report_overdue(self, today: date) -> bool:
+        """The municipality's 実施報告書 is late."""
+        return not self.implementation_report_at and today > self.report_due
+
+
+class CoordinatorGrant(OrgOwned):
+    """A 東京都 user made a coordinator of the human cloud (コーディネーター) by a platform administrator.
+
+    Owned by 東京都. Coordinators run the board, keep the pool and see every request; nobody else does.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jinzai_coordinator")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["granted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"コーディネーター {self.user}"

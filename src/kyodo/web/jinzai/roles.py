@@ -1,9 +1,10 @@
 """Who sees what in the human cloud. Every view reaches jinzai rows only through these helpers.
 
 Roles (the accounts app has no specialist role; a specialist is a 東京都 user linked to a `Specialist` profile):
-- **coordinator** (コーディネーター) — a member of 東京都 (staff or organisation administrator) who is not a
-  specialist. Platform administrators, though in 東京都, are not coordinators: running the platform gives no
-  access to the municipalities' requests (separation of duties). Sees every specialist's profile
+- **coordinator** (コーディネーター) — a member of 東京都 (staff or organisation administrator) whom a platform
+  administrator made a coordinator (`CoordinatorGrant`), and who is not a specialist. Platform administrators grant
+  the role but do not hold it: running the platform gives no access to the municipalities' requests (separation
+  of duties). Sees every specialist's profile
   (skills, availability, absences, conflicts), every municipality's requests and engagements, runs the matching,
   confirms and declines proposals, sees the utilisation and fairness charts.
 - **municipal staff** (区市町村の職員) — any member of a municipality. Sees and edits only their own
@@ -28,7 +29,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from kyodo.web.accounts.models import Organisation, Role
 from kyodo.web.accounts.organisations import TOKYO
 from kyodo.web.accounts.permissions import member_required
-from kyodo.web.jinzai.models import Engagement, Specialist, TalentRequest
+from kyodo.web.jinzai.models import CoordinatorGrant, Engagement, Specialist, TalentRequest
 from kyodo.web.tenancy import OrgQuerySet
 
 View = Callable[..., HttpResponse]
@@ -54,7 +55,19 @@ def specialist_of(user: Any) -> Specialist | None:
 
 
 def is_coordinator(user: Any) -> bool:
-    return in_tokyo(user) and user.role != Role.PLATFORM_ADMIN and specialist_of(user) is None
+    if not in_tokyo(user) or user.role == Role.PLATFORM_ADMIN or specialist_of(user) is not None:
+        return False
+    granted: bool = CoordinatorGrant.objects.for_org(user.organisation_id).filter(user=user).exists()
+    return granted
+
+
+def coordinators() -> list[CoordinatorGrant]:
+    """Who coordinates (names only: every signed-in user may know whom to ask)."""
+    return list(CoordinatorGrant.objects.for_org(tokyo().pk).select_related("user"))
+
+
+def is_platform_admin(user: Any) -> bool:
+    return getattr(user, "role", None) == Role.PLATFORM_ADMIN
 
 
 def is_municipal(user: Any) -> bool:
@@ -77,6 +90,7 @@ def _requiring(check: Callable[[Any], bool], message: str) -> Callable[[View], V
 
 coordinator_required = _requiring(is_coordinator, "東京都のコーディネーターのみが使えます")
 municipal_required = _requiring(is_municipal, "区市町村の職員のみが使えます")
+platform_admin_required = _requiring(is_platform_admin, "基盤管理者のみが使えます")
 specialist_required = _requiring(lambda u: specialist_of(u) is not None, "専門人材として登録された方のみが使えます")
 
 

@@ -17,20 +17,30 @@ from kyodo.web.accounts.permissions import member_required
 from kyodo.web.audit.log import record_request
 from kyodo.web.jinzai import roles
 from kyodo.web.jinzai.actions import JinzaiAction
-from kyodo.web.jinzai.forms import RatingForm, ReportForm, RequestForm
-from kyodo.web.jinzai.models import RequestStatus, TalentRequest
+from kyodo.web.jinzai.forms import ImplementationReportForm, RatingForm, ReportForm, RequestForm
+from kyodo.web.jinzai.models import Engagement, RequestStatus, TalentRequest
 
 
 @member_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     mine = roles.specialist_of(user)
+    today = timezone.localdate()
+    engagements = list(roles.engagements_for(user).select_related("request"))
+    municipal = roles.is_municipal(user)
+    if municipal:
+        reminders = sum(e.implementation_report_overdue(today) for e in engagements)
+    else:
+        reminders = sum(e.is_overdue(today) for e in engagements)
     context = {
         "is_coordinator": roles.is_coordinator(user),
-        "is_municipal": roles.is_municipal(user),
+        "is_municipal": municipal,
+        "is_platform_admin": roles.is_platform_admin(user),
         "specialist": mine,
         "open_requests": roles.requests_for(user).filter(status=RequestStatus.OPEN).count(),
-        "engagements": roles.engagements_for(user).count(),
+        "engagements": len(engagements),
+        "reminders": reminders,
+        "coordinators": roles.coordinators(),
     }
     return render(request, "jinzai/home.html", context)
 
@@ -122,27 +132,60 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
     rows = list(roles.engagements_for(request.user).select_related("request__organisation", "specialist"))
     return render(request, "jinzai/engagement_list.html", {
         "engagements": rows, "today": today, "overdue": [e for e in rows if e.is_overdue(today)],
+        "implementation_overdue": [e for e in rows if e.implementation_report_overdue(today)],
         "is_specialist": roles.specialist_of(request.user) is not None,
+        "is_municipal": roles.is_municipal(request.user),
     })
 
 
 @member_required
 def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     e = roles.get_engagement_or_404(request, pk)
+    return _engagement_page(request, e)
+
+
+def _engagement_page(request: HttpRequest, e: Engagement, implementation_form: ImplementationReportForm | None = None,
+                     status: int = 200) -> HttpResponse:
     mine = roles.specialist_of(request.user)
+    today = timezone.localdate()
+    municipal = roles.is_municipal(request.user)
     return render(request, "jinzai/engagement_detail.html", {
-        "e": e, "r": e.request, "skills": describe(e.request.skills), "today": timezone.localdate(),
-        "overdue": e.is_overdue(timezone.localdate()),
+        "e": e, "r": e.request, "skills": describe(e.request.skills), "today": today,
+        "overdue": e.is_overdue(today), "implementation_overdue": e.implementation_report_overdue(today),
         "can_report": mine is not None and mine.pk == e.specialist_id,
-        "can_rate": roles.is_municipal(request.user) and e.report_at is not None,
+        "can_file_implementation": municipal,
+        "can_rate": municipal and e.report_at is not None,
         "report_form": ReportForm(initial={"report": e.report}), "rating_form": RatingForm(),
-    })
+        "implementation_form": implementation_form or ImplementationReportForm(
+            initial={"report": e.implementation_report, "support_end": e.support_end or min(e.request.end, today)}
+        ),
+    }, status=status)
+
+
+@roles.municipal_required
+@require_POST
+def engagement_implementation_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 実施報告書, filed by the municipality that asked, within a week of the last day of support."""
+    e = roles.get_engagement_or_404(request, pk)  # municipal staff reach only their organisation's
+    form = ImplementationReportForm(request.POST, start=e.request.start)
+    if not form.is_valid():
+        messages.error(request, "実施報告書の内容を確かめてください。")
+        return _engagement_page(request, e, form, status=400)
+    e.support_end = form.cleaned_data["support_end"]
+    e.implementation_report = form.cleaned_data["report"].strip()
+    e.implementation_report_at, e.implementation_report_by = timezone.now(), request.user
+    e.save(update_fields=["support_end", "implementation_report", "implementation_report_at",
+                          "implementation_report_by"])
+    record_request(request, JinzaiAction.IMPLEMENTATION_REPORT, e, request_id=e.request_id,
+                   late=e.implementation_report_at.date() > e.report_due)
+    messages.success(request, "実施報告書を提出しました。")
+    return redirect("jinzai:engagement_detail", pk=e.pk)
 
 
 @roles.specialist_required
 @require_POST
 def engagement_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """The specialist's report (支援報告), due a week after the end. Only the assigned specialist writes it."""
+    """The specialist's own activity record (活動記録), kept apart from the municipality's 実施報告書."""
     e = roles.get_engagement_or_404(request, pk)  # a specialist reaches only their own engagements
     form = ReportForm(request.POST)
     if form.is_valid():
@@ -150,9 +193,9 @@ def engagement_report(request: HttpRequest, pk: int) -> HttpResponse:
         e.save(update_fields=["report", "report_at"])
         record_request(request, JinzaiAction.REPORT, e, request_id=e.request_id,
                        late=e.report_at.date() > e.report_due)
-        messages.success(request, "支援報告を提出しました。")
+        messages.success(request, "活動記録を提出しました。")
     else:
-        messages.error(request, "支援報告を書いてください。")
+        messages.error(request, "活動記録を書いてください。")
     return redirect("jinzai:engagement_detail", pk=e.pk)
 
 
@@ -163,7 +206,7 @@ def engagement_rating(request: HttpRequest, pk: int) -> HttpResponse:
     e = roles.get_engagement_or_404(request, pk)  # municipal staff reach only their organisation's
     form = RatingForm(request.POST)
     if e.report_at is None:
-        messages.error(request, "支援報告が提出されてから評価できます。")
+        messages.error(request, "専門人材の活動記録が提出されてから評価できます。")
     elif form.is_valid():
         e.rating, e.rating_comment = form.cleaned_data["rating"], form.cleaned_data["comment"].strip()
         e.rated_by, e.rated_at = request.user, timezone.now()
