@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "kyodo.web.shishin",
     "kyodo.web.hyojunka",
     "kyodo.web.jirei",
+    "kyodo.web.portal",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kyodo.web.portal.context.portal",
             ],
         },
     },
@@ -195,13 +197,32 @@ if TASK_BACKEND == "rq":
 JOBS_RUNNING_STALL_AFTER = timedelta(minutes=float(os.environ.get("KYODO_JOB_STALL_MINUTES", "15")))
 JOBS_QUEUED_STALL_AFTER = timedelta(hours=float(os.environ.get("KYODO_JOB_QUEUED_STALL_HOURS", "24")))
 
-# Per process; finished runs' result tables are cached here (they never change). Use a shared cache
-# (e.g. Redis) when several web machines serve the same users.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
+# Finished runs' result tables are cached (they never change). Per process by default; with KYODO_CACHE_URL
+# (redis://…) every web process shares one cache in Redis, so several processes and machines agree.
+if os.environ.get("KYODO_CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["KYODO_CACHE_URL"], "KEY_PREFIX": "kyodo", "TIMEOUT": 24 * 3600}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "OPTIONS": {"MAX_ENTRIES": 2000}}}
 
+# E-mail for notifications (kyodo.web.portal.notify): only when an SMTP server is configured; otherwise the
+# notifications stay in the app and nothing leaves the server.
+EMAIL_HOST = os.environ.get("KYODO_EMAIL_HOST", "")
+EMAIL_ENABLED = bool(EMAIL_HOST)
+EMAIL_PORT = int(os.environ.get("KYODO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("KYODO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KYODO_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("KYODO_EMAIL_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("KYODO_EMAIL_FROM", "kyodo@localhost")
+KYODO_BASE_URL = os.environ.get("KYODO_BASE_URL", "http://127.0.0.1:8000")
+
+# Structured logs: one JSON object a line (KYODO_LOG_FORMAT=json, the default in production) or plain text.
+LOG_FORMAT = os.environ.get("KYODO_LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "formatters": {"json": {"()": "kyodo.web.logs.JsonFormatter"}, "text": {"format": "%(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": os.environ.get("KYODO_LOG_LEVEL", "WARNING")},
 }

@@ -2,6 +2,8 @@
 
 from django.urls import include, path
 
+from kyodo.web import health
+
 urlpatterns = [
     path("", include("kyodo.web.accounts.urls")),
     path("audit/", include("kyodo.web.audit.urls")),
@@ -12,4 +14,6 @@ urlpatterns = [
     path("shishin/", include("kyodo.web.shishin.urls")),
     path("hyojunka/", include("kyodo.web.hyojunka.urls")),
     path("jirei/", include("kyodo.web.jirei.urls")),
+    path("notifications/", include("kyodo.web.portal.urls")),
+    path("healthz", health.healthz, name="healthz"),
 ]

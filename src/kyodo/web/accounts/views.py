@@ -61,7 +61,13 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/home.html")
+    """The portal: a tile per service the user may use, with what waits there, and the latest notifications."""
+    from kyodo.web.portal.models import Notification
+    from kyodo.web.portal.registry import services_for
+
+    tiles = [(s, s.waiting(request.user)) for s in services_for(request.user)]
+    latest = Notification.objects.for_user(request.user).filter(recipient=request.user, read_at__isnull=True)[:5]
+    return render(request, "accounts/home.html", {"tiles": tiles, "latest": latest})
 
 
 @org_admin_required

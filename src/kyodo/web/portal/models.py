@@ -26,4 +26,4 @@ class Notification(OrgOwned):
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
     def __str__(self) -> str:
-        return self.title
+        return str(self.title)

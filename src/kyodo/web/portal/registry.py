@@ -61,7 +61,7 @@ class Service:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return str(reverse(self.url_name))
 
 
 _SERVICES: dict[str, Service] = {}
