@@ -46,6 +46,13 @@ def _worker(args: argparse.Namespace) -> int:
     return manage(argv)
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from kyodo.web.serve import serve
+
+    return serve(bind=args.bind, workers=args.workers, threads=args.threads, timeout=args.timeout,
+                 collect_static=not args.no_collectstatic)
+
+
 def _demo(args: argparse.Namespace) -> int:
     from kyodo.web import demo
 
@@ -68,6 +75,16 @@ def register(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--interval", type=float, default=None, help="キューを確認する間隔(秒)")
     p.add_argument("--reload", action="store_true", help="コードが変わったら再起動する(開発用)")
     p.set_defaults(handler=_worker)
+
+    p = sub.add_parser("serve", help="本番用の Web サーバー(gunicorn)を起動する")
+    p.add_argument("--bind", default=os.environ.get("KYODO_BIND", "127.0.0.1:8000"), help="待ち受けるアドレス:ポート")
+    p.add_argument("--workers", type=int, default=int(os.environ.get("KYODO_WEB_WORKERS", "2")), help="プロセス数")
+    p.add_argument("--threads", type=int, default=int(os.environ.get("KYODO_WEB_THREADS", "8")),
+                   help="プロセスあたりのスレッド数")
+    p.add_argument("--timeout", type=int, default=int(os.environ.get("KYODO_WEB_TIMEOUT", "60")),
+                   help="1リクエストの上限(秒)")
+    p.add_argument("--no-collectstatic", action="store_true", help="静的ファイルを集め直さない")
+    p.set_defaults(handler=_serve)
 
     p = sub.add_parser("demo", help="デモ用の組織・利用者・データを用意してサーバーを起動する")
     p.add_argument("--host", default="127.0.0.1")

@@ -1,0 +1,53 @@
+"""`kyodo web serve` is a real WSGI server (gunicorn): it answers /healthz and serves static files through WhiteNoise."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_serve_runs_gunicorn_with_health_and_static_files(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "KYODO_DATA_DIR": str(tmp_path), "KYODO_ENV": "production", "KYODO_DEBUG": "0",
+           "KYODO_SECRET_KEY": "x" * 60 + "serve-test-key-0123456789", "KYODO_ALLOWED_HOSTS": "127.0.0.1",
+           "KYODO_SSL_REDIRECT": "0"}
+    env.pop("DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "kyodo.cli", "web", "manage", "migrate", "--verbosity", "0"], env=env,
+                   check=True, timeout=300)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kyodo.cli", "web", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+         "--threads", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        body = None
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+                    body = json.loads(r.read())
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert body is not None, "the server did not answer"
+        assert body["status"] == "ok" and body["database"]["vendor"] == "sqlite"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/kyodo/kyodo.css", timeout=5) as r:
+            assert r.status == 200 and b"tile" in r.read()
+    finally:
+        server.terminate()
+        out = server.communicate(timeout=30)[0].decode(errors="replace")
+    assert "gunicorn" in out.lower() or "Booting worker" in out
