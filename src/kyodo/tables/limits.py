@@ -2,8 +2,10 @@
 
 The limits protect the process (memory, time) and the outputs (what XML and Excel cannot carry): a file over any of
 them is refused with a Japanese message naming the limit, before the work it would cost. Defaults suit a whole
-ward's applications with room to spare (50,000 rows read from XLSX in about a second); the web overrides them from
-the environment (`Limits.from_env`, KYODO_TABLE_* in kyodo.web.settings).
+ward's applications with room to spare (50,000 rows read from XLSX in about a second). The environment overrides
+them for every reader, CLI and web alike: KYODO_TABLE_FILE_BYTES, KYODO_TABLE_ROWS, KYODO_TABLE_COLUMNS,
+KYODO_TABLE_CELL_CHARS, KYODO_TABLE_XLSX_UNCOMPRESSED_BYTES, KYODO_TABLE_XLSX_RATIO (`Limits.from_env`, read once
+at import into DEFAULT_LIMITS; the web shows them as settings.TABLE_LIMITS).
 """
 
 from __future__ import annotations
@@ -34,11 +36,14 @@ class Limits:
         for f in fields(cls):
             raw = env.get(f"KYODO_TABLE_{f.name.upper()}")
             if raw:
-                values[f.name] = int(raw)
+                try:
+                    values[f.name] = int(raw)
+                except ValueError as exc:
+                    raise ValueError(f"KYODO_TABLE_{f.name.upper()} は整数で指定してください(指定: {raw!r})") from exc
         return cls(**values)
 
 
-DEFAULT_LIMITS = Limits()
+DEFAULT_LIMITS = Limits.from_env()
 
 
 def size_text(n: int) -> str:
