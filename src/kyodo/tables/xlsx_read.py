@@ -237,9 +237,9 @@ def _formula_problem(name: str, formulas: list[tuple[str, int]], values: Sequenc
     col = _column_number(letters)
     header = cell_text(header_row[col]).strip() if 0 <= col < len(header_row) else ""
     cells = "、".join(f"{c}{r}" for c, r in formulas)
-    more = "など" if len(formulas) > 1 else ""
+    more = "など" if len(formulas) >= 5 else ""  # uncached_formulas stops at five
     return Problem(
-        f"セル {cells}{more}の数式に計算結果が保存されていません(プログラムで作られたファイルです)。"
+        f"セル {cells}{more} の数式に計算結果が保存されていません(プログラムで作られたファイルです)。"
         "Excel で開いて保存し直すか、数式を値に置き換えてください",
         file=name,
         row=row,

@@ -70,7 +70,7 @@ def _strip_unit(value: str, units: tuple[str, ...]) -> str:
 
 
 def parse_int(text: str, *, what: str = "整数") -> int:
-    if text.isdigit() and text.isascii():  # the common case, without a regex
+    if text.isdigit() and text.isascii() and len(text) <= MAX_DIGITS:  # the common case, without a regex
         return int(text)
     value = _strip_unit(norm(text), _UNITS).replace(",", "")
     if not _INT_RE.fullmatch(value):
