@@ -240,3 +240,15 @@ def test_unreadable_files_get_japanese_messages(data: bytes) -> None:
     assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", message)
     assert not ENGLISH.search(message.replace("Excel", "").replace("Unicode", "").replace("Shift-JIS", "")
                               .replace("UTF", "").replace("CSV", "").replace("xlsx", ""))
+
+
+def test_outputs_that_cannot_be_written_are_refused_before_anything_is_written(tmp_path: Path) -> None:
+    from kyodo.tables import OutputError, check_outputs
+
+    (tmp_path / "file").write_text("x")
+    (tmp_path / "folder.csv").mkdir()
+    with pytest.raises(OutputError, match="はファイルです"):
+        write_all({tmp_path / "a.csv": lambda p: p.write_text("a"), tmp_path / "file" / "b.json": lambda p: None})
+    with pytest.raises(OutputError, match="はフォルダーです"):
+        check_outputs([tmp_path / "folder.csv"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "folder.csv"]

@@ -11,7 +11,9 @@ neutralises formula-like text (see writing.py). No other module parses CSV or XL
 from kyodo.tables.limits import DEFAULT_LIMITS, Limits, visible
 from kyodo.tables.reading import Table, TableError, header_key, read_table
 from kyodo.tables.writing import (
+    OutputError,
     Writer,
+    check_outputs,
     csv_cell,
     csv_text,
     csv_writer,
@@ -30,9 +32,11 @@ from kyodo.tables.writing import (
 __all__ = [
     "DEFAULT_LIMITS",
     "Limits",
+    "OutputError",
     "Table",
     "TableError",
     "Writer",
+    "check_outputs",
     "csv_cell",
     "csv_text",
     "csv_writer",

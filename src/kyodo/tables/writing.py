@@ -130,9 +130,39 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
         raise
 
 
+class OutputError(Exception):
+    """An output cannot be written where asked (its folder is a file, it names a folder, no permission).
+
+    The message is Japanese and names the path; raised before anything is written."""
+
+
+def check_outputs(targets: Sequence[Path]) -> None:
+    """Every target can be written: raise OutputError naming the first that cannot, before any work is done.
+
+    Creates missing folders (as write_all would). Call it before a long computation, so that a typo in -o costs
+    nothing."""
+    for target in targets:
+        target = Path(target)
+        if target.is_dir():
+            raise OutputError(f"出力先「{target}」はフォルダーです。ファイル名を指定してください")
+        parent = next((p for p in (target.parent, *target.parent.parents) if p.exists()), None)
+        if parent is not None and not parent.is_dir():
+            raise OutputError(f"出力先「{target}」のフォルダー「{parent}」はファイルです。別の場所を指定してください")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"出力先のフォルダー「{target.parent}」を作れません({exc.strerror})") from exc
+        if not os.access(target.parent, os.W_OK):
+            raise OutputError(f"出力先のフォルダー「{target.parent}」に書き込めません(権限がありません)")
+
+
 def write_all(writers: Mapping[Path, Writer]) -> None:
     """Several outputs, all or nothing: each is written to a temporary file beside its target, and all are
-    renamed into place only when every one succeeded; the temporary files are removed on any failure."""
+    renamed into place only when every one succeeded; the temporary files are removed on any failure.
+
+    The targets are checked first (check_outputs): a target that cannot be written raises OutputError before
+    anything is written. A writer's own exception passes through, after the temporary files are removed."""
+    check_outputs(list(writers))
     temps: dict[Path, Path] = {}
     try:
         for target, write in writers.items():
