@@ -70,10 +70,15 @@ guardians = st.builds(
 )
 
 
+FACT_MAX = {"waiting_months": 240, "children_under_school_age": 20}
+
+
 @st.composite
 def household(draw: st.DrawFn, hid: str) -> Household:
     facts = {
-        key: (draw(st.none() | st.integers(0, 10**6)) if key in NUMERIC_FACTS else draw(st.booleans()))
+        # Within the readers' plausible ranges (kyodo_layout._NUMERIC_FACT_PARSERS).
+        key: (draw(st.none() | st.integers(0, FACT_MAX.get(key, 10**6))) if key in NUMERIC_FACTS
+              else draw(st.booleans()))
         for key in HOUSEHOLD_FACTS
     }
     return Household(hid, tuple(draw(st.lists(guardians, max_size=2))), bool(facts["single_parent"]), facts)

@@ -56,3 +56,36 @@ def test_each_bad_input_shows_its_message_and_stores_nothing(case, alice_client)
             for file, r, c, message in shown
         ), f"{want} not in {shown}"
     assert InputSet.objects.for_org(round_.organisation).count() == 0
+
+
+# --- limits and caching (issue 11) -----------------------------------------------------------------------------
+
+def test_an_upload_over_the_size_limit_is_refused_naming_the_limit_and_stores_nothing(alice_client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kyodo.tables import Limits
+
+    settings.TABLE_LIMITS = Limits(file_bytes=2048)
+    round_ = create_round(alice_client, rules="koto", fiscal_year=FISCAL_YEAR)
+    big = (CORPUS / "good_children.csv").read_bytes() * 20
+    response = alice_client.post(f"/hoiku/rounds/{round_.pk}/upload/", {
+        "children": SimpleUploadedFile("children.csv", big),
+        "facilities": SimpleUploadedFile("facilities.csv", (CORPUS / "good_facilities.csv").read_bytes()),
+    })
+    page = response.content.decode()
+    assert "申込ファイルが大きすぎます" in page and "1ファイルの上限は2 KBです" in page
+    assert InputSet.objects.for_org(round_.organisation).count() == 0
+
+
+def test_uploads_are_streamed_to_disk_not_held_in_memory(settings):
+    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= 4 * 1024 * 1024
+    assert settings.FILE_UPLOAD_HANDLERS == ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+
+
+def test_pages_and_downloads_for_a_signed_in_user_are_not_stored(done_run, alice_client, client):
+    page = alice_client.get(f"/hoiku/runs/{done_run.pk}/")
+    assert page.status_code == 200 and page["Cache-Control"] == "no-store, private"
+    download = alice_client.get(f"/hoiku/runs/{done_run.pk}/download/workbook/")
+    assert download.status_code == 200 and download["Cache-Control"] == "no-store, private"
+    login = client.get("/accounts/login/")
+    assert "no-store" not in login.get("Cache-Control", "")

@@ -209,3 +209,127 @@ def test_the_worker_marks_stalled_jobs_before_it_starts(monkeypatch):
 @pytest.mark.parametrize("model", [Run, MatchingRun, Meeting])
 def test_every_apps_job_model_is_a_background_job(model):
     assert model in jobs.job_models() and model.TASK_PATH
+
+
+# --- heartbeats, dead workers, partial results, the queue row (issue 11) ---------------------------------------
+
+def test_a_running_job_is_stalled_after_two_minutes_without_a_heartbeat_by_default(done_run):
+    assert _hoiku_run(done_run, ago=timedelta(minutes=3)).stall is not None
+    assert _hoiku_run(done_run, ago=timedelta(seconds=30)).stall is None
+
+
+def test_an_attempt_beats_in_a_thread_while_it_runs_and_stops_after(monkeypatch, settings, done_run):
+    import time
+
+    settings.TASKS = DATABASE_QUEUE  # a real worker: not the immediate backend, which beats in the request
+    beats: list[int] = []
+    monkeypatch.setattr(jobs, "touch", lambda model, pk: beats.append(pk) or 1)
+    with jobs.attempt(Run, done_run.pk, interval=0.02):
+        time.sleep(0.2)
+    during = len(beats)
+    time.sleep(0.1)
+    assert during >= 3 and len(beats) == during
+
+
+def test_touch_moves_only_a_running_jobs_heartbeat(done_run):
+    run = _hoiku_run(done_run)
+    before = run.heartbeat_at
+    assert jobs.touch(Run, run.pk) == 1 and jobs.touch(Run, done_run.pk) == 0
+    run.refresh_from_db()
+    assert run.heartbeat_at > before
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    return int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True).stdout)
+
+
+def test_a_worker_is_gone_when_its_process_is_or_when_this_process_restarted_under_its_pid():
+    import os
+
+    host = jobs.WORKER_NAME.split(":")[0]
+    assert jobs.worker_gone(f"{host}:{_dead_pid()}:abcd")
+    assert jobs.worker_gone(f"{host}:{os.getpid()}:an-earlier-token")
+    assert not jobs.worker_gone(jobs.WORKER_NAME)
+    assert not jobs.worker_gone(f"another-host:{_dead_pid()}:abcd")  # cannot tell: the heartbeat decides
+    assert not jobs.worker_gone("a-random-id-from-an-older-worker")
+
+
+def test_the_restart_sweep_marks_at_once_a_job_whose_worker_process_is_gone(koto, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from kyodo.web.jinzai.services import start_run
+
+    settings.TASKS = DATABASE_QUEUE
+    dora = make_coordinator()
+    run = start_run(tokyo().pk, dora)
+    host = jobs.WORKER_NAME.split(":")[0]
+    DBTaskResult.objects.filter(pk=run.task_result_id).update(status="RUNNING", worker_ids=[f"{host}:{_dead_pid()}:x"])
+    _age(run, MatchingStatus.RUNNING, timedelta(seconds=3))  # a fresh heartbeat: the worker died just now
+    assert run.stall is None
+    assert jobs.mark_stalled_jobs() == [run]
+    run.refresh_from_db()
+    assert run.status == MatchingStatus.FAILED and "ワーカーが停止しました" in run.error
+    assert DBTaskResult.objects.get(pk=run.task_result_id).status == "FAILED"  # the queue row is closed
+    # 「もう一度実行」 works at once, and only once.
+    client = client_for(dora)
+    assert 'id="retry"' in client.get("/jinzai/board/").content.decode()
+    assert client.post(f"/jinzai/runs/{run.pk}/retry/").status_code == 302
+    assert MatchingRun.objects.for_user(dora).count() == 2
+    client.post(f"/jinzai/runs/{run.pk}/retry/")
+    assert MatchingRun.objects.for_user(dora).count() == 2
+
+
+def test_a_stalled_run_loses_its_partial_rows_and_documents_and_can_be_run_again(done_run, alice_client, alice):
+    from kyodo.web.hoiku.models import RunChild
+
+    assert RunChild.objects.for_user(alice).filter(run=done_run).exists()
+    _age(done_run, RunStatus.RUNNING, LONG_AGO)  # as if the worker died after storing its results
+    assert jobs.mark_stalled_jobs() == [done_run]
+    done_run.refresh_from_db()
+    assert done_run.status == RunStatus.FAILED and done_run.step == jobs.STALLED
+    assert not RunChild.objects.for_user(alice).filter(run=done_run).exists()
+    assert done_run.workbook is None and done_run.result_json is None
+    page = alice_client.get(f"/hoiku/runs/{done_run.pk}/").content.decode()
+    assert "停止" in page and 'id="retry"' in page
+    assert alice_client.post(f"/hoiku/runs/{done_run.pk}/retry/").status_code == 302
+    again = Run.objects.for_user(alice).latest("number")
+    assert again.pk != done_run.pk and again.status == RunStatus.DONE
+    done_run.refresh_from_db()
+    assert done_run.step == jobs.RETRIED and done_run.stall is None
+
+
+def test_an_attempt_that_dies_without_recording_why_is_marked_and_cleaned(done_run, alice):
+    from kyodo.web.hoiku.models import RunChild
+
+    _age(done_run, RunStatus.RUNNING, timedelta(seconds=1))
+    with pytest.raises(RuntimeError), jobs.attempt(Run, done_run.pk):
+        raise RuntimeError("killed")
+    done_run.refresh_from_db()
+    assert done_run.status == RunStatus.FAILED and "途中で終了" in done_run.error
+    assert not RunChild.objects.for_user(alice).filter(run=done_run).exists()
+
+
+def test_a_failed_attempt_keeps_no_partial_rows(done_run, alice):
+    from kyodo.web.hoiku.models import RunChild
+
+    with jobs.attempt(Run, done_run.pk):
+        Run.objects.for_org(done_run.organisation_id).filter(pk=done_run.pk).update(status=RunStatus.FAILED)
+    assert not RunChild.objects.for_user(alice).filter(run=done_run).exists()
+
+
+def test_the_worker_names_itself_and_sweeps_periodically_unless_batch(monkeypatch):
+    from kyodo import cli as kyodo_cli
+    from kyodo.web import cli
+
+    calls: list[list[str]] = []
+    sweeps: list[float] = []
+    monkeypatch.setattr(cli, "manage", lambda argv: calls.append(argv) or 0)
+    monkeypatch.setattr(jobs, "sweep_every", lambda seconds: sweeps.append(seconds))
+    assert kyodo_cli.main(["web", "worker"]) == 0
+    assert calls[1][calls[1].index("--worker-id") + 1] == jobs.WORKER_NAME and sweeps == [60]
+    assert kyodo_cli.main(["web", "worker", "--batch"]) == 0
+    assert sweeps == [60]

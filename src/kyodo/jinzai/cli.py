@@ -56,7 +56,7 @@ def _generate(args: argparse.Namespace) -> int:
     from kyodo.jinzai.formats import REQUEST_COLUMNS, SPECIALIST_COLUMNS, request_rows, specialist_rows
     from kyodo.jinzai.generate import generate, quarter_start
     from kyodo.jinzai.io import table_writer
-    from kyodo.tables import write_all
+    from kyodo.tables import OutputError, write_all
 
     found = re.fullmatch(r"(\d{4})Q([1-4])", args.quarter)
     if not found:
@@ -67,12 +67,15 @@ def _generate(args: argparse.Namespace) -> int:
     instance = generate(specialists=args.specialists, requests=args.requests, seed=args.seed, start=start)
     suffix = f".{args.format}"
     s_path, r_path = args.out / f"specialists{suffix}", args.out / f"requests{suffix}"
-    write_all(
-        {
-            s_path: table_writer(suffix, list(SPECIALIST_COLUMNS), specialist_rows(instance)),
-            r_path: table_writer(suffix, list(REQUEST_COLUMNS), request_rows(instance)),
-        }
-    )
+    try:
+        write_all(
+            {
+                s_path: table_writer(suffix, list(SPECIALIST_COLUMNS), specialist_rows(instance)),
+                r_path: table_writer(suffix, list(REQUEST_COLUMNS), request_rows(instance)),
+            }
+        )
+    except OutputError as exc:
+        return _fail(str(exc))
     print(f"人材 {len(instance.specialists)} 名 → {s_path}")
     print(f"依頼 {len(instance.requests)} 件({start:%Y-%m-%d} からの四半期)→ {r_path}")
     return 0
@@ -99,7 +102,7 @@ def _match(args: argparse.Namespace) -> int:
     from kyodo.jinzai.io import text_writer, xlsx_writer
     from kyodo.jinzai.readers import read_instance
     from kyodo.jinzai.report import plan_json, plan_sheets
-    from kyodo.tables import Writer, write_all
+    from kyodo.tables import OutputError, Writer, check_outputs, write_all
 
     if args.output is None and args.json is None:
         return _fail("-o(Excel)か --json の少なくとも一方を指定してください。")
@@ -107,6 +110,10 @@ def _match(args: argparse.Namespace) -> int:
         return _fail(f"-o には .xlsx のファイル名を指定してください(「{args.output}」)。")
     if args.time_limit <= 0 or args.workers < 1:
         return _fail("--time-limit は正の数、--workers は1以上にしてください。")
+    try:  # before the matching: a wrong output path costs nothing
+        check_outputs([p for p in (args.output, args.json) if p is not None])
+    except OutputError as exc:
+        return _fail(str(exc))
     try:
         instance = read_instance(args.specialists, args.requests)
         confirmed = _confirmed(args)
@@ -128,7 +135,10 @@ def _match(args: argparse.Namespace) -> int:
     if args.json is not None:
         data = plan_json(instance, plan, fairness, projects)
         writers[args.json] = text_writer(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    write_all(writers)
+    try:
+        write_all(writers)
+    except OutputError as exc:
+        return _fail(str(exc))
     served_hours = sum(instance.request(a.request_id).hours(instance.policy) for a in plan.assignments)
     print(
         f"{plan.method}({plan.status}): 依頼 {len(instance.requests)} 件中 {len(plan.assignments)} 件を割当"
@@ -144,7 +154,7 @@ def _group(args: argparse.Namespace) -> int:
     from kyodo.jinzai.io import text_writer
     from kyodo.jinzai.readers import read_instance
     from kyodo.municipalities import BY_CODE
-    from kyodo.tables import write_all
+    from kyodo.tables import OutputError, write_all
 
     try:
         instance = read_instance(args.specialists, args.requests)
@@ -167,5 +177,8 @@ def _group(args: argparse.Namespace) -> int:
                          "base_share_yen": line.base_share_yen, "service_yen": line.service_yen} for line in jp.ledger]}
             for jp in projects
         ]
-        write_all({args.json: text_writer(json.dumps(data, ensure_ascii=False, indent=2) + "\n")})
+        try:
+            write_all({args.json: text_writer(json.dumps(data, ensure_ascii=False, indent=2) + "\n")})
+        except OutputError as exc:
+            return _fail(str(exc))
     return 0

@@ -21,6 +21,7 @@ from kyodo.jinzai.model import SPECIALIST_MODES, Instance, Mode, Request, Specia
 from kyodo.jinzai.policy import Policy, load_policy
 from kyodo.jinzai.skills import taxonomy
 from kyodo.municipalities import lookup
+from kyodo.tables import visible
 
 T = TypeVar("T")
 _SPLIT = re.compile(r"[;;、\n]")
@@ -51,13 +52,16 @@ class _Row:
         text = self.text(column, required)
         if text is None:
             return None
+        digits = text.replace(",", "")
         try:
-            number = int(text.replace(",", ""))
+            if len(digits) > 15:  # more than any count or yen; int() of 5,000 digits would refuse with English
+                raise ValueError(digits)
+            number = int(digits)
         except ValueError:
-            self.problem(column, f"整数ではありません(「{text}」)。")
+            self.problem(column, f"整数ではありません(「{visible(text)}」)。")
             return None
         if number < minimum:
-            self.problem(column, f"{minimum}以上の整数にしてください(「{text}」)。")
+            self.problem(column, f"{minimum}以上の整数にしてください(「{visible(text)}」)。")
             return None
         return number
 
@@ -72,9 +76,10 @@ class _Row:
 
     def parse_date(self, column: str, text: str) -> date | None:
         try:
-            return date.fromisoformat(text.strip().replace("/", "-"))
+            # A date cell read from Excel may carry a time ("2026-04-06 00:00:00"): the date is what counts.
+            return date.fromisoformat(text.strip().replace("/", "-").split(" ")[0][:10])
         except ValueError:
-            self.problem(column, f"日付として読めません(「{text}」)。2026-04-06 のように書いてください。")
+            self.problem(column, f"日付として読めません(「{visible(text)}」)。2026-04-06 のように書いてください。")
             return None
 
     def choice(self, column: str, options: Mapping[str, T], required: bool, default: T | None = None) -> T | None:
@@ -82,7 +87,7 @@ class _Row:
         if text is None:
             return default
         if text not in options:
-            self.problem(column, f"「{text}」は使えません。{' / '.join(options)} のいずれかにしてください。")
+            self.problem(column, f"「{visible(text)}」は使えません。{' / '.join(options)} のいずれかにしてください。")
             return None
         return options[text]
 
@@ -99,12 +104,12 @@ class _Row:
             name, sep, level_text = item.replace(":", ":").rpartition(":")
             skill = tax.find(name) if sep else None
             if skill is None:
-                self.problem(column, f"「{name if sep else item}」はDX推進スキル標準のスキル項目にありません。")
+                self.problem(column, f"「{visible(name if sep else item)}」はDX推進スキル標準のスキル項目にありません。")
                 ok = False
                 continue
             if not level_text.strip().isdigit() or not tax.min_level <= int(level_text) <= tax.max_level:
                 self.problem(
-                    column, f"「{skill.name}」のレベル「{level_text}」は{tax.min_level}〜{tax.max_level}の整数にしてください。"
+                    column, f"「{visible(skill.name)}」のレベル「{visible(level_text)}」は{tax.min_level}〜{tax.max_level}の整数にしてください。"
                 )
                 ok = False
                 continue
@@ -116,7 +121,7 @@ class _Row:
         for item in self.items(column, False):
             m = lookup(item)
             if m is None:
-                self.problem(column, f"「{item}」は都内の区市町村として見つかりません。")
+                self.problem(column, f"「{visible(item)}」は都内の区市町村として見つかりません。")
             else:
                 codes.add(m.code)
         return frozenset(codes)
@@ -136,7 +141,7 @@ def _rows(
         if not any(c in table.headers for c in group):
             missing.append(group[0])
             names = "」か「".join(group)
-            problems.append(Problem(f"「{names}」の列のどちらかが必要です。", file=table.file, row=1, column=group[0]))
+            problems.append(Problem(f"「{visible(names)}」の列のどちらかが必要です。", file=table.file, row=1, column=group[0]))
     if missing:
         raise InputError(problems)
     out: list[T] = []
@@ -146,7 +151,7 @@ def _rows(
         row = _Row(table, number, cells, problems)
         ident = row.text(id_column, False)
         if ident is not None and ident in seen:
-            row.problem(id_column, f"「{ident}」は{seen[ident]}行目と重複しています。")
+            row.problem(id_column, f"「{visible(ident)}」は{seen[ident]}行目と重複しています。")
         elif ident is not None:
             seen[ident] = number
         item = make(row)
@@ -178,7 +183,7 @@ def _specialist(row: _Row, policy: Policy) -> Specialist | None:
         a, b = row.parse_date("不在期間", first), row.parse_date("不在期間", last if sep else first)
         if a and b:
             if b < a:
-                row.problem("不在期間", f"「{item}」の終了日が開始日より前です。")
+                row.problem("不在期間", f"「{visible(item)}」の終了日が開始日より前です。")
             absences.append((a, b))
     conflicts, history = row.municipalities("利益相反団体"), row.municipalities("支援実績団体")
     max_cases = row.integer("上限件数", False)
@@ -213,7 +218,7 @@ def _request_maker(policy: Policy) -> Callable[[_Row], Request | None]:
         muni_text = row.text("団体", True)
         muni = lookup(muni_text) if muni_text else None
         if muni_text and muni is None:
-            row.problem("団体", f"「{muni_text}」は都内の区市町村として見つかりません。")
+            row.problem("団体", f"「{visible(muni_text)}」は都内の区市町村として見つかりません。")
         purpose, deliverable = row.text("目的", True), row.text("成果物", True)
         skills = row.skills("必要スキル")
         mode = row.choice("支援形態", {m.value: m for m in Mode}, True)
@@ -243,18 +248,22 @@ def _request_maker(policy: Policy) -> Callable[[_Row], Request | None]:
     return make
 
 
-def read_specialists(path: Path, policy: Policy | None = None) -> tuple[Specialist, ...]:
-    """The specialists file alone (the web's bulk import of the pool)."""
+def read_specialists(
+    source: Path | bytes, policy: Policy | None = None, *, name: str | None = None
+) -> tuple[Specialist, ...]:
+    """The specialists file alone (the web's bulk import of the pool); bytes need the file's `name`."""
     policy = policy or load_policy()
-    return tuple(_rows(read_table(path), SPECIALIST_COLUMNS, _specialist_maker(policy), SPECIALIST_ONE_OF))
+    table = read_table(source, name=name)
+    return tuple(_rows(table, SPECIALIST_COLUMNS, _specialist_maker(policy), SPECIALIST_ONE_OF))
 
 
 def read_requests(
-    path: Path, known_specialists: Collection[str] | None = None, policy: Policy | None = None
+    source: Path | bytes, known_specialists: Collection[str] | None = None, policy: Policy | None = None, *,
+    name: str | None = None,
 ) -> tuple[Request, ...]:
     """The requests file; with `known_specialists`, preferred and excluded specialists must be among them."""
     policy = policy or load_policy()
-    table = read_table(path)
+    table = read_table(source, name=name)
     requests = _rows(table, REQUEST_COLUMNS, _request_maker(policy))
     if known_specialists is not None:
         problems = _unknown_specialists(table, requests, set(known_specialists))
@@ -268,10 +277,10 @@ def _unknown_specialists(table: Table, requests: list[Request], known: set[str])
     rows = {str(cells.get("依頼ID")).strip(): n for n, cells in table.rows}
     for r in requests:
         if r.preferred is not None and r.preferred not in known:
-            problems.append(Problem(f"人材「{r.preferred}」は人材一覧にいません。", table.file, rows.get(r.id), "希望人材ID"))
+            problems.append(Problem(f"人材「{visible(r.preferred)}」は人材一覧にいません。", table.file, rows.get(r.id), "希望人材ID"))
         for sid in sorted(r.excluded - known):
             problems.append(
-                Problem(f"人材「{sid}」は人材一覧にいません。", table.file, rows.get(r.id), "除外する専門人材")
+                Problem(f"人材「{visible(sid)}」は人材一覧にいません。", table.file, rows.get(r.id), "除外する専門人材")
             )
     return problems
 

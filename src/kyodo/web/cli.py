@@ -34,11 +34,19 @@ def _worker(args: argparse.Namespace) -> int:
     setup_django()
     from django.conf import settings
 
-    # Jobs left "running" by a worker that died are marked failed before new work starts (kyodo.web.jobs).
+    from kyodo.web import jobs
+
+    # Jobs left "running" by a worker that died are marked failed before new work starts (kyodo.web.jobs): at
+    # once when that worker ran on this host (its process is gone), else once its heartbeat is too old. Then
+    # again every minute (unless --batch), for workers on other machines.
     manage(["mark_stalled_jobs"])
+    if not args.batch:
+        jobs.sweep_every(60)
     if settings.TASK_BACKEND == "rq":  # Redis queue: RQ's worker, with the job class django-tasks needs
         return manage(["rqworker", args.queue, "--job-class", "django_tasks_rq.Job"])
-    argv = ["db_worker", "--queue-name", args.queue, "--reload" if args.reload else "--no-reload"]
+    # The worker's name (host:pid:token) is recorded with each task it claims: the sweep tells a dead one by it.
+    argv = ["db_worker", "--queue-name", args.queue, "--reload" if args.reload else "--no-reload",
+            "--worker-id", jobs.WORKER_NAME]
     if args.batch:
         argv.append("--batch")
     if args.interval is not None:

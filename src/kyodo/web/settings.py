@@ -11,8 +11,12 @@ start with DEBUG on or without a real secret key.
 - KYODO_DATA_DIR       where the SQLite file lives (default: <repo>/var)
 - DATABASE_URL         PostgreSQL (postgres://…) instead of SQLite
 - KYODO_TASK_BACKEND   database (default) or immediate (run tasks inside the request; tests)
-- KYODO_JOB_STALL_MINUTES       a running job with no progress report this long counts as stalled (default 15)
+- KYODO_JOB_STALL_MINUTES       a running job with no heartbeat this long counts as stalled (default 2)
 - KYODO_JOB_QUEUED_STALL_HOURS  a job no worker picked up this long counts as stalled (default 24)
+- KYODO_JOB_HEARTBEAT_SECONDS   how often a running job's worker says it is alive (default 5)
+- KYODO_TABLE_FILE_BYTES, KYODO_TABLE_ROWS, KYODO_TABLE_COLUMNS, KYODO_TABLE_CELL_CHARS,
+  KYODO_TABLE_XLSX_UNCOMPRESSED_BYTES, KYODO_TABLE_XLSX_RATIO   limits on every uploaded table (kyodo.tables.Limits;
+  defaults 32 MB, 100,000 rows, 1,000 columns, 2,000 characters a cell, 512 MB unpacked, 200× compression)
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from kyodo.tables import DEFAULT_LIMITS
 from kyodo.web.security import DEVELOPMENT_SECRET_KEY, env_flag, production_problems
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -75,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kyodo.web.middleware.no_store_for_signed_in",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -173,9 +179,14 @@ if not PRODUCTION:
 # PDF notices and appeal sheets for every child of every run (a few seconds per thousand children, in the worker).
 HOIKU_WRITE_NOTICES = env_flag("KYODO_HOIKU_NOTICES", default=True)
 
-# Uploads are read in memory up to this size; the hoiku upload stores the files in the database.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Uploads: a file over 2.5 MB is streamed to a temporary file on disk in 64 KB chunks, never held whole in memory
+# while the request is parsed; the forms then refuse a table over TABLE_LIMITS.file_bytes before reading it
+# (kyodo.web.hoiku.forms). Form fields other than files may total 10 MB.
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+# Every table the web reads (kyodo.tables.Limits, from the KYODO_TABLE_* variables above).
+TABLE_LIMITS = DEFAULT_LIMITS
 
 _task_backends = {
     "database": "django_tasks_db.DatabaseBackend",
@@ -194,8 +205,11 @@ if TASK_BACKEND == "rq":
     RQ_QUEUES = {"default": {"URL": os.environ["KYODO_REDIS_URL"], "DEFAULT_TIMEOUT": 3600}}
 
 # When a background job counts as stalled (its worker died): kyodo.web.jobs, `kyodo web manage mark_stalled_jobs`.
-JOBS_RUNNING_STALL_AFTER = timedelta(minutes=float(os.environ.get("KYODO_JOB_STALL_MINUTES", "15")))
+JOBS_RUNNING_STALL_AFTER = timedelta(minutes=float(os.environ.get("KYODO_JOB_STALL_MINUTES", "2")))
 JOBS_QUEUED_STALL_AFTER = timedelta(hours=float(os.environ.get("KYODO_JOB_QUEUED_STALL_HOURS", "24")))
+# A running job's worker updates its heartbeat this often (a thread in kyodo.web.jobs.alive), so that a job whose
+# worker is gone is seen as stalled after JOBS_RUNNING_STALL_AFTER even during a long step.
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("KYODO_JOB_HEARTBEAT_SECONDS", "5"))
 
 # Finished runs' result tables are cached (they never change). Per process by default; with KYODO_CACHE_URL
 # (redis://…) every web process shares one cache in Redis, so several processes and machines agree.

@@ -133,6 +133,42 @@ def main() -> None:
     (HERE / "not_really.xlsx").write_bytes(b"this is a text file with an .xlsx name\n")
     xlsx("xlsx_unknown_choice.xlsx", children((1, 4, "F42")))
     xlsx("xlsx_facilities_negative_vacancy.xlsx", facilities((2, 5, "-1")))
+    robustness_cases()
+
+
+def robustness_cases() -> None:
+    """Issue 11: inputs that passed validation and then broke a run, a writer or a page.
+
+    (The 100 MB CSV and the zip bomb are made at test time: tests/hoiku/test_io_limits.py.)
+    """
+    many = [f"C{n},H{n},2024-06-01,1,F01,F02,,,7,就労,20,8,就労,20,8,,120000" for n in range(5, 80)]
+    many[-1] = many[-1].replace("就労,20,8,就労", "就\x00労,20,8,就労")
+    files: dict[str, str] = {
+        "control_char_child_id.csv": children((1, 0, "C\x012")),
+        "nul_after_4kib.csv": children(rows=[*ROWS, *many]),
+        "escape_codes.csv": children((0, 9, "\x1b[31m就労\x1b[0m")),
+        "tax_5000_digits.csv": children((0, 16, "9" * 5000)),
+        "tax_30_digits.csv": children((2, 16, "1" + "0" * 29)),
+        "tax_implausible.csv": children((3, 16, "99999999999")),
+        "facilities_vacancy_10e30.csv": facilities((0, 3, "1" + "0" * 30)),
+        "facilities_vacancy_5000_digits.csv": facilities((1, 4, "7" * 5000)),
+        "facilities_vacancy_too_many.csv": facilities((2, 5, "5000")),
+        "slash_in_child_id.csv": children((0, 0, "C/1")),
+        "slash_in_household_id.csv": children((1, 1, "H/2")),
+        "facilities_slash_id.csv": text(F_HEADER, [*F_ROWS, "F／04,分園,認可保育所,1,1,1,1,1,1"]),
+        "dot_dot_child_id.csv": children((3, 0, "..")),
+        "unbalanced_quote.csv": children((1, 0, '"C2')),
+        "text_after_quote.csv": children((2, 0, '"C3"x')),
+    }
+    for name, content in files.items():
+        (HERE / name).write_bytes(content.encode("utf-8"))
+    # A tool's workbook: formulas without cached values in a vacancy column (openpyxl stores no results).
+    xlsx("xlsx_formula_vacancy.xlsx", facilities((1, 3, "=1+1"), (2, 4, "=B2*0")))
+    workbook = openpyxl.Workbook()
+    for line in facilities().splitlines():
+        workbook.active.append([int(v) if v.isdigit() else (v or None) for v in line.split(",")])
+    workbook.active["D2"] = 1e30  # a vacancy of 10^30 as a number
+    workbook.save(HERE / "xlsx_vacancy_1e30.xlsx")
 
 
 if __name__ == "__main__":

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from kyodo.hoiku.io import template as t
 from kyodo.hoiku.io.facilities import facility_rows, vacancies_of
-from kyodo.hoiku.io.kyodo_layout import _PATTERN, ChoiceColumns, ParsedChildren, _age, _choices
+from kyodo.hoiku.io.kyodo_layout import _PATTERN, MAX_POINTS, ChoiceColumns, ParsedChildren, _age, _choices
 from kyodo.hoiku.io.sheet import Column, FacilityRef, Sheet, cell, parse_cell, row_ids
-from kyodo.hoiku.io.values import parse_id, parse_int
+from kyodo.hoiku.io.values import CellError, parse_id, parse_int
 from kyodo.hoiku.model.instance import AGE_CLASSES, Child, Facility, Household
 
 
@@ -106,7 +106,14 @@ def _points(sheet: Sheet, row: int, cells: list[str], column: Column, what: str)
     if not text:
         sheet.problem(f"{what}が空です。全行に入力してください", row, column.header)
         return None
-    return parse_cell(sheet, row, column, text, lambda s: parse_int(s, what="点数"))
+    return parse_cell(sheet, row, column, text, _points_value)
+
+
+def _points_value(text: str) -> int:
+    value = parse_int(text, what="点数")
+    if abs(value) > MAX_POINTS:
+        raise CellError(f"点数 {value:,} は範囲外です(±{MAX_POINTS:,}点までで入力してください)")
+    return value
 
 
 def read_facilities(sheet: Sheet) -> dict[str, Facility]:

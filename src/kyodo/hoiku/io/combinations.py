@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from pathlib import Path
 
+from kyodo.hoiku.io.reader import Source, load_table
+from kyodo.hoiku.io.values import norm
 from kyodo.hoiku.model.errors import InputError, Problem
 from kyodo.hoiku.model.instance import Instance
-from kyodo.tables import TableError, header_key, read_table
+from kyodo.tables import DEFAULT_LIMITS, Limits, TableError, header_key, visible
 
 FAMILY = "ファミリーコード"
 RANK = "総当たり順位"
@@ -22,10 +23,13 @@ CHILD = re.compile(r"^宛名コード(\d+)$")
 FACILITY = re.compile(r"^希望施設(\d+)$")
 
 
-def read_combinations(path: Path, instance: Instance) -> Instance:
-    """The instance with Instance.family_combinations filled from the file. Raises InputError."""
+def read_combinations(source: Source, instance: Instance, *, limits: Limits = DEFAULT_LIMITS) -> Instance:
+    """The instance with Instance.family_combinations filled from the file (a path, (name, bytes) or bytes).
+
+    Raises InputError.
+    """
     try:
-        table = read_table(path)
+        table = load_table(source, "combinations", limits=limits)
     except TableError as exc:
         raise InputError([exc.problem]) from exc
     name = table.file
@@ -79,13 +83,14 @@ def read_combinations(path: Path, instance: Instance) -> Instance:
                 )
             )
             continue
-        try:
-            rank = int(cells[rank_col])
-        except ValueError:
+        rank_text = norm(cells[rank_col])
+        if not (rank_text.isascii() and rank_text.isdigit() and len(rank_text) <= 6):
             problems.append(
-                Problem(f"順位「{cells[rank_col]}」は整数ではありません", file=name, row=number, column=RANK)
+                Problem(f"順位「{visible(rank_text)}」は整数ではありません(1から順に書いてください)",
+                        file=name, row=number, column=RANK)
             )
             continue
+        rank = int(rank_text)
         placement: dict[str, str | None] = {}
         for n, (child_col, facility_col) in sorted(pairs.items()):
             assert child_col is not None and facility_col is not None

@@ -10,8 +10,9 @@ from collections.abc import Iterator, Mapping
 
 from kyodo.hoiku.io import template as t
 from kyodo.hoiku.io.sheet import Column, Sheet, cell, parse_cell
-from kyodo.hoiku.io.values import CellError, norm, parse_count, parse_float, parse_id
+from kyodo.hoiku.io.values import MAX_SEATS, CellError, id_problem, norm, parse_count, parse_float, parse_id
 from kyodo.hoiku.model.instance import AGE_CLASSES, Facility
+from kyodo.tables import visible
 
 
 def facility_rows(sheet: Sheet, id_col: Column, id_label: str) -> Iterator[tuple[int, list[str], str]]:
@@ -19,7 +20,10 @@ def facility_rows(sheet: Sheet, id_col: Column, id_label: str) -> Iterator[tuple
     seen: dict[str, int] = {}
     for row, cells in sheet.table.rows:
         facility_id = parse_id(cell(cells, id_col))
-        if not facility_id:
+        bad_id = id_problem(facility_id, id_label) if facility_id else None
+        if bad_id:
+            sheet.problem(bad_id, row, id_col.header)
+        elif not facility_id:
             sheet.problem(f"{id_label}が空です", row, id_col.header)
         elif facility_id in seen:
             sheet.problem(
@@ -99,7 +103,7 @@ def _coordinate(sheet: Sheet, row: int, cells: list[str], column: Column | None,
     return parse_cell(sheet, row, column, text, parse)
 
 
-_SHARED_ITEM_RE = re.compile(r"(\d(?:[・,、]\d)*|\d-\d)歳?[:=](\d+)")
+_SHARED_ITEM_RE = re.compile(r"(\d(?:[・,、]\d)*|\d-\d)歳?[:=](\d{1,4})")
 
 
 def parse_shared(text: str) -> dict[tuple[int, ...], int]:
@@ -110,7 +114,7 @@ def parse_shared(text: str) -> dict[tuple[int, ...], int]:
             continue
         m = _SHARED_ITEM_RE.fullmatch(part)
         if not m:
-            raise CellError(f"共有枠「{part}」が読めません。「1・2歳:10」のように書いてください")
+            raise CellError(f"共有枠「{visible(part)}」が読めません。「1・2歳:10」のように書いてください")
         ages_text = m.group(1)
         if "-" in ages_text:
             low, high = (int(x) for x in ages_text.split("-"))
@@ -118,7 +122,9 @@ def parse_shared(text: str) -> dict[tuple[int, ...], int]:
         else:
             ages = tuple(sorted({int(x) for x in re.split(r"[・,、]", ages_text)}))
         if not ages or any(a not in AGE_CLASSES for a in ages):
-            raise CellError(f"共有枠「{part}」の年齢は0〜5歳で書いてください")
+            raise CellError(f"共有枠「{visible(part)}」の年齢は0〜5歳で書いてください")
+        if int(m.group(2)) > MAX_SEATS:
+            raise CellError(f"共有枠「{visible(part)}」の人数は{MAX_SEATS:,}人までで書いてください")
         shared[ages] = int(m.group(2))
     return shared
 

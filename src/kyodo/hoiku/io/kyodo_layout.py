@@ -39,7 +39,7 @@ def _bounded_int(low: int, high: int, unit: str) -> Callable[[str], int]:
     def parse(text: str) -> int:
         value = parse_int(text)
         if not low <= value <= high:
-            raise CellError(f"{value}{unit}は範囲外です({low}〜{high}{unit}で入力してください)")
+            raise CellError(f"{value:,}{unit}は範囲外です({low:,}〜{high:,}{unit}で入力してください)")
         return value
 
     return parse
@@ -63,6 +63,20 @@ def _non_negative(text: str) -> int:
 
 
 _PATTERN = lru_cache(maxsize=16)(_bounded_int(1, 7, ""))
+# Plausible ranges: beyond them a value is a typing error (a 5,000-digit tax, 10^30 months), not a fact to score.
+_NUMERIC_FACT_PARSERS: dict[str, Callable[[str], int]] = {
+    "municipal_tax": _bounded_int(0, 10_000_000_000, "円"),  # 住民税所得割額: 100億円 is far beyond any household
+    "waiting_months": _bounded_int(0, 240, "か月"),
+    "children_under_school_age": _bounded_int(0, 20, "人"),
+}
+MAX_POINTS = 1_000_000  # 指数 given in the file; real scales are in the hundreds
+
+
+_POINTS = _bounded_int(-MAX_POINTS, MAX_POINTS, "点")
+
+
+def _numeric_fact(key: str) -> Callable[[str], int]:
+    return _NUMERIC_FACT_PARSERS.get(key, _non_negative)
 _GUARDIAN_PARSERS: dict[str, Callable[[str], object]] = {
     "reason": parse_reason,
     "days_per_month": _bounded_int(0, 31, "日"),
@@ -142,7 +156,7 @@ def read_children(sheet: Sheet, fiscal_year: int | None, choice_limit: int | Non
         points = None
         text = cell(cells, points_col)
         if text and points_col is not None:
-            points = parse_cell(sheet, row, points_col, text, parse_int)
+            points = parse_cell(sheet, row, points_col, text, _POINTS)
 
         child_facts = _facts(sheet, row, cells, child_fact_cols)
         household_cells = household_getter(cells)
@@ -414,7 +428,7 @@ def _facts(sheet: Sheet, row: int, cells: list[str], fc: _FactColumns) -> dict[s
     try:
         facts: dict[str, FactValue] = dict(zip(fc.bool_keys, _bools_fast(fc.get_bools(cells)), strict=True))
         for key, text in zip(fc.number_keys, fc.get_numbers(cells), strict=True):
-            facts[key] = _non_negative(text) if text else None
+            facts[key] = _numeric_fact(key)(text) if text else None
         return facts
     except CellError:
         pass
@@ -422,7 +436,7 @@ def _facts(sheet: Sheet, row: int, cells: list[str], fc: _FactColumns) -> dict[s
     for key, column in fc.columns:
         text = cell(cells, column)
         if key in t.NUMERIC_FACTS:
-            facts[key] = parse_cell(sheet, row, column, text, _non_negative) if text and column else None
+            facts[key] = parse_cell(sheet, row, column, text, _numeric_fact(key)) if text and column else None
         else:
             facts[key] = bool(parse_cell(sheet, row, column, text, parse_bool)) if text and column else False
     return facts

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kyodo.hoiku.io import chilmai_layout, kyodo_layout
@@ -12,13 +12,39 @@ from kyodo.hoiku.io.kyodo_layout import ParsedChildren
 from kyodo.hoiku.io.sheet import Sheet
 from kyodo.hoiku.model.errors import InputError, Problem
 from kyodo.hoiku.model.instance import Facility, Instance
-from kyodo.tables import Table, TableError, header_key, read_table
+from kyodo.tables import DEFAULT_LIMITS, Limits, Table, TableError, header_key, read_table
 
 KYODO = "kyodo"
 CHILMAI = "chilmai"
 LAYOUTS = (KYODO, CHILMAI)
 # A file wrong on every row (a shifted column, say) would otherwise bury the clerk in thousands of lines.
 MAX_PROBLEMS = 1000
+# What read_instance reads: a path, or the bytes of an upload with the name messages use ((name, data)); bare
+# bytes are called 児童ファイル / 施設ファイル.
+Source = Path | str | bytes | tuple[str, bytes]
+_DEFAULT_NAMES = {"children": "児童ファイル", "facilities": "施設ファイル", "combinations": "組合せファイル"}
+
+
+def source_name(source: Source, role: str) -> str:
+    if isinstance(source, tuple):
+        return source[0]
+    if isinstance(source, bytes):
+        return _DEFAULT_NAMES.get(role, "入力")
+    return Path(source).name
+
+
+def load_table(
+    source: Source,
+    role: str,
+    accept: Callable[[Sequence[str]], bool] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Table:
+    """read_table of a path, (name, bytes) or bytes. Raises TableError."""
+    if isinstance(source, tuple):
+        return read_table(source[1], accept, name=source[0], limits=limits)
+    if isinstance(source, bytes):
+        return read_table(source, accept, name=source_name(source, role), limits=limits)
+    return read_table(Path(source), accept, limits=limits)
 
 
 def detect_layout(table: Table, role: str) -> str | None:
@@ -36,24 +62,25 @@ def detect_layout(table: Table, role: str) -> str | None:
 
 
 def read_instance(
-    children: Path,
-    facilities: Path,
+    children: Source,
+    facilities: Source,
     *,
     fiscal_year: int | None = None,
     choice_limit: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Instance:
     """Read the children and facilities files (CSV or XLSX; Kyodo template or ChilmAI format).
 
     With fiscal_year, birth dates give each child's age class (年齢クラス on April 1); without it
     the children file must carry 年齢クラス (年齢 in ChilmAI's format). choice_limit is the ward's
-    maximum number of choices. Raises InputError with every problem found, each located by file,
-    row (the header is row 1) and column.
+    maximum number of choices. Each file is a path, (name, bytes) or bytes; `limits` bounds what a file may hold.
+    Raises InputError with every problem found, each located by file, row (the header is row 1) and column.
     """
     problems: list[Problem] = []
-    facility_map = _read_facilities(Path(facilities), problems)
-    parsed = _read_children(Path(children), problems, fiscal_year, choice_limit)
+    facility_map = _read_facilities(facilities, problems, limits)
+    parsed = _read_children(children, problems, fiscal_year, choice_limit, limits)
     if facility_map is not None and parsed is not None:
-        _check_refs(parsed, facility_map, Path(facilities).name, problems)
+        _check_refs(parsed, facility_map, source_name(facilities, "facilities"), problems)
     if len(problems) > MAX_PROBLEMS:
         rest = len(problems) - MAX_PROBLEMS
         problems = [
@@ -68,31 +95,32 @@ def read_instance(
         households=parsed.households,
         children=parsed.children,
         fiscal_year=fiscal_year,
-        source={"children": Path(children).name, "facilities": Path(facilities).name},
+        source={"children": parsed.file, "facilities": source_name(facilities, "facilities")},
     )
 
 
 def validate(
-    children: Path,
-    facilities: Path,
+    children: Source,
+    facilities: Source,
     *,
     fiscal_year: int | None = None,
     choice_limit: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> list[Problem]:
     """Every problem read_instance would raise, as a list (empty when the files are fine)."""
     try:
-        read_instance(children, facilities, fiscal_year=fiscal_year, choice_limit=choice_limit)
+        read_instance(children, facilities, fiscal_year=fiscal_year, choice_limit=choice_limit, limits=limits)
     except InputError as exc:
         return list(exc.problems)
     return []
 
 
-def _load(path: Path, role: str, problems: list[Problem]) -> tuple[Sheet, str] | None:
+def _load(source: Source, role: str, problems: list[Problem], limits: Limits) -> tuple[Sheet, str] | None:
     def accept(headers: Sequence[str]) -> bool:
-        return detect_layout(Table(path.name, tuple(headers), []), role) is not None
+        return detect_layout(Table("", tuple(headers), []), role) is not None
 
     try:
-        table = read_table(path, accept)
+        table = load_table(source, role, accept, limits)
     except TableError as exc:
         problems.append(exc.problem)
         return None
@@ -125,8 +153,8 @@ def _load(path: Path, role: str, problems: list[Problem]) -> tuple[Sheet, str] |
     return Sheet(table, problems), layout
 
 
-def _read_facilities(path: Path, problems: list[Problem]) -> dict[str, Facility] | None:
-    loaded = _load(path, "facilities", problems)
+def _read_facilities(source: Source, problems: list[Problem], limits: Limits) -> dict[str, Facility] | None:
+    loaded = _load(source, "facilities", problems, limits)
     if loaded is None:
         return None
     sheet, layout = loaded
@@ -139,9 +167,9 @@ def _read_facilities(path: Path, problems: list[Problem]) -> dict[str, Facility]
 
 
 def _read_children(
-    path: Path, problems: list[Problem], fiscal_year: int | None, choice_limit: int | None
+    source: Source, problems: list[Problem], fiscal_year: int | None, choice_limit: int | None, limits: Limits
 ) -> ParsedChildren | None:
-    loaded = _load(path, "children", problems)
+    loaded = _load(source, "children", problems, limits)
     if loaded is None:
         return None
     sheet, layout = loaded

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TypeVar, cast
 
-from kyodo.hoiku.io.values import CellError, parse_id
+from kyodo.hoiku.io.values import CellError, id_problem, parse_id
 from kyodo.hoiku.model.errors import Problem
 from kyodo.tables import Table, header_key
 
@@ -129,6 +129,10 @@ def row_ids(
     """
     child_id = parse_id(cell(cells, id_col))
     household_id = parse_id(cell(cells, household_col))
+    bad_id = id_problem(child_id, id_label) if child_id else None
+    if bad_id:
+        sheet.problem(bad_id, row, id_col.header)
+        return None
     if not child_id:
         sheet.problem(f"{id_label}が空です", row, id_col.header)
     elif child_id in seen:
@@ -138,6 +142,10 @@ def row_ids(
         return None
     else:
         seen[child_id] = row
-    if not household_id:
+    bad_household = id_problem(household_id, "世帯番号") if household_id else None
+    if bad_household:
+        sheet.problem(bad_household, row, household_col.header)
+        household_id = ""
+    elif not household_id:
         sheet.problem("世帯番号が空です", row, household_col.header)
     return child_id, household_id

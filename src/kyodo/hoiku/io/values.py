@@ -8,6 +8,7 @@ from datetime import date
 from functools import lru_cache
 
 from kyodo.hoiku.model.instance import REASON_LABELS, Reason
+from kyodo.tables import visible
 
 
 class CellError(ValueError):
@@ -31,7 +32,27 @@ def parse_id(text: str) -> str:
     return value
 
 
-_INT_RE = re.compile(r"[+-]?\d+(?:\.0+)?")
+_INT_RE = re.compile(r"[+-]?\d{1,15}(?:\.0{1,15})?")  # 15 digits: more than any count, yen or score
+MAX_DIGITS = 15
+ID_MAX_CHARS = 64
+# An id is part of page addresses (/hoiku/…/child/<id>/) and file names: no path separators, no lone dots,
+# no line breaks or tabs.
+_ID_FORBIDDEN = re.compile(r"[/\\\r\n\t]")
+
+
+def id_problem(value: str, what: str) -> str | None:
+    """Why an id (already through parse_id) cannot be used, or None when it can."""
+    if len(value) > ID_MAX_CHARS:
+        return f"{what}「{visible(value)}」が長すぎます({len(value)}文字)。{ID_MAX_CHARS}文字までにしてください"
+    bad = _ID_FORBIDDEN.search(value)
+    if bad:
+        return (
+            f"{what}「{visible(value)}」に使えない文字「{visible(bad.group())}」があります。"
+            "番号には / \\ や改行を使わず、英数字・ハイフンなどで書いてください"
+        )
+    if value in (".", ".."):
+        return f"{what}「{value}」は番号として使えません。英数字などで書いてください"
+    return None
 _DASHES = frozenset({"-", "―", "‐", "ー", "—", "–", "－"})
 
 
@@ -49,25 +70,32 @@ def _strip_unit(value: str, units: tuple[str, ...]) -> str:
 
 
 def parse_int(text: str, *, what: str = "整数") -> int:
-    if text.isdigit() and text.isascii():  # the common case, without a regex
+    if text.isdigit() and text.isascii() and len(text) <= MAX_DIGITS:  # the common case, without a regex
         return int(text)
     value = _strip_unit(norm(text), _UNITS).replace(",", "")
     if not _INT_RE.fullmatch(value):
-        raise CellError(f"「{text}」は{what}ではありません。整数で入力してください")
+        if sum(ch.isdigit() for ch in value) > MAX_DIGITS:
+            raise CellError(f"「{visible(text)}」は桁数が多すぎます({what}は{MAX_DIGITS}桁までです)")
+        raise CellError(f"「{visible(text)}」は{what}ではありません。整数で入力してください")
     return int(float(value)) if "." in value else int(value)
 
 
+MAX_SEATS = 1_000  # per facility and age class; the largest nurseries have about 300 places in all
+
+
 def parse_count(text: str) -> int | None:
-    """A number of seats: a non-negative integer; None for blank or a dash (―: no such class here)."""
+    """A number of seats: 0 to MAX_SEATS; None for blank or a dash (―: no such class here)."""
     if not text or text in _DASHES:
         return None
     value = parse_int(text, what="人数")
     if value < 0:
         raise CellError(f"人数に負の値({value})は入力できません。0以上の整数で入力してください")
+    if value > MAX_SEATS:
+        raise CellError(f"人数 {value:,} は多すぎます({MAX_SEATS:,}人までで入力してください)")
     return value
 
 
-_FLOAT_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_FLOAT_RE = re.compile(r"[+-]?(?:\d{1,15}(?:\.\d{0,15})?|\.\d{1,15})(?:[eE][+-]?\d{1,3})?")
 _HM_RE = re.compile(r"(\d{1,2}):(\d{2})")
 
 
@@ -78,17 +106,17 @@ def parse_hours(text: str) -> float:
     if m:
         minutes = int(m.group(2))
         if minutes >= 60:
-            raise CellError(f"「{text}」は時間として読めません")
+            raise CellError(f"「{visible(text)}」は時間として読めません")
         return int(m.group(1)) + minutes / 60
     if not _FLOAT_RE.fullmatch(value):
-        raise CellError(f"「{text}」は数値ではありません。時間数を数字で入力してください(例: 7.5)")
+        raise CellError(f"「{visible(text)}」は数値ではありません。時間数を数字で入力してください(例: 7.5)")
     return float(value)
 
 
 def parse_float(text: str) -> float:
     value = norm(text)
     if not _FLOAT_RE.fullmatch(value):
-        raise CellError(f"「{text}」は数値ではありません")
+        raise CellError(f"「{visible(text)}」は数値ではありません")
     return float(value)
 
 
@@ -108,7 +136,7 @@ def parse_bool(text: str) -> bool:
     if value in _FALSE or value in _DASHES:
         return False
     raise CellError(
-        f"「{text}」は「はい/いいえ」として読めません。該当するときは ○ または 1、しないときは空欄にしてください"
+        f"「{visible(text)}」は「はい/いいえ」として読めません。該当するときは ○ または 1、しないときは空欄にしてください"
     )
 
 
@@ -163,7 +191,7 @@ def parse_reason(text: str) -> Reason:
     reason = _REASONS.get(_reason_key(text))
     if reason is None:
         known = "、".join(REASON_LABELS.values())
-        raise CellError(f"事由「{text}」が分かりません。次のいずれかを入力してください: {known}")
+        raise CellError(f"事由「{visible(text)}」が分かりません。次のいずれかを入力してください: {known}")
     return reason
 
 
@@ -187,14 +215,14 @@ def parse_date(text: str) -> date:
         m = _ERA_RE.fullmatch(value)
         if not m:
             raise CellError(
-                f"「{text}」は日付として読めません。2024-05-01、2024/5/1、R6.5.1 のように入力してください"
+                f"「{visible(text)}」は日付として読めません。2024-05-01、2024/5/1、R6.5.1 のように入力してください"
             )
         era_year = 1 if m.group(2) == "元" else int(m.group(2))
         year, month, day = _ERAS[m.group(1)] + era_year, int(m.group(3)), int(m.group(4))
     try:
         return date(year, month, day)
     except ValueError as exc:
-        raise CellError(f"「{text}」は存在しない日付です") from exc
+        raise CellError(f"「{visible(text)}」は存在しない日付です") from exc
 
 
 # -- lists ---------------------------------------------------------------------------------------------------

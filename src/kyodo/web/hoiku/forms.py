@@ -29,10 +29,31 @@ class RoundForm(forms.Form):
         self.fields["rules_name"].choices = rules_choices()
 
 
+def check_table_size(upload: Any, what: str) -> Any:
+    """The upload, unless it is over the table size limit (checked from its size, before a byte is read)."""
+    from django.conf import settings
+
+    from kyodo.tables.limits import size_text
+
+    limit = settings.TABLE_LIMITS.file_bytes
+    if upload is not None and upload.size > limit:
+        raise forms.ValidationError(
+            f"{what}が大きすぎます({size_text(upload.size)})。1ファイルの上限は{size_text(limit)}です。"
+            "ファイルを分けるか、不要な列・行を削除してください"
+        )
+    return upload
+
+
 class UploadForm(forms.Form):
     # Empty files go to the engine, which reports them in the same problem table as every other problem.
     children = forms.FileField(label="申込ファイル(Excel または CSV)", allow_empty_file=True)
     facilities = forms.FileField(label="施設ファイル(Excel または CSV)", allow_empty_file=True)
+
+    def clean_children(self) -> Any:
+        return check_table_size(self.cleaned_data.get("children"), "申込ファイル")
+
+    def clean_facilities(self) -> Any:
+        return check_table_size(self.cleaned_data.get("facilities"), "施設ファイル")
 
 
 class DecisionForm(forms.Form):

@@ -41,15 +41,9 @@ class ImportResult:
         return f"{self.created}件を登録し、{self.updated}件を更新しました。"
 
 
-def _read(name: str, data: bytes, read: Any) -> Any:
-    """Run an engine reader on uploaded bytes (the readers take a path; the file's own name goes into messages)."""
-    suffix = Path(name).suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
+def _check_type(name: str) -> None:
+    if Path(name).suffix.lower() not in (".xlsx", ".csv"):
         raise InputError([Problem("Excel(.xlsx)か CSV のファイルを選んでください。", file=name)])
-    with tempfile.TemporaryDirectory(prefix="kyodo-jinzai-") as folder:
-        path = Path(folder) / Path(name).name
-        path.write_bytes(data)
-        return read(path)
 
 
 def _specialist_key(s: Specialist) -> str:
@@ -62,7 +56,8 @@ def _pool(tokyo_org_id: int) -> dict[str, Specialist]:
 
 def import_specialists(tokyo: Organisation, name: str, data: bytes) -> ImportResult:
     """The pool file (人材一覧): new ids are added, known ids updated; absences are replaced by the file's."""
-    rows: tuple[engine.Specialist, ...] = _read(name, data, read_specialists)
+    _check_type(name)
+    rows = read_specialists(data, name=name)
     pool = _pool(tokyo.pk)
     created = updated = 0
     with transaction.atomic():
@@ -89,7 +84,8 @@ def import_specialists(tokyo: Organisation, name: str, data: bytes) -> ImportRes
 def import_requests(tokyo: Organisation, user: Any, name: str, data: bytes, *, own_only: bool) -> ImportResult:
     """The requests file (依頼一覧). `own_only`: a municipality may import only rows of its own organisation."""
     pool = _pool(tokyo.pk)
-    rows: tuple[engine.Request, ...] = _read(name, data, lambda path: read_requests(path, set(pool)))
+    _check_type(name)
+    rows = read_requests(data, set(pool), name=name)
     organisations = {o.code: o for o in Organisation.objects.filter(code__in={r.municipality for r in rows})}
     if own_only:
         wrong = [r for r in rows if r.municipality != user.organisation.code]
