@@ -43,7 +43,8 @@ def _worker(args: argparse.Namespace) -> int:
     if not args.batch:
         jobs.sweep_every(60)
     if settings.TASK_BACKEND == "rq":  # Redis queue: RQ's worker, with the job class django-tasks needs
-        return manage(["rqworker", args.queue, "--job-class", "django_tasks_rq.Job"])
+        argv = ["rqworker", args.queue, "--job-class", "django_tasks_rq.Job", "--name", jobs.WORKER_NAME]
+        return manage([*argv, "--burst"] if args.batch else argv)
     # The worker's name (host:pid:token) is recorded with each task it claims: the sweep tells a dead one by it.
     argv = ["db_worker", "--queue-name", args.queue, "--reload" if args.reload else "--no-reload",
             "--worker-id", jobs.WORKER_NAME]

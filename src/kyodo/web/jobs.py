@@ -246,8 +246,12 @@ def worker_gone(name: str) -> bool:
 
 
 def _task_worker(job: BackgroundJob) -> str | None:
-    """The name of the worker that claimed the job's task (the database queue records it), or None."""
-    if not job.task_result_id or "django_tasks_db" not in settings.INSTALLED_APPS:
+    """The name of the worker that claimed the job's task (the database queue, or RQ, records it), or None."""
+    if not job.task_result_id:
+        return None
+    if settings.TASK_BACKEND == "rq":
+        return _rq_worker(job.task_result_id)
+    if "django_tasks_db" not in settings.INSTALLED_APPS:
         return None
     try:
         from django_tasks_db.models import DBTaskResult
@@ -256,6 +260,18 @@ def _task_worker(job: BackgroundJob) -> str | None:
     except Exception:
         return None
     return str(ids[-1]) if ids else None
+
+
+def _rq_worker(job_id: str) -> str | None:
+    """RQ keeps the name of the worker running a job (`kyodo web worker` names it host:pid:token too)."""
+    try:
+        import django_rq
+        from rq.job import Job
+
+        name = Job.fetch(job_id, connection=django_rq.get_connection("default")).worker_name
+    except Exception:  # no such job any more, or Redis is away: nothing known
+        return None
+    return str(name) if name else None
 
 
 @contextmanager
