@@ -62,8 +62,7 @@ def _split_front_matter(text: str, name: str) -> tuple[dict[str, Any], str, str,
     try:
         front = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
+        line = _yaml_line(exc, raw) + 1
         raise InputError([Problem("メタデータの YAML を読めません", file=name, row=line)]) from None
     if not isinstance(front, dict):
         raise InputError([Problem("メタデータは「項目: 値」の形で書いてください", file=name, row=2)])
@@ -207,9 +206,7 @@ def parse_variables(text: str, name: str = "変数") -> dict[str, str]:
     try:
         data = yaml.safe_load(text) if text.strip() else {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError([Problem("変数の YAML を読めません", file=name,
-                                  row=mark.line + 1 if mark is not None else None)]) from None
+        raise InputError([Problem("変数の YAML を読めません", file=name, row=_yaml_line(exc, text))]) from None
     if not isinstance(data, dict):
         raise InputError([Problem("変数は「変数名: 値」の形で書いてください", file=name, row=1)])
     problems = [Problem(f"変数「{k}」の値が文字ではありません", file=name, row=_line_of(text, str(k)))
@@ -217,6 +214,13 @@ def parse_variables(text: str, name: str = "変数") -> dict[str, str]:
     if problems:
         raise InputError(problems)
     return {str(k): "" if v is None else str(v) for k, v in data.items()}
+
+
+def _yaml_line(exc: yaml.YAMLError, text: str) -> int:
+    """The 1-based line of a YAML error, within the text (an unclosed bracket is found at the end of the text)."""
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else 1
+    return max(1, min(line, len(text.rstrip("\n").splitlines())))
 
 
 def _line_of(text: str, key: str) -> int | None:
