@@ -63,7 +63,7 @@ class LocalEdit:
     after: str  # the edition's sentence ("" for a removal)
 
 
-def _ops(old: list[str], new: list[str]) -> tuple[DiffOp, ...]:
+def sentence_ops(old: list[str], new: list[str]) -> tuple[DiffOp, ...]:
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     return tuple(DiffOp(tag, tuple(old[i1:i2]), tuple(new[j1:j2])) for tag, i1, i2, j1, j2 in matcher.get_opcodes())
 
@@ -73,7 +73,7 @@ def diff(old: Document, new: Document) -> list[SectionDiff]:
     out = []
     for section in new.sections:
         before = old.section(section.id)
-        ops = _ops(sentences(before.text) if before else [], sentences(section.text))
+        ops = sentence_ops(sentences(before.text) if before else [], sentences(section.text))
         if before is None:
             status = SectionStatus.ADDED
         else:
@@ -82,7 +82,7 @@ def diff(old: Document, new: Document) -> list[SectionDiff]:
     for section in old.sections:
         if new.section(section.id) is None:
             out.append(SectionDiff(section.id, section.heading, SectionStatus.REMOVED,
-                                   _ops(sentences(section.text), [])))
+                                   sentence_ops(sentences(section.text), [])))
     return out
 
 
@@ -96,7 +96,7 @@ def local_edits(upstream: Document, edition: Document) -> list[LocalEdit]:
         if len(written) != len(filled):  # a value with a 。 in it: fall back to the filled text
             written = filled
         mine = edition.section(section.id)
-        for op in _ops(filled, sentences(mine.text) if mine else []):
+        for op in sentence_ops(filled, sentences(mine.text) if mine else []):
             edits += _edits_of(section.id, op, written, filled)
     for section in edition.sections:
         if upstream.section(section.id) is None:

@@ -68,6 +68,7 @@ class Conflict:
 class Chunk:
     text: str = ""
     conflict: int | None = None  # index into MergeResult.conflicts
+    source: Source = Source.UNCHANGED  # where a clean chunk's text came from
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,12 +204,12 @@ class _State:
             self.stats.new_sections += 1
             assert t is not None
             self.stats.from_theirs += _count(t.pieces())
-            return MergedSection(sid, SectionOrigin.NEW_UPSTREAM, (Chunk(t.text),))
+            return MergedSection(sid, SectionOrigin.NEW_UPSTREAM, (Chunk(t.text, source=Source.THEIRS),))
         if b is None and t is None:
             self.stats.local_sections += 1
             assert o is not None
             self.stats.from_ours += _count(o.pieces())
-            return MergedSection(sid, SectionOrigin.LOCAL, (Chunk(o.text),))
+            return MergedSection(sid, SectionOrigin.LOCAL, (Chunk(o.text, source=Source.OURS),))
         if o is None or t is None:
             return self._deleted_on_one_side(sid, b, o, t)
         kind = ConflictKind.BOTH_CHANGED if b is not None else ConflictKind.BOTH_ADDED
@@ -234,12 +235,12 @@ class _State:
             field_name = {Source.UNCHANGED: "unchanged", Source.OURS: "from_ours", Source.THEIRS: "from_theirs",
                           Source.SAME: "same"}[region.source]
             setattr(self.stats, field_name, getattr(self.stats, field_name) + _count(region.pieces))
-            return Chunk("".join(region.pieces))
+            return Chunk("".join(region.pieces), source=region.source)
         conflict = Conflict(len(self.conflicts), sid, heading, kind, "".join(region.base), "".join(region.ours),
                             "".join(region.theirs))
         self.conflicts.append(conflict)
         self.stats.conflicting += _count(region.ours) + _count(region.theirs)
-        return Chunk(conflict=conflict.index)
+        return Chunk(conflict=conflict.index, source=Source.CONFLICT)
 
 
 def resolved_text(result: MergeResult, resolutions: dict[int, tuple[Resolution, str]]) -> str:
