@@ -180,3 +180,42 @@ def test_a_merge_without_conflicts_applies_every_change(sides):
         merged = _merged(regions)
         for s in base:
             assert (s in merged) == (s in ours and s in theirs)
+
+
+# --- the same at document level: sections added, removed and edited on both sides
+@st.composite
+def documents(draw):
+    n = draw(st.integers(1, 4))
+    base = {f"節{i}": [f"節{i}の文{j}。" for j in range(draw(st.integers(1, 3)))] for i in range(n)}
+
+    def side(name: str) -> dict[str, list[str]]:
+        out = {}
+        for sid, sentences in base.items():
+            if draw(st.booleans()) and draw(st.booleans()):
+                continue  # section removed
+            out[sid] = draw(edited(sentences)) if draw(st.booleans()) else list(sentences)
+        if draw(st.booleans()):
+            out[f"別紙 {name}"] = [f"{name}だけの文。"]
+        return out
+
+    return base, side("区"), side("都")
+
+
+def _doc(sections: dict[str, list[str]], version: str = "1.0"):
+    return doc("".join(f"## {sid}\n\n{''.join(s)}\n\n" for sid, s in sections.items()), version=version)
+
+
+@settings(max_examples=60, deadline=None)
+@given(documents())
+def test_documents_merge_without_losing_a_sentence_or_a_section(sides):
+    base, ours, theirs = sides
+    result = merge(_doc(base), _doc(ours), _doc(theirs, "1.1"))
+    shown = result.marked_text()
+    for sid, sentences in (*ours.items(), *theirs.items()):
+        added = [s for s in sentences if s not in base.get(sid, [])]
+        assert all(s in shown for s in added), (sid, added)
+        assert f"## {sid}" in shown or sid in base  # a section either side added is there
+    if theirs == base:
+        assert result.clean and result.document().body == _doc(ours).body
+    if ours == base:
+        assert result.clean and result.document().body == _doc(theirs).body
