@@ -17,6 +17,7 @@ from kyodo.shishin.sentences import sentences, split
     ("Really? Yes! OK", ["Really?", "Yes!", "OK"]),
     ("長い文の\n途中で折り返した。次。", ["長い文の\n途中で折り返した。", "次。"]),
     ("終わりに句点がない", ["終わりに句点がない"]),
+    ("#タグは見出しではない。次。", ["#タグは見出しではない。", "次。"]),
     ("閉じない「括弧。のまま\n\n次の段落。", ["閉じない「括弧。のまま", "次の段落。"]),
 ])
 def test_it_splits_where_a_reader_would(text, expected):

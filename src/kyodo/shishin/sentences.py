@@ -21,6 +21,7 @@ CLOSING = frozenset(OPENING.values())
 _LIST_ITEM = re.compile(r"[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 _CONTINUATION = re.compile(r"[ \t]{2,}\S")
 _FENCE = re.compile(r"[ \t]{0,3}(```|~~~)")
+_HEADING = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]|$)")
 
 
 def split(text: str) -> list[str]:
@@ -55,7 +56,7 @@ def _block_end(lines: list[str], i: int) -> int | None:
     line = lines[i]
     if not line.strip():
         return i + 1
-    if line.lstrip(" ").startswith("#"):
+    if _HEADING.match(line):
         return i + 1
     if _FENCE.match(line):
         fence = _FENCE.match(line)

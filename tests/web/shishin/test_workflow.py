@@ -174,3 +174,14 @@ def test_tokyo_sees_who_is_behind_and_which_sentences_are_changed(demo, bob, cha
     assert "江東区" in page and "大田区" in page and "うち最新の版に追いついていないもの 2 件" in page
     row = page.split("新しいサービスを使いたいときは、所属長の承認を得て{{担当部署}}に届け出ます。")[1]
     assert row.startswith('</td><td class="num">2</td>')
+
+
+def test_the_home_page_says_what_waits(demo, bob, bob_client, tokiko_client):
+    g, _, draft = demo
+    make_edition(bob, g)
+    assert "更新があります" not in bob_client.get(reverse("shishin:home")).content.decode()
+    tokiko_client.post(reverse("shishin:version_publish", args=[draft.pk]))
+    bob_client.post(reverse("shishin:request_list"), {"title": "テレワーク指針", "description": "在宅勤務の基準"})
+    assert "「生成AI利用ガイドライン(モデル)」に更新があります(東京都の新しい版 1 件)" in (
+        bob_client.get(reverse("shishin:home")).content.decode())
+    assert "指針の作成の要望 1 件が回答を待っています" in tokiko_client.get(reverse("shishin:home")).content.decode()

@@ -15,7 +15,7 @@ from kyodo.shishin.attribution import attribution
 from kyodo.shishin.edits import diff
 from kyodo.shishin.render import html_fragment
 from kyodo.web.accounts.permissions import member_required
-from kyodo.web.shishin import access, demo, services
+from kyodo.web.shishin import access, demo, portal, services
 from kyodo.web.shishin.forms import DocumentForm
 from kyodo.web.shishin.models import Edition, GuidelineVersion, VersionStatus
 
@@ -51,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
         editions.append({"ed": ed, "current": current, "behind": access.published_after(current.upstream)})
     return render(request, "shishin/home.html", {
         "guidelines": guidelines, "editions": editions, "is_editor": access.is_editor(user),
-        "is_municipal": access.is_municipal(user),
+        "is_municipal": access.is_municipal(user), "waiting": portal.waiting(user),
     })
 
 
