@@ -76,6 +76,7 @@ class MergedSection:
     id: str
     origin: SectionOrigin
     chunks: tuple[Chunk, ...]
+    heading: str = ""
 
 
 @dataclass(slots=True)
@@ -204,19 +205,19 @@ class _State:
             self.stats.new_sections += 1
             assert t is not None
             self.stats.from_theirs += _count(t.pieces())
-            return MergedSection(sid, SectionOrigin.NEW_UPSTREAM, (Chunk(t.text, source=Source.THEIRS),))
+            return MergedSection(sid, SectionOrigin.NEW_UPSTREAM, (Chunk(t.text, source=Source.THEIRS),), t.heading)
         if b is None and t is None:
             self.stats.local_sections += 1
             assert o is not None
             self.stats.from_ours += _count(o.pieces())
-            return MergedSection(sid, SectionOrigin.LOCAL, (Chunk(o.text, source=Source.OURS),))
+            return MergedSection(sid, SectionOrigin.LOCAL, (Chunk(o.text, source=Source.OURS),), o.heading)
         if o is None or t is None:
             return self._deleted_on_one_side(sid, b, o, t)
         kind = ConflictKind.BOTH_CHANGED if b is not None else ConflictKind.BOTH_ADDED
         regions = merge_pieces(b.pieces() if b else [], o.pieces(), t.pieces())
         chunks = tuple(self._chunk(r, sid, o.heading or t.heading, kind) for r in regions)
         origin = SectionOrigin.SHARED if b is not None else SectionOrigin.LOCAL
-        return MergedSection(sid, origin, chunks)
+        return MergedSection(sid, origin, chunks, t.heading)
 
     def _deleted_on_one_side(self, sid: str, b: Section | None, o: Section | None,
                              t: Section | None) -> MergedSection | None:
@@ -228,7 +229,7 @@ class _State:
         kind = ConflictKind.DELETED_UPSTREAM if o is not None else ConflictKind.DELETED_HERE
         region = Region(Source.CONFLICT, base=tuple(split(b.text)), ours=tuple(split(o.text) if o else ()),
                         theirs=tuple(split(t.text) if t else ()))
-        return MergedSection(sid, SectionOrigin.SHARED, (self._chunk(region, sid, kept.heading, kind),))
+        return MergedSection(sid, SectionOrigin.SHARED, (self._chunk(region, sid, kept.heading, kind),), kept.heading)
 
     def _chunk(self, region: Region, sid: str, heading: str, kind: ConflictKind) -> Chunk:
         if region.source != Source.CONFLICT:

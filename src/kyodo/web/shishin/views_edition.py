@@ -16,6 +16,7 @@ from kyodo.shishin import Resolution, edition
 from kyodo.shishin.edits import diff, local_edits
 from kyodo.shishin.render import FORMATS, html_fragment
 from kyodo.shishin.render import render as render_document
+from kyodo.shishin.variables import fill
 from kyodo.web.accounts.permissions import member_required
 from kyodo.web.shishin import access, services
 from kyodo.web.shishin.forms import AnnexForm, SectionForm, VariablesForm
@@ -53,8 +54,11 @@ def edition_create(request: HttpRequest, pk: int) -> HttpResponse:
 def _context(ed: Edition, ev: EditionVersion) -> dict[str, object]:
     upstream = services.version_doc(ev.upstream)
     doc = services.edition_doc(ev)
+    values = doc.meta.variables
+    edits = [(e, fill(e.before, values)) for e in local_edits(upstream, doc) if upstream.section(e.section_id)]
+    own = [s.heading for s in doc.sections if upstream.section(s.id) is None]
     return {"ed": ed, "ev": ev, "doc": doc, "html": html_fragment(doc),
-            "credit": edition.attribution_for(upstream, doc), "edits": local_edits(upstream, doc),
+            "credit": edition.attribution_for(upstream, doc), "edits": edits, "own_sections": own,
             "sections": list(enumerate(doc.sections))}
 
 
