@@ -185,3 +185,29 @@ def test_the_home_page_says_what_waits(demo, bob, bob_client, tokiko_client):
     assert "「生成AI利用ガイドライン(モデル)」に更新があります(東京都の新しい版 1 件)" in (
         bob_client.get(reverse("shishin:home")).content.decode())
     assert "指針の作成の要望 1 件が回答を待っています" in tokiko_client.get(reverse("shishin:home")).content.decode()
+
+
+def test_the_diff_between_versions_shows_changed_sentences(demo, bob_client, tokiko_client):
+    _, _, draft = demo
+    tokiko_client.post(reverse("shishin:version_publish", args=[draft.pk]))
+    page = bob_client.get(reverse("shishin:version_diff", args=[draft.pk])).content.decode()
+    assert "第1.0版 → 第1.1版" in page
+    assert '<span class="shishin-ins">- 個人番号(マイナンバー)と、それを含む情報</span>' in page
+    assert '<span class="shishin-del">このガイドラインの目的は、生成AIを安全に、かつ積極的に活用することです。</span>' in page
+
+
+def test_a_published_version_cannot_be_edited_or_published_again(demo, tokiko_client):
+    _, published, _ = demo
+    assert tokiko_client.get(reverse("shishin:version_edit", args=[published.pk])).status_code == 404
+    assert tokiko_client.post(reverse("shishin:version_publish", args=[published.pk])).status_code == 404
+
+
+def test_a_proposal_can_be_answered_without_a_change(demo, bob, tokiko_client):
+    g, published, draft = demo
+    p = ChangeProposal.objects.create(organisation=bob.organisation, guideline=g, version=published,
+                                      section_id="purpose", current_text="前", proposed_text="後", reason="理由",
+                                      created_by=bob)
+    tokiko_client.post(reverse("shishin:proposal_answer", args=[p.pk]), {"decision": "answer", "answer": "見送ります"})
+    p.refresh_from_db()
+    draft.refresh_from_db()
+    assert (p.status, p.answer, p.accepted_into_id) == ("answered", "見送ります", None) and "後" not in draft.text
