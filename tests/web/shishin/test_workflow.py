@@ -211,3 +211,10 @@ def test_a_proposal_can_be_answered_without_a_change(demo, bob, tokiko_client):
     p.refresh_from_db()
     draft.refresh_from_db()
     assert (p.status, p.answer, p.accepted_into_id) == ("answered", "見送ります", None) and "後" not in draft.text
+
+
+def test_tokyo_makes_no_edition_and_municipalities_write_no_guideline(demo, tokiko_client, bob_client):
+    g, _, _ = demo
+    response = tokiko_client.post(reverse("shishin:edition_create", args=[g.pk]), {"v0": "東京都", "v1": "局"})
+    assert response.status_code == 403
+    assert bob_client.post(reverse("shishin:guideline_create"), {"text": "---\n"}).status_code == 403
