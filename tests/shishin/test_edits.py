@@ -63,4 +63,12 @@ def test_an_annex_is_added_and_section_bodies_keep_their_heading():
     mine = edition.start(doc(UPSTREAM), {"担当部署": "情報課"}, "江東区")
     mine = edition.add_annex(mine, "窓口の一覧", "本庁舎2階。")
     assert mine.sections[-1].id == "別紙 窓口の一覧" and mine.sections[-1].annex
-    assert edition.section_body(mine.sections[-1]) == "\n本庁舎2階。\n\n"
+    assert edition.section_body(mine.sections[-1]) == "\n本庁舎2階。\n"
+
+
+def test_saving_a_section_unchanged_changes_nothing_not_even_whitespace():
+    upstream = read_document(DATA / "ai-guideline-1.0.md")
+    mine = edition.start(upstream, {"自治体名": "江東区", "担当部署": "情報課"}, "江東区")
+    for section in mine.sections:
+        shown = edition.section_body(section).strip("\n")  # what the section editor shows
+        assert edition.replace_body(mine, section.id, shown).body == mine.body

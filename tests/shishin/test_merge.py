@@ -44,6 +44,14 @@ def test_a_local_deletion_beside_an_upstream_edit_merges_cleanly():
     assert (result.stats.from_theirs, result.stats.conflicting) == (1, 0)
 
 
+def test_whitespace_changed_differently_on_both_sides_is_no_conflict():
+    base = doc("## 目的\n\n一文目。\n二文目。\n")
+    ours = doc("## 目的\n\n一文目。  二文目。\n")
+    theirs = doc("## 目的\n\n一文目。\t二文目。\n", version="1.1")
+    result = merge(base, ours, theirs)
+    assert result.clean and "一文目。\t二文目。" in result.document().body
+
+
 def test_a_new_upstream_section_appears_where_upstream_put_it():
     theirs = doc(BASE.replace("## 手続", "## 新しい節\n\n新しい文。\n\n## 手続"), version="1.1")
     result = merge(doc(BASE), doc(BASE), theirs)

@@ -40,8 +40,16 @@ def _check_body(body: str, where: str) -> str:
         if section_id(line) is not None:
             raise InputError([Problem("本文に見出し行(# で始まる行)は書けません。節を増やすには別紙を追加してください",
                                       file=where, row=i)])
-    body = body.rstrip("\n")
-    return body + "\n\n" if body else "\n"
+    return body.strip("\n")
+
+
+def _margins(text: str) -> tuple[str, str]:
+    """The line breaks before and after a body, kept on edit so an edit changes no whitespace the merge would see."""
+    core = text.strip("\n")
+    if not core:
+        return "\n", "\n"
+    start = text.index(core)
+    return text[:start], text[start + len(core):]
 
 
 def replace_body(doc: Document, sid: str, body: str) -> Document:
@@ -49,7 +57,9 @@ def replace_body(doc: Document, sid: str, body: str) -> Document:
     section = doc.section(sid)
     if section is None:
         raise KeyError(sid)
-    text = _heading_line(section) + _check_body(body, section.heading or "前文")
+    before, after = _margins(section_body(section))
+    core = _check_body(body, section.heading or "前文")
+    text = _heading_line(section) + (before + core + after if core else after)
     return _reparse(doc, [replace(s, text=text) if s.id == sid else s for s in doc.sections])
 
 
@@ -67,7 +77,7 @@ def add_annex(doc: Document, title: str, body: str) -> Document:
     if sections and not sections[-1].text.endswith("\n\n"):
         last = sections[-1]
         sections[-1] = replace(last, text=last.text.rstrip("\n") + "\n\n")
-    sections.append(Section(heading, f"## {heading}\n\n" + _check_body(body, heading)))
+    sections.append(Section(heading, f"## {heading}\n\n" + _check_body(body, heading) + "\n"))
     return _reparse(doc, sections)
 
 

@@ -232,6 +232,9 @@ class _State:
         return MergedSection(sid, SectionOrigin.SHARED, (self._chunk(region, sid, kept.heading, kind),), kept.heading)
 
     def _chunk(self, region: Region, sid: str, heading: str, kind: ConflictKind) -> Chunk:
+        if region.source == Source.CONFLICT and not "".join((*region.ours, *region.theirs)).strip():
+            # Both sides changed only whitespace here: nothing a reader could choose between; upstream's layout wins.
+            return Chunk("".join(region.theirs), source=Source.THEIRS)
         if region.source != Source.CONFLICT:
             field_name = {Source.UNCHANGED: "unchanged", Source.OURS: "from_ours", Source.THEIRS: "from_theirs",
                           Source.SAME: "same"}[region.source]
