@@ -197,7 +197,10 @@ def test_the_diff_between_versions_shows_changed_sentences(demo, bob_client, tok
 
 
 def test_a_published_version_cannot_be_edited_or_published_again(demo, tokiko_client):
-    _, published, _ = demo
+    _, published, draft = demo
+    older = draft.text.replace('version: "1.1"', 'version: "0.9"', 1)
+    response = tokiko_client.post(reverse("shishin:version_edit", args=[draft.pk]), {"text": older})
+    assert "版は公開済みの第1.0版より新しくしてください" in response.content.decode()
     assert tokiko_client.get(reverse("shishin:version_edit", args=[published.pk])).status_code == 404
     assert tokiko_client.post(reverse("shishin:version_publish", args=[published.pk])).status_code == 404
 

@@ -57,6 +57,10 @@ def create_guideline(user: Any, text: str) -> GuidelineVersion:
     return version
 
 
+def _number(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split("."))
+
+
 def next_version(version: str) -> str:
     major, minor = (int(p) for p in version.split("."))
     return f"{major}.{minor + 1}"
@@ -84,6 +88,10 @@ def save_draft(version: GuidelineVersion, user: Any, text: str) -> None:
     taken: bool = version.guideline.versions.filter(version=doc.meta.version).exclude(pk=version.pk).exists()
     if taken:
         raise InputError([Problem(f"第{doc.meta.version}版はすでにあります", file="下書き", row=1)])
+    published = [v.version for v in version.guideline.versions.filter(status=VersionStatus.PUBLISHED)]
+    if published and _number(doc.meta.version) <= max(_number(v) for v in published):
+        raise InputError([Problem(f"版は公開済みの第{max(published, key=_number)}版より新しくしてください", file="下書き",
+                                  row=1)])
     version.text, version.version = text, doc.meta.version
     version.save(update_fields=["text", "version"])
     record(user, ShishinAction.DRAFT_EDIT, version, version=version.version)
