@@ -16,7 +16,7 @@ from enum import StrEnum
 from kyodo.problems import InputError, Problem
 from kyodo.shishin import variables
 from kyodo.shishin.model import Document, Metadata, Section
-from kyodo.shishin.parse import front_matter, parse_document, serialize
+from kyodo.shishin.parse import front_matter, parse_document
 from kyodo.shishin.sentence_merge import Region, Source, merge_pieces
 from kyodo.shishin.sentences import split
 
@@ -246,6 +246,3 @@ class _State:
         self.stats.conflicting += _count(region.ours) + _count(region.theirs)
         return Chunk(conflict=conflict.index, source=Source.CONFLICT)
 
-
-def resolved_text(result: MergeResult, resolutions: dict[int, tuple[Resolution, str]]) -> str:
-    return serialize(result.document(resolutions))

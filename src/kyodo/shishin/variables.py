@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from kyodo.problems import InputError, Problem
-from kyodo.shishin.model import Document, Section
+from kyodo.shishin.model import Document
 
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}\s]+)\s*\}\}")
 
@@ -47,6 +47,3 @@ def fill(text: str, values: dict[str, str]) -> str:
     """Placeholders in a piece of text replaced where a value is known (others left as written)."""
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
-
-def section_with(section: Section, values: dict[str, str]) -> Section:
-    return replace(section, text=fill(section.text, values))

@@ -85,6 +85,10 @@ def test_an_edition_is_made_edited_updated_and_every_version_kept(demo, bob, bob
     assert notes == ["第1.0版から作成", "節「5. 生成物の取扱い」を編集", "別紙 区の窓口を追加",
                      "東京都の第1.1版を取り込み(競合 1 件を解決)"]
     assert all(v.created_by_id == bob.pk for v in ed.versions.all())
+    history = bob_client.get(reverse("shishin:edition_version", args=[ed.pk, 4])).content.decode()
+    assert '<span class="shishin-ins">- 個人番号(マイナンバー)と、それを含む情報</span>' in history
+    first = bob_client.get(reverse("shishin:edition_version", args=[ed.pk, 1])).content.decode()
+    assert "個人番号" not in first and "区の窓口" not in first
     assert "更新があります" not in bob_client.get(reverse("shishin:edition_detail", args=[ed.pk])).content.decode()
     actions = set(AuditEntry.objects.for_org(bob.organisation_id).values_list("action", flat=True))
     assert {"shishin_edition_create", "shishin_edition_edit", "shishin_edition_update"} <= actions

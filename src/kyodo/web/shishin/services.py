@@ -6,7 +6,7 @@ Texts are parsed by the engine every time they are saved, so a malformed text ne
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from kyodo.problems import InputError, Problem
 from kyodo.shishin import MergeResult, Resolution, edition, merge, update, variables
+from kyodo.shishin.edits import Hotspot, hotspots
 from kyodo.shishin.model import ChangelogEntry, Document
 from kyodo.shishin.parse import parse_document, serialize
 from kyodo.web.audit.log import record
-from kyodo.web.shishin.access import latest_published
+from kyodo.web.shishin.access import guidelines_for, latest_published, published_after
 from kyodo.web.shishin.actions import ShishinAction
 from kyodo.web.shishin.models import (
     ChangeProposal,
@@ -208,3 +209,40 @@ def variable_names(doc: Document) -> list[tuple[str, str]]:
     for name in variables.used(doc):
         names.setdefault(name, "")
     return list(names.items())
+
+
+# --- 東京都's view
+@dataclass
+class EditionStatus:
+    edition: Edition
+    current: EditionVersion
+    behind: int  # versions published after the one the edition is based on
+
+
+@dataclass
+class GuidelineStatus:
+    guideline: Guideline
+    latest: GuidelineVersion | None
+    editions: list[EditionStatus] = field(default_factory=list)
+    hotspots: list[Hotspot] = field(default_factory=list)
+
+    @property
+    def behind(self) -> int:
+        return sum(1 for e in self.editions if e.behind)
+
+
+def tokyo_view(user: Any) -> list[GuidelineStatus]:
+    """For 東京都's editors: every guideline's editions, how far behind they are, and the most edited sentences."""
+    rows = {g.pk: GuidelineStatus(g, latest_published(g)) for g in guidelines_for(user)}
+    pairs: dict[int, list[tuple[Document, Document]]] = {pk: [] for pk in rows}
+    editions = Edition.objects.unscoped("東京都's view of every edition's version (issue 12)").select_related(
+        "organisation", "guideline")
+    for ed in editions:
+        if ed.guideline_id not in rows:
+            continue
+        current = ed.current()
+        rows[ed.guideline_id].editions.append(EditionStatus(ed, current, published_after(current.upstream)))
+        pairs[ed.guideline_id].append((version_doc(current.upstream), edition_doc(current)))
+    for pk, row in rows.items():
+        row.hotspots = hotspots(pairs[pk])
+    return list(rows.values())

@@ -80,7 +80,7 @@ def edition_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         raise Http404("見つかりません")
     context = _context(ed, ev)
     previous = ed.versions.filter(number=number - 1).first()
-    context["changes"] = diff(services.edition_doc(previous), context["doc"]) if previous else []  # type: ignore[arg-type]
+    context["changes"] = diff(services.edition_doc(previous), services.edition_doc(ev)) if previous else []
     return render(request, "shishin/edition_version.html", context)
 
 
@@ -192,9 +192,10 @@ def edition_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     ed = access.get_edition_or_404(request, pk)
     if fmt not in FORMATS:
         raise Http404("その形式はありません")
-    context = _context(ed, ed.current())
-    data = render_document(context["doc"], str(context["credit"]), fmt)  # type: ignore[arg-type]
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    filename = f"{ed.organisation.name}_{ed.guideline.title}_{context['ev'].number}.{fmt}"  # type: ignore[attr-defined]
+    current = ed.current()
+    doc = services.edition_doc(current)
+    credit = edition.attribution_for(services.version_doc(current.upstream), doc)
+    response = HttpResponse(render_document(doc, credit, fmt), content_type=CONTENT_TYPES[fmt])
+    filename = f"{ed.organisation.name}_{ed.guideline.title}_{current.number}.{fmt}"
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

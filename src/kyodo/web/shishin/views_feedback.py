@@ -11,14 +11,14 @@ from django.views.decorators.http import require_POST
 
 from kyodo.problems import InputError
 from kyodo.shishin import edition
-from kyodo.shishin.edits import hotspots, sentence_ops
+from kyodo.shishin.edits import sentence_ops
 from kyodo.shishin.sentences import sentences
 from kyodo.web.accounts.permissions import member_required
 from kyodo.web.audit.log import record, record_request
 from kyodo.web.shishin import access, services
 from kyodo.web.shishin.actions import ShishinAction
 from kyodo.web.shishin.forms import AnswerForm, ProposalForm, RequestAnswerForm, RequestForm
-from kyodo.web.shishin.models import ChangeProposal, Edition, GuidelineRequest
+from kyodo.web.shishin.models import ChangeProposal, GuidelineRequest
 
 
 @member_required
@@ -132,21 +132,4 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @access.editor_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Which organisation is on which version, how far behind, and which upstream sentences are changed most."""
-    editions = Edition.objects.unscoped("東京都's view of every edition's version (issue 12)").select_related(
-        "organisation", "guideline")
-    rows: dict[int, dict[str, object]] = {}
-    for g in access.guidelines_for(request.user):
-        latest = access.latest_published(g)
-        rows[g.pk] = {"g": g, "latest": latest, "editions": [], "behind": 0, "pairs": []}
-    for ed in editions:
-        row = rows.get(ed.guideline_id)
-        if row is None:
-            continue
-        current = ed.current()
-        behind = access.published_after(current.upstream)
-        row["editions"].append({"ed": ed, "current": current, "behind": behind})  # type: ignore[attr-defined]
-        row["behind"] = int(row["behind"]) + (1 if behind else 0)  # type: ignore[call-overload]
-        row["pairs"].append((services.version_doc(current.upstream), services.edition_doc(current)))  # type: ignore[attr-defined]
-    for row in rows.values():
-        row["hotspots"] = hotspots(row.pop("pairs"))  # type: ignore[arg-type]
-    return render(request, "shishin/dashboard.html", {"rows": list(rows.values())})
+    return render(request, "shishin/dashboard.html", {"rows": services.tokyo_view(request.user)})
