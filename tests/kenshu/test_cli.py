@@ -17,8 +17,8 @@ from kyodo.tables import read_table
 
 
 @pytest.fixture(scope="module")
-def year(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("year")
+def year(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out: Path = tmp_path_factory.mktemp("year")
     assert main(["kenshu", "generate", "--seed", "3", "--out", str(out)]) == 0
     return out
 

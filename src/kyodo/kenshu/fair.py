@@ -67,6 +67,9 @@ class _Network:
         self.taken: dict[str, int] = defaultdict(int)
         self.occupants: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.cap: int | None = PHASE_ONE_CAP
+        # Nodes from which no augmenting path reaches the seats. They stay so while the caps stay (an augmentation
+        # only reverses edges among nodes that do reach them), so a search never enters them again.
+        self.dead: set[Node] = set()
 
     # -- capacities
     def ms_room(self, m: str, sid: str) -> bool:
@@ -124,13 +127,14 @@ class _Network:
         while queue:
             node = queue.popleft()
             for nxt in self._residual(node):
-                if nxt in parent:
+                if nxt in parent or nxt in self.dead:
                     continue
                 parent[nxt] = node
                 if nxt == SINK:
                     self._apply(parent)
                     return True
                 queue.append(nxt)
+        self.dead.update(parent)
         return False
 
     def _residual(self, node: Node) -> list[Node]:
@@ -248,7 +252,7 @@ def solve(instance: Instance, seed: int) -> Plan:
     elig = eligibility(instance, lottery)
     net = _Network(instance, elig, lottery)
     net.fill()  # phase 1: two seats per municipality and course
-    net.cap = None
+    net.cap, net.dead = None, set()
     net.fill()  # phase 2: the rest
     net.respect_order()
     final = net.shares()
