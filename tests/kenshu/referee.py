@@ -53,6 +53,11 @@ def broken_rules(instance: Instance, seats: dict[str, str]) -> list[str]:
 
 def worst_share(instance: Instance, seats: dict[str, str]) -> float:
     """Smallest seats/eligible nominations over municipalities (one nomination per staff member and course)."""
+    return min(sorted_shares(instance, seats), default=1.0)
+
+
+def sorted_shares(instance: Instance, seats: dict[str, str]) -> tuple[float, ...]:
+    """Every municipality's seats/eligible nominations, smallest first (compared lexicographically)."""
     eligible: dict[str, set[tuple[str, str]]] = {}
     seated: Counter[str] = Counter()
     noms = {n.id: n for n in instance.nominations}
@@ -61,4 +66,4 @@ def worst_share(instance: Instance, seats: dict[str, str]) -> float:
             eligible.setdefault(n.municipality, set()).add((n.staff_id, n.course_id))
     for nid in seats:
         seated[noms[nid].municipality] += 1
-    return min((seated[m] / len(keys) for m, keys in eligible.items()), default=1.0)
+    return tuple(sorted(seated[m] / len(keys) for m, keys in eligible.items()))

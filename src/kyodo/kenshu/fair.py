@@ -24,8 +24,10 @@ Steps:
 3. Within each municipality and course, its own order: a better nominee left without a seat takes the seat of a
    worse one in a session it listed (same counts, same caps); then each seated nominee moves to a session it listed
    earlier when there is room or a worse nominee of its municipality there can take its place.
-Ties between equal shares go to the municipality drawn first in the seeded lottery; a municipality's nominees are
-tried in its own order (explain.member_key).
+Between equal shares the municipality with fewer nominations goes first (its share rises more: the sorted shares
+are compared from the bottom), then the one drawn first in the seeded lottery; a municipality's nominees are tried
+in its own order (explain.member_key). `tests/kenshu/test_allocation_properties.py` checks the whole sorted share
+vector against brute force on small instances where the two-seat rule cannot bind.
 """
 
 from __future__ import annotations
@@ -192,13 +194,19 @@ class _Network:
         seats: dict[str, int] = defaultdict(int)
         for nid in self.seat:
             seats[self.nominees[nid].municipality] += 1
-        heap = [(Fraction(seats[m], total[m]), self.draw[m], m) for m in total]
+        heap = [self._key(seats[m], total[m], m) for m in total]
         heapq.heapify(heap)
         while heap:
-            _, draw, m = heapq.heappop(heap)
+            *_, m = heapq.heappop(heap)
             if self.direct(m) or self.augment(m):
                 seats[m] += 1
-                heapq.heappush(heap, (Fraction(seats[m], total[m]), draw, m))
+                heapq.heappush(heap, self._key(seats[m], total[m], m))
+
+    def _key(self, seats: int, total: int, m: str) -> tuple[Fraction, Fraction, int, str]:
+        # Smallest share first; among equal shares the one whose share rises most (fewest nominations): one
+        # seat lifts a village of 3 nominations to 1/3, a ward of 30 only to 1/30, and the sorted shares are compared
+        # from the bottom. Then the lottery.
+        return Fraction(seats, total), -Fraction(seats + 1, total), self.draw[m], m
 
     def shares(self) -> dict[str, Fraction]:
         seats: dict[str, int] = defaultdict(int)
