@@ -72,6 +72,7 @@ class _Network:
         # Nodes from which no augmenting path reaches the seats. They stay so while the caps stay (an augmentation
         # only reverses edges among nodes that do reach them), so a search never enters them again.
         self.dead: set[Node] = set()
+        self.no_direct: set[tuple[str, str]] = set()  # (m, course) whose nominees found no free seat directly
 
     # -- capacities
     def ms_room(self, m: str, sid: str) -> bool:
@@ -104,8 +105,9 @@ class _Network:
         """Seat m's best nominee that fits without moving anyone (the common case; a one-step augmenting path)."""
         best: tuple[tuple[object, ...], str, str] | None = None
         for c in self.courses_of[m]:
-            if not self.mc_room(m, c):
+            if not self.mc_room(m, c) or (m, c) in self.no_direct:
                 continue
+            found = False
             for nid in self.by_mc[(m, c)]:
                 if nid in self.seat:
                     continue
@@ -114,7 +116,11 @@ class _Network:
                     key = self.order[nid]
                     if best is None or key < best[0]:
                         best = (key, nid, sid)
+                    found = True
                     break  # the later ones of (m, c) come after this one
+            if not found:
+                # Rarely room opens again for (m, c) (a move along an augmenting path); the search still finds it.
+                self.no_direct.add((m, c))
         if best is None:
             return False
         self.mc[(m, self.nominees[best[1]].course_id)] += 1
@@ -132,7 +138,8 @@ class _Network:
                 if nxt in parent or nxt in self.dead:
                     continue
                 parent[nxt] = node
-                if nxt == SINK:
+                if nxt[0] == "s" and self.s_room(nxt[1]):  # the path ends here: no need to search further
+                    parent[SINK] = nxt
                     self._apply(parent)
                     return True
                 queue.append(nxt)
@@ -260,7 +267,7 @@ def solve(instance: Instance, seed: int) -> Plan:
     elig = eligibility(instance, lottery)
     net = _Network(instance, elig, lottery)
     net.fill()  # phase 1: two seats per municipality and course
-    net.cap, net.dead = None, set()
+    net.cap, net.dead, net.no_direct = None, set(), set()
     net.fill()  # phase 2: the rest
     net.respect_order()
     final = net.shares()

@@ -87,7 +87,7 @@ def generate(*, seed: int = 1, year: int = 2026) -> Instance:
     ids = list(courses)
     weights = [TOPICS[int(c[1:3]) - 1][5] * (1.0 if c.endswith("A") else 0.5) for c in ids]
     nominations: list[Nomination] = []
-    survey = datetime(year - 1, 2, 2, 9, 0)
+    survey = datetime(year, 2, 2, 9, 0)  # nominations about three months before the first session
     for m in MUNICIPALITIES:
         staff = it_staff(m.population)
         # large municipalities answer early: days after the survey opens, fewer for more staff
