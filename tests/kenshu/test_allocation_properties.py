@@ -7,6 +7,7 @@ import itertools
 from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kyodo.kenshu import Instance, allocate
 from tests.kenshu.builders import instances
@@ -105,3 +106,31 @@ def test_no_third_seat_in_a_course_while_a_nominating_municipality_could_still_b
                     s = sessions[sid]
                     assert taken[sid] >= s.capacity or (s.municipal_cap is not None
                                                        and own[(n.municipality, sid)] >= s.municipal_cap)
+
+
+@FAST
+@given(instances(), st.integers(0, 20), st.integers(-3, 5))
+def test_promotion_after_any_cancellation_keeps_every_rule(instance: Instance, pick: int, days_before: int) -> None:
+    from datetime import timedelta
+
+    from kyodo.kenshu import promote
+
+    plan = allocate(instance, seed=4)
+    if not plan.assignments:
+        return
+    cancelled = plan.assignments[pick % len(plan.assignments)]
+    day = instance.session(cancelled.session).starts_at.date() - timedelta(days=days_before)
+    after, promotion = promote(instance, plan, cancelled.nomination, today=day)
+    seats = after.seat_of()
+    assert cancelled.nomination not in seats
+    # the one who cancelled gave the seat up: they are not "left without" one
+    assert [r for r in broken_rules(instance, seats) if not r.startswith(f"{cancelled.nomination} ")] == []
+    if days_before < 2:
+        assert promotion.promoted is None
+    elif promotion.promoted is not None:
+        waiting = plan.waitlists[cancelled.session]
+        assert seats[promotion.promoted] == cancelled.session
+        assert waiting[promotion.waitlist_position - 1] == promotion.promoted  # type: ignore[operator]
+        assert promotion.promoted not in after.waitlists.get(cancelled.session, ())
+    else:
+        assert len(seats) == len(plan.assignments) - 1
