@@ -136,3 +136,17 @@ def test_the_columns_are_those_the_issue_names() -> None:
 def test_kyodo_kenshu_help_runs() -> None:
     out = subprocess.run([sys.executable, "-m", "kyodo.cli", "kenshu", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "allocate" in out.stdout
+
+
+def test_the_examples_allocate_and_their_readme_lists_every_column(tmp_path: Path) -> None:
+    root = Path(__file__).parents[2] / "examples" / "kenshu"
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for column in (*SESSION_COLUMNS, *NOMINATION_COLUMNS):
+        assert f"| {column} |" in readme
+    assert main(["kenshu", "allocate", str(root / "sessions.csv"), str(root / "nominations.csv"),
+                 "--json", str(tmp_path / "fair.json")]) == 0
+    assert main(["kenshu", "allocate", str(root / "sessions.csv"), str(root / "nominations.csv"), "--method", "fcfs",
+                 "--json", str(tmp_path / "fcfs.json")]) == 0
+    fair = json.loads((tmp_path / "fair.json").read_text(encoding="utf-8"))["fairness"]
+    fcfs = json.loads((tmp_path / "fcfs.json").read_text(encoding="utf-8"))["fairness"]
+    assert fair["worst_share"] > fcfs["worst_share"]
