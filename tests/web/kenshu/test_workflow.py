@@ -222,3 +222,12 @@ def test_a_nomination_through_the_form_and_a_second_one_for_the_same_staff_is_re
     assert alice_client.post("/kenshu/nominate/", data).status_code == 302
     again = alice_client.post("/kenshu/nominate/", data).content.decode()
     assert "すでに推薦" in again and Nomination.objects.for_user(alice).count() == 1
+
+
+def test_an_allocated_survey_is_not_allocated_again(round_, tara_client):
+    survey, _, _ = round_
+    _allocate(tara_client, survey)
+    response = tara_client.post(f"/kenshu/surveys/{survey.pk}/allocate/", {"method": "fair", "seed": "1"},
+                                follow=True)
+    assert "配分済み" in response.content.decode()
+    assert AllocationRun.objects.for_org(survey.organisation_id).filter(survey=survey).count() == 1

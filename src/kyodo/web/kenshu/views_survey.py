@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -186,7 +187,7 @@ def nomination_approve(request: HttpRequest, pk: int) -> HttpResponse:
         n.save(update_fields=["status", "approved_by"])
         record_request(request, KenshuAction.APPROVE, n)
         messages.success(request, f"受講番号 {n.code} を承認しました。")
-    return redirect(f"/kenshu/nominations/?survey={n.survey_id}")
+    return redirect(f"{reverse('kenshu:nomination_list')}?survey={n.survey_id}")
 
 
 @member_required
@@ -204,7 +205,7 @@ def nomination_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         if promotion is not None:
             text += f" 空いた座席: {promotion.reason}。"
         messages.success(request, text)
-    return redirect(f"/kenshu/nominations/?survey={n.survey_id}")
+    return redirect(f"{reverse('kenshu:nomination_list')}?survey={n.survey_id}")
 
 
 @roles.trainer_required
@@ -215,6 +216,13 @@ def run_start(request: HttpRequest, pk: int) -> HttpResponse:
     seed = request.POST.get("seed", "0").strip() or "0"
     if method not in METHODS or not seed.isdigit():
         messages.error(request, "方式と乱数の種(0以上の整数)を確かめてください。")
+        return redirect("kenshu:survey_detail", pk=survey.pk)
+    if survey.status == SurveyStatus.ALLOCATED:
+        # Booked staff have been told; from here on seats move only by cancellation and promotion.
+        messages.error(request, "この需要調査は配分済みです。以後の調整は取消とキャンセル待ちの繰り上げで行います。")
+        return redirect("kenshu:survey_detail", pk=survey.pk)
+    if AllocationRun.objects.for_user(request.user).filter(survey=survey, status__in=("queued", "running")).exists():
+        messages.error(request, "配分を実行中です。終わるまでお待ちください。")
         return redirect("kenshu:survey_detail", pk=survey.pk)
     run = services.start_run(survey, request.user, method, int(seed))
     record_request(request, KenshuAction.ALLOCATE, run, method=method, seed=int(seed))
