@@ -94,6 +94,11 @@ def test_allocation_seats_every_organisation_and_each_sees_only_its_own_nominees
     assert "大田 花子" in charlie_page and "江東" not in charlie_page
     assert "江東 一郎" in tokyo_page and "大田 花子" in tokyo_page
     assert "受講決定" in alice_page and Notice.objects.for_user(charlie).exists()
+    assert "1番目" in alice_page  # 江東 二郎's place on the session's waitlist
+    session_pk = koto["江東 一郎"].session_id
+    charlie_session = charlie_client.get(f"/kenshu/sessions/{session_pk}/").content.decode()
+    assert "大田 花子" in charlie_session and "江東" not in charlie_session
+    assert charlie_client.get(f"/kenshu/sessions/{session_pk}/attendance/").status_code == 403
 
 
 def test_a_cancellation_promotes_the_next_on_the_waitlist_and_is_audited(round_, tara_client, alice_client, alice):

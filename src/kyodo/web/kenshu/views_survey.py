@@ -32,6 +32,7 @@ from kyodo.web.kenshu.models import (
     RunStatus,
     Survey,
     SurveyStatus,
+    TrainingSession,
 )
 from kyodo.web.kenshu.views import skill_names
 from kyodo.web.tenancy import get_for_user_or_404
@@ -168,8 +169,12 @@ def nominate(request: HttpRequest) -> HttpResponse:
 def nomination_list(request: HttpRequest) -> HttpResponse:
     """Results: each organisation its own nominees; Tokyo's administrators everyone's."""
     survey = _nominating_survey(request) or roles.surveys_for(request.user).first()
-    rows = roles.nominations_for(request.user).filter(survey=survey).select_related(
-        "course", "session", "organisation") if survey else []
+    rows = list(roles.nominations_for(request.user).filter(survey=survey).select_related(
+        "course", "session", "organisation")) if survey else []
+    labels = {str(s.pk): f"{timezone.localtime(s.starts_at):%m/%d}" for s in TrainingSession.objects.unscoped(
+        "session dates of the survey's courses (catalogue)").filter(course__surveys=survey)} if survey else {}
+    for n in rows:
+        n.waitlist_labels = [(labels.get(spk, spk), pos) for spk, pos in sorted(n.waitlist.items())]
     return render(request, "kenshu/nomination_list.html", {
         "survey": survey, "rows": rows, "is_trainer": roles.is_trainer(request.user),
         "is_admin": request.user.is_org_admin, "cancel_form": CancelForm(),
