@@ -86,6 +86,8 @@ def test_ties_go_by_the_seeded_lottery_and_the_seed_is_recorded() -> None:
 def test_the_same_inputs_and_seed_give_byte_identical_plans() -> None:
     first, again = generate(seed=4), generate(seed=4)
     assert first == again
+    first = Instance(first.courses, first.sessions, first.nominations[:800])
+    again = Instance(again.courses, again.sessions, again.nominations[:800])
     for method in ("fair", "fcfs"):
         assert plan_json_text(allocate(first, method=method, seed=9)) == plan_json_text(
             allocate(again, method=method, seed=9))
