@@ -9,6 +9,7 @@ band (villages and towns with the fewest staff), Jain's index of the shares, and
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 from kyodo.kenshu import Plan, allocate
@@ -25,8 +26,6 @@ def band_share(plan: Plan) -> float:
 
 
 def main() -> None:
-    import os
-
     print(f"CPUs {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}")
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, default=3)
