@@ -236,3 +236,11 @@ def test_an_allocated_survey_is_not_allocated_again(round_, tara_client):
                                 follow=True)
     assert "配分済み" in response.content.decode()
     assert AllocationRun.objects.for_org(survey.organisation_id).filter(survey=survey).count() == 1
+
+
+def test_a_waitlisted_nominee_who_cancels_moves_the_others_up(round_, tara_client, alice_client, alice):
+    survey, _, session = round_
+    _allocate(tara_client, survey)
+    second = _mine(alice)["江東 二郎"]
+    alice_client.post(f"/kenshu/nominations/{second.pk}/cancel/", {"reason": "異動"})
+    assert _mine(alice)["江東 三郎"].waitlist == {str(session.pk): 1}

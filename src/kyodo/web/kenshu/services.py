@@ -223,9 +223,12 @@ def cancel(nomination: Nomination, user: Any, why: str, today: date | None = Non
             instance, plan = current_plan(nomination.survey)
             after, promotion = kenshu.promote(instance, plan, nomination.engine_id, today=today)
             _apply_promotion(promotion, after, nomination)
+        was_waiting = nomination.status == NominationStatus.WAITLISTED
         nomination.status, nomination.session, nomination.waitlist = NominationStatus.CANCELLED, None, {}
         nomination.reason = f"取消: {why}"
         nomination.save(update_fields=["status", "session", "waitlist", "reason"])
+        if was_waiting:
+            _renumber(nomination.survey_id)
         record(user, KenshuAction.CANCEL, nomination, organisation_id=nomination.organisation_id, reason=why,
                promoted=promotion.promoted if promotion else None,
                result=promotion.reason if promotion else "座席なし")
@@ -255,6 +258,21 @@ def _apply_promotion(promotion: kenshu.Promotion, after: kenshu.Plan, cancelled:
         if new and new != n.waitlist:
             n.waitlist = new
             n.save(update_fields=["waitlist"])
+
+
+def _renumber(survey_id: int) -> None:
+    """Close the gap a waitlisted nominee leaves: the others keep their order on each session's waitlist."""
+    rows = list(Nomination.objects.unscoped("a cancellation moves the session's waitlist").filter(
+        survey_id=survey_id, status=NominationStatus.WAITLISTED))
+    queues: dict[str, list[tuple[int, int, Nomination]]] = defaultdict(list)
+    for n in rows:
+        for spk, pos in n.waitlist.items():
+            queues[spk].append((int(pos), n.pk, n))
+    for spk, queue in queues.items():
+        for new, (_, _, n) in enumerate(sorted(queue, key=lambda q: q[:2]), start=1):
+            n.waitlist[spk] = new
+    for n in rows:
+        n.save(update_fields=["waitlist"])
 
 
 # --- attendance
