@@ -244,3 +244,19 @@ def test_a_waitlisted_nominee_who_cancels_moves_the_others_up(round_, tara_clien
     second = _mine(alice)["江東 二郎"]
     alice_client.post(f"/kenshu/nominations/{second.pk}/cancel/", {"reason": "異動"})
     assert _mine(alice)["江東 三郎"].waitlist == {str(session.pk): 1}
+
+
+def test_forms_explain_bad_input_in_japanese_and_save_nothing(tara, tara_client, alice, alice_client):
+    course = make_course(tara)
+    day = (timezone.localdate() + timedelta(days=9)).isoformat()
+    page = tara_client.post(f"/kenshu/courses/{course.pk}/sessions/new/", {
+        "starts_at": f"{day}T13:30", "ends_at": f"{day}T10:00", "format": "集合", "capacity": 0,
+        "host_reserved": 0}).content.decode()
+    assert "終了は開始より後" in page and "定員は1以上" in page and course.sessions.count() == 0
+    session = make_session(course)
+    survey = make_survey(tara, [course])
+    page = alice_client.post("/kenshu/nominate/", {
+        "survey": survey.pk, "course": course.pk, "staff_id": "K-1", "staff_name": "江東 一郎", "rank": 1,
+        "session_1": session.pk, "session_2": session.pk}).content.decode()
+    assert "同じ開催回を2回" in page and not Nomination.objects.for_user(alice).exists()
+    assert alice_client.post(f"/kenshu/courses/{course.pk}/edit/").status_code == 403  # Tokyo's course
