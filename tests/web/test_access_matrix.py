@@ -23,6 +23,7 @@ from kyodo.web.hoiku.models import Decision, RunChild, RunStatus
 
 from .gijiroku.world import gj
 from .jinzai.world import jz
+from .kenshu.world import ks
 from .shishin.world import sh
 
 Objects = dict[str, Any]
@@ -35,6 +36,8 @@ class Entry:
     # jinzai: "coordinator" (東京都's coordinators) and "specialist" (a specialist's own pages), both with the
     # objects and clients of tests/web/jinzai/world.py; 江東区's staff get 403 there
     # shishin: "shared" (published guidelines every organisation reads: Charlie gets the page, never 江東区's data)
+
+    # kenshu: "kenshu_tokyo" (東京都's training administrators, tests/web/kenshu/world.py); others get 403 there
     level: str
     method: str = "get"
     kwargs: Callable[[Objects], dict[str, Any]] = lambda o: {}
@@ -140,6 +143,33 @@ MATRIX: dict[str, Entry] = {
     "shishin:request_list": Entry("member", kwargs=sh("")),
     "shishin:request_answer": Entry("coordinator", "post", kwargs=sh("request")),
     "shishin:dashboard": Entry("coordinator", kwargs=sh("")),
+
+    "kenshu:home": Entry("member", kwargs=ks("")),
+    "kenshu:notice_clear": Entry("member", "post", kwargs=ks("")),
+    "kenshu:course_create": Entry("member", kwargs=ks("")),
+    "kenshu:course_detail": Entry("member", kwargs=ks("course")),
+    "kenshu:course_edit": Entry("member", kwargs=ks("course")),
+    "kenshu:session_create": Entry("member", kwargs=ks("course")),
+    "kenshu:session_detail": Entry("member", kwargs=ks("session")),
+    "kenshu:session_ics": Entry("member", kwargs=ks("session")),
+    "kenshu:session_qr": Entry("member", kwargs=ks("session")),
+    "kenshu:session_attendance": Entry("member", kwargs=ks("session")),
+    "kenshu:checkin": Entry("public", kwargs=ks("token")),
+    "kenshu:survey_list": Entry("member", kwargs=ks("")),
+    "kenshu:survey_create": Entry("kenshu_tokyo", kwargs=ks("")),
+    "kenshu:survey_detail": Entry("kenshu_tokyo", kwargs=ks("survey")),
+    "kenshu:survey_status": Entry("kenshu_tokyo", "post", kwargs=ks("survey")),
+    "kenshu:run_start": Entry("kenshu_tokyo", "post", kwargs=ks("survey")),
+    "kenshu:run_progress": Entry("kenshu_tokyo", kwargs=ks("run")),
+    "kenshu:survey_answer": Entry("member", "post", kwargs=ks("")),
+    "kenshu:nominate": Entry("member", kwargs=ks("")),
+    "kenshu:nomination_list": Entry("member", kwargs=ks("")),
+    "kenshu:nomination_approve": Entry("member", "post", kwargs=ks("nomination")),
+    "kenshu:nomination_cancel": Entry("member", "post", kwargs=ks("nomination")),
+    "kenshu:certificate": Entry("member", kwargs=ks("nomination")),
+    "kenshu:staff_record": Entry("member", kwargs=ks("")),
+    "kenshu:report": Entry("member", kwargs=ks("")),
+    "kenshu:report_xlsx": Entry("member", kwargs=ks("")),
 }
 
 
@@ -201,7 +231,7 @@ def test_the_matrix(objects, alice_client, bob_client, charlie_client, platform_
             failures.append(f"{name}: Charlie saw {leaked}")
         if entry.kwargs(objects) and entry.level != "shared" and other.status_code not in (403, 404):
             failures.append(f"{name}: Charlie got {other.status_code}")
-        if entry.level in ("admin", "platform", "coordinator", "specialist"):
+        if entry.level in ("admin", "platform", "coordinator", "specialist", "kenshu_tokyo"):
             staff = _request(bob_client, entry, url)
             if staff.status_code != 403:
                 failures.append(f"{name}: staff got {staff.status_code}")
