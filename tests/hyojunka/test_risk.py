@@ -34,7 +34,7 @@ def test_the_catalogue_has_20_systems_and_40_steps_in_three_phases():
     assert len(cat.systems) == 20 and cat.system("戸籍の附票") is not None
     assert cat.step_count == 40
     assert cat.phases == ("計画立案", "システム選定", "移行")
-    assert [s.phase for s in cat.steps][0] == "計画立案" and cat.steps[-1].phase == "移行"
+    assert cat.steps[0].phase == "計画立案" and cat.steps[-1].phase == "移行"
     assert all(cat.references.values())
 
 
