@@ -169,3 +169,19 @@ def test_the_verdict_matches_the_referee(offsets: dict[int, int], deadline_offse
     assert status.at_risk == at_risk
     assert status.projected_completion == (projected.toordinal() if projected else None)
     assert bool(status.reason) == at_risk
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 10_000), offset=st.integers(-900, 30))
+def test_history_agrees_with_the_report_at_each_day(seed: int, offset: int) -> None:
+    from kyodo.hyojunka import history
+    from kyodo.hyojunka.generate import generate
+    from kyodo.municipalities import MUNICIPALITIES
+
+    made = generate(seed=seed, municipalities=MUNICIPALITIES[seed % 50: seed % 50 + 3])
+    day = date(2026, 12, 1).toordinal() + offset
+    point = history(list(made.plans), made.steps, [day])[0]
+    r = report(list(made.plans), made.steps, day)
+    assert point.complete == r.risk_counts[RiskKind.COMPLETE]
+    assert point.at_risk == len(r.at_risk)
+    assert point.progress == round(sum(p.progress for p in r.pairs) / len(r.pairs), 1)

@@ -57,16 +57,24 @@ def history(plans: Sequence[Plan], steps: Steps, days: Iterable[Day]) -> list[Hi
     """Mean progress, complete and at-risk pairs at each day (e.g. each month's end), by the same rule."""
     cat = catalog()
     total, window = cat.step_count, cat.policy.window_days
-    timelines = [(plan.deadline, risk.Timeline.of(steps.get(plan.key, {}))) for plan in plans]
+    timelines = []
+    for plan in plans:
+        t = risk.Timeline.of(steps.get(plan.key, {}))
+        # The day the pair became complete: from then on `judge` says COMPLETE without needing to be asked.
+        timelines.append((plan.deadline, t, t.days[-1] if len(t.days) >= total else None))
     points = []
     for day in days:
-        verdicts = [risk.judge(t, deadline, day, total=total, window=window) for deadline, t in timelines]
-        done_steps = sum(v.completed for v in verdicts)
+        done_steps = complete = at_risk = 0
+        for deadline, t, complete_on in timelines:
+            if complete_on is not None and complete_on <= day:
+                done_steps, complete = done_steps + total, complete + 1
+                continue
+            v = risk.judge(t, deadline, day, total=total, window=window)
+            done_steps += v.completed
+            at_risk += v.kind in (RiskKind.STALLED, RiskKind.LATE)
         points.append(HistoryPoint(
-            day=day,
-            progress=round(done_steps * 100 / (total * len(plans)), 1) if plans else 0.0,
-            complete=sum(1 for v in verdicts if v.kind == RiskKind.COMPLETE),
-            at_risk=sum(1 for v in verdicts if v.kind in (RiskKind.STALLED, RiskKind.LATE)),
+            day=day, progress=round(done_steps * 100 / (total * len(plans)), 1) if plans else 0.0,
+            complete=complete, at_risk=at_risk,
         ))
     return points
 

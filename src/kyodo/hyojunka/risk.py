@@ -29,7 +29,7 @@ class Timeline:
 
     @staticmethod
     def of(done: Mapping[int, Day]) -> Timeline:
-        ordered = sorted((day, number) for number, day in done.items())
+        ordered = sorted(zip(done.values(), done.keys(), strict=True))
         return Timeline(tuple(d for d, _ in ordered), tuple(n for _, n in ordered))
 
     def completed(self, as_of: Day) -> int:
