@@ -68,5 +68,12 @@ def test_the_excel_export_is_the_survey_shape_of_the_selection(dora_client, gene
     assert AuditEntry.objects.for_org(dora.organisation).filter(action="hyojunka_export").count() == 1
 
 
+def test_the_dashboard_lists_who_has_not_sent_this_months_update(dora_client, bob_client, generated):
+    assert "未報告 4 団体" in dora_client.get(f"/hyojunka/dashboard/?as_of={AS_OF}").content.decode()
+    bob_client.post("/hyojunka/report/")
+    page = dora_client.get(f"/hyojunka/dashboard/?as_of={AS_OF}").content.decode()
+    assert "未報告 3 団体" in page and "江東区" not in page.split('id="unreported"')[1].split("</p>")[0]
+
+
 def test_a_municipal_user_cannot_open_the_dashboard(bob_client, generated):
     assert bob_client.get("/hyojunka/dashboard/").status_code == 403

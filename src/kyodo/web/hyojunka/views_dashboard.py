@@ -18,6 +18,7 @@ from kyodo.web.hyojunka import roles, services
 from kyodo.web.hyojunka.actions import HyojunkaAction
 from kyodo.web.hyojunka.chart import progress_svg
 from kyodo.web.hyojunka.forms import FilterForm
+from kyodo.web.hyojunka.models import MonthlyReport
 from kyodo.web.hyojunka.xlsx import xlsx_response
 
 
@@ -40,6 +41,13 @@ def _heat_rows(pic: services.Picture) -> list[tuple[Any, list[Any]]]:
             for m in pic.report.by_municipality]
 
 
+def _unreported(pic: services.Picture, today: date) -> list[str]:
+    """Municipalities of the selection that have not sent this month's update yet."""
+    sent = set(MonthlyReport.objects.unscoped("東京都 follows every municipality's monthly update").filter(
+        month=today.replace(day=1)).values_list("organisation__code", flat=True))
+    return [g.name for g in pic.report.by_municipality if g.key not in sent]
+
+
 @roles.tokyo_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, pic, as_of = _selection(request)
@@ -48,7 +56,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "form": form, "as_of": as_of, "report": report, "systems": catalog().systems,
         "heat": _heat_rows(pic), "at_risk": sorted(report.at_risk, key=lambda p: (p.kind, p.deadline)),
         "chart": mark_safe(progress_svg(services.history(pic, as_of))),  # numbers and dates only
-        "query": request.GET.urlencode(),
+        "query": request.GET.urlencode(), "unreported": _unreported(pic, timezone.localdate()),
     })
 
 
