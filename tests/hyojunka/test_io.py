@@ -28,6 +28,7 @@ BAD_PLANS = {
     "plans_duplicate_pair.csv": (3, "業務", "同じ団体・業務が2行目にもあります"),
     "plans_missing_deadline_column.csv": (1, "移行期限", "「移行期限」列がありません"),
     "plans_bad_form_and_flag.csv": (2, "移行方式", "「単独」か「共同利用」"),
+    "plans_deadline_too_late.csv": (2, "移行期限", "特定移行支援システムでも2031年3月31日まで"),
 }
 BAD_STEPS = {
     "steps_bad_number.csv": (2, "手順番号", "1から40の整数"),

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from kyodo import municipalities
-from kyodo.hyojunka.catalog import Catalog, Day, catalog
+from kyodo.hyojunka.catalog import Catalog, Day, catalog, japanese_date
 from kyodo.hyojunka.model import MigrationForm, PairKey, Plan
 from kyodo.problems import InputError, Problem
 from kyodo.tables import Table, TableError, header_key, read_table
@@ -156,6 +156,9 @@ def _plan(rows: Rows, cells: list[str], row: int, cat: Catalog) -> Plan | None:
     elif tokutei is False and reason is not None:
         rows.problem("特定移行支援でない業務に理由区分があります(特定移行支援を「はい」にするか、空にしてください)",
                      row=row, column="理由区分")
+    latest = cat.policy.tokutei_latest_deadline
+    if deadline is not None and deadline > latest:
+        rows.problem(f"移行期限は特定移行支援システムでも{japanese_date(latest)}までです", row=row, column="移行期限")
     if _row_failed(rows, row) or None in (municipality, system, deadline, tokutei, form):
         return None
     return Plan(

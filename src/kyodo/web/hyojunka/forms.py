@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, ClassVar
 
 from django import forms
 
+from kyodo.hyojunka import catalog
 from kyodo.web.hyojunka import services
 from kyodo.web.hyojunka.models import Plan
 
@@ -25,6 +27,9 @@ class PlanForm(forms.ModelForm):
             self.add_error("reason", "特定移行支援システムには理由区分が必要です")
         if not data.get("tokutei") and data.get("reason"):
             self.add_error("reason", "特定移行支援でない業務には理由区分を付けません")
+        latest = date.fromordinal(catalog().policy.tokutei_latest_deadline)
+        if data.get("deadline") and data["deadline"] > latest:
+            self.add_error("deadline", f"移行期限は特定移行支援システムでも{latest:%Y年%m月%d日}までです")
         return data
 
 
