@@ -138,6 +138,7 @@ def test_cost_change_counts_migrated_pairs_against_the_30_percent_target():
     assert by_system["inkan"].pairs == 0
     assert (r.cost_total.before, r.cost_total.after, r.cost_total.change_percent) == (20_000_000, 14_000_000, -30.0)
     assert r.cost_total.meets_target  # exactly 30% meets it
+    assert r.cost_total.pairs_meeting == 1
 
 
 # --- property: the engine's verdict equals a referee that follows the words with dates and floats

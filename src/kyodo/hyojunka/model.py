@@ -97,6 +97,7 @@ class CostLine:
     after: int
     change_percent: float | None  # (after − before) / before × 100, one decimal; None when before is 0
     meets_target: bool  # reduced by at least the target (30%)
+    pairs_meeting: int  # pairs that each reduced by at least the target
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,7 +46,8 @@ def group_json(g: GroupSummary) -> dict[str, Any]:
 
 def cost_json(c: CostLine) -> dict[str, Any]:
     return {"key": c.key, "name": c.name, "pairs": c.pairs, "before_yen": c.before, "after_yen": c.after,
-            "change_percent": c.change_percent, "meets_target": c.meets_target}
+            "change_percent": c.change_percent, "meets_target": c.meets_target,
+            "pairs_meeting_target": c.pairs_meeting}
 
 
 def report_json(report: Report) -> dict[str, Any]:
@@ -106,7 +107,7 @@ def report_sheets(report: Report, plans: Sequence[Plan], steps: Steps) -> dict[s
     statuses = {(p.municipality, p.system): p for p in report.pairs}
     group_header = ["区分", "組数", "完了", "遅延リスク", "うち停滞", "うち遅延見込み", "特定移行支援", "平均進捗率(%)"]
     cost_header = ["区分", "組数", "移行前運用経費(円/年)", "移行後運用経費(円/年)", "増減率(%)",
-                   f"目標({report.cost_target_percent}%削減)達成"]
+                   f"目標({report.cost_target_percent}%削減)達成", "達成した組"]
     risk_rows: list[list[Cell]] = [
         [p.municipality_name, p.system_name, p.progress, str(p.kind), to_date(p.deadline),
          to_date(p.projected_completion) if p.projected_completion else None, p.reason,
@@ -130,7 +131,7 @@ def _group_row(g: GroupSummary) -> list[Cell]:
 
 
 def _cost_row(c: CostLine) -> list[Cell]:
-    return [c.name, c.pairs, c.before, c.after, c.change_percent, "はい" if c.meets_target else "いいえ"]
+    return [c.name, c.pairs, c.before, c.after, c.change_percent, "はい" if c.meets_target else "いいえ", c.pairs_meeting]
 
 
 def xlsx_writer(sheets: Mapping[str, Sheet]) -> Writer:

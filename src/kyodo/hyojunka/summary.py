@@ -41,9 +41,13 @@ def cost_line(key: str, name: str, plans: Iterable[Plan], target_percent: int) -
     before = sum(p.cost_before or 0 for p in both)
     after = sum(p.cost_after or 0 for p in both)
     change = round((after - before) * 100 / before, 1) if before else None
-    meets = before > 0 and (before - after) * 100 >= target_percent * before
     return CostLine(key=key, name=name, pairs=len(both), before=before, after=after, change_percent=change,
-                    meets_target=meets)
+                    meets_target=_meets(before, after, target_percent),
+                    pairs_meeting=sum(1 for p in both if _meets(p.cost_before or 0, p.cost_after or 0, target_percent)))
+
+
+def _meets(before: int, after: int, target_percent: int) -> bool:
+    return before > 0 and (before - after) * 100 >= target_percent * before
 
 
 def costs(
