@@ -100,7 +100,7 @@ def _print_summary(result: object) -> None:
         print(f"  特定移行支援 {g.name}: {g.pairs} 組(完了 {g.complete}、遅延リスク {g.at_risk})")
     total = result.cost_total
     if total.change_percent is not None:
-        print(f"運用経費(移行済み {total.pairs} 組、うち30%以上削減 {total.pairs_meeting} 組): {total.change_percent:+.1f}%"
+        print(f"運用経費(移行済み {total.pairs} 組、うち{result.cost_target_percent}%以上削減 {total.pairs_meeting} 組): {total.change_percent:+.1f}%"
               f"(目標 −{result.cost_target_percent}%{'、達成' if total.meets_target else '、未達'})")
 
 
