@@ -46,6 +46,7 @@ def test_the_dashboard_shows_heat_map_risks_chart_reasons_and_cost(dora_client, 
     assert 'id="progress-chart"' in page and "<polyline" in page
     assert "特定移行支援システム(理由区分別)" in page and "メインフレーム" in page
     assert "目標 30%削減" in page
+    assert page.count('id="at-risk"') == 1 and page.index("<main>") < page.index('id="at-risk"')
     at_risk = page.split('id="at-risk"')[1].split("</table>")[0]
     assert at_risk.count("<tr>") - 1 == page.count(" risk\"")  # one red outline per at-risk row
 
