@@ -54,7 +54,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     report = pic.report
     return render(request, "hyojunka/dashboard.html", {
         "form": form, "as_of": as_of, "report": report, "systems": catalog().systems,
-        "heat": _heat_rows(pic), "at_risk": sorted(report.at_risk, key=lambda p: (p.kind, p.deadline)),
+        "heat": _heat_rows(pic), "at_risk": [(p, pic.rows[p.municipality, p.system].pk)
+                                             for p in sorted(report.at_risk, key=lambda p: (p.kind, p.deadline))],
         "chart": mark_safe(progress_svg(services.history(pic, as_of))),  # numbers and dates only
         "query": request.GET.urlencode(), "unreported": _unreported(pic, timezone.localdate()),
     })
