@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -33,12 +35,34 @@ def _selection(request: HttpRequest) -> tuple[FilterForm, services.Picture, date
     return form, services.picture(services.select(rows, band=band, area=area), as_of), as_of
 
 
-def _heat_rows(pic: services.Picture) -> list[tuple[Any, list[Any]]]:
+@dataclass(frozen=True, slots=True)
+class HeatCell:
+    css: str
+    title: str
+    href: str
+    text: str
+
+
+def _heat_rows(pic: services.Picture) -> list[tuple[Any, list[HeatCell | None]]]:
+    """Rows of the heat map, each cell prepared here: 1,240 cells rendered through template tags cost more than the
+    engine's whole report."""
     by_pair = {(p.municipality, p.system): p for p in pic.report.pairs}
-    systems = catalog().systems
     pks = {key: row.pk for key, row in pic.rows.items()}
-    return [(m, [(by_pair.get((m.key, s.id)), pks.get((m.key, s.id))) for s in systems])
-            for m in pic.report.by_municipality]
+    href = reverse("hyojunka:plan_detail", kwargs={"pk": 0}).replace("/0/", "/{}/")
+    systems = catalog().systems
+    rows = []
+    for m in pic.report.by_municipality:
+        cells: list[HeatCell | None] = []
+        for s in systems:
+            p = by_pair.get((m.key, s.id))
+            if p is None:
+                cells.append(None)
+                continue
+            css = f"h{int(p.progress // 10)}" + (" risk" if p.at_risk else "")
+            cells.append(HeatCell(css, f"{m.name} {p.system_name}: {p.progress}% {p.kind}",
+                                  href.format(pks[m.key, s.id]), str(p.completed)))
+        rows.append((m, cells))
+    return rows
 
 
 def _unreported(pic: services.Picture, today: date) -> list[str]:

@@ -1,4 +1,4 @@
-"""Template filters of standardisation: the engine's days as dates, heat-map classes, yen."""
+"""Template filters of standardisation: the engine's days as dates, yen, signed percents."""
 
 from __future__ import annotations
 
@@ -16,14 +16,6 @@ def day(value: int | None) -> str:
         return "—"
     d = to_date(value)
     return f"{d.year}年{d.month}月{d.day}日"
-
-
-@register.filter
-def heat(progress: float | None) -> str:
-    """The heat-map class of a progress percent: h0 (nothing) … h10 (complete)."""
-    if progress is None:
-        return "none"
-    return f"h{int(progress // 10)}"
 
 
 @register.filter
