@@ -119,7 +119,7 @@ def run(repeat: int) -> int:
     as_of = date.fromisoformat(AS_OF)
 
     def engine_only() -> None:
-        pic = services.picture(roles.all_plans().select_related("organisation"), as_of)
+        pic = services.picture(roles.all_plans(), as_of, services.organisation_codes())
         services.history(pic, as_of)
 
     print(line("ダッシュボード(要求全体)", timed(lambda: client.get(url), repeat)))

@@ -21,6 +21,7 @@ from kyodo.hyojunka import model as engine
 from kyodo.hyojunka.io import read_survey
 from kyodo.jinzai import load_policy
 from kyodo.municipalities import BY_CODE
+from kyodo.web.accounts.models import Organisation
 from kyodo.web.hyojunka.models import MonthlyReport, Plan
 from kyodo.web.jinzai.models import Mode, Unit, Urgency
 
@@ -61,10 +62,16 @@ class Picture:
     rows: dict[engine.PairKey, Plan]
 
 
-def picture(rows: Iterable[Plan], as_of: date) -> Picture:
+def organisation_codes() -> dict[int, str]:
+    """Organisation pk → local-government code: one small query instead of a join on every plan."""
+    return dict(Organisation.objects.values_list("pk", "code"))
+
+
+def picture(rows: Iterable[Plan], as_of: date, codes: dict[int, str] | None = None) -> Picture:
+    """`codes` (organisation_codes()) when the rows were fetched without their organisation."""
     plans, steps, by_key = [], {}, {}
     for row in rows:
-        p = engine_plan(row, row.organisation.code)
+        p = engine_plan(row, codes[row.organisation_id] if codes is not None else row.organisation.code)
         plans.append(p)
         steps[p.key] = engine_steps(row)
         by_key[p.key] = row
@@ -94,11 +101,11 @@ def size_bands() -> tuple[str, ...]:
     return load_policy().band_names
 
 
-def select(rows: Sequence[Plan], *, band: str = "", area: str = "") -> list[Plan]:
+def select(rows: Sequence[Plan], codes: dict[int, str], *, band: str = "", area: str = "") -> list[Plan]:
     """Plans of municipalities in a size band (jinzai's bands, by population) and an area (区部・多摩・島しょ)."""
     out = []
     for row in rows:
-        m = BY_CODE.get(row.organisation.code)
+        m = BY_CODE.get(codes[row.organisation_id])
         if m is None or (band and size_band(m.code) != band) or (area and m.area != area):
             continue
         out.append(row)

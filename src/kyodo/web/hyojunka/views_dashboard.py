@@ -31,8 +31,9 @@ def _selection(request: HttpRequest) -> tuple[FilterForm, services.Picture, date
     if form.is_valid():
         band, area = form.cleaned_data["band"], form.cleaned_data["area"]
         as_of = form.cleaned_data["as_of"] or as_of
-    rows = list(roles.all_plans().select_related("organisation"))
-    return form, services.picture(services.select(rows, band=band, area=area), as_of), as_of
+    rows = list(roles.all_plans())
+    codes = services.organisation_codes()
+    return form, services.picture(services.select(rows, codes, band=band, area=area), as_of, codes), as_of
 
 
 @dataclass(frozen=True, slots=True)
