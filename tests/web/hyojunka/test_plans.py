@@ -126,3 +126,14 @@ def test_a_stalled_plan_shows_why_on_the_home_page(bob_client, koto):
     stalled(koto_plans(koto)["kaigo"])
     page = bob_client.get("/hyojunka/").content.decode()
     assert "停滞: " in page and "以来、直近90日に完了した手順がありません" in page
+
+
+def test_the_reminder_says_when_the_update_is_due_and_when_it_is_late(koto, bob):
+    from kyodo.web.hyojunka.services import reminder, submit_monthly
+
+    assert reminder(koto.pk, date(2026, 12, 4)) == "2026年12月の進捗報告をお願いします(期限 12月10日)。"
+    late = reminder(koto.pk, date(2026, 12, 11))
+    assert late is not None and "期限(12月10日)を過ぎています" in late
+    submit_monthly(koto.pk, bob, date(2026, 12, 11))
+    assert reminder(koto.pk, date(2026, 12, 20)) is None
+    assert reminder(koto.pk, date(2027, 1, 2)) is not None  # a new month, a new update
