@@ -133,3 +133,58 @@ def test_a_failed_report_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFi
                  "--as-of", "2026-12-31", "--json", str(out_json)])
     assert code == 1 and not out_json.exists()
     assert "steps_twice.csv 3行目 「手順番号」列" in capsys.readouterr().err
+
+
+def _survey_book(tmp_path: Path, change) -> Path:  # type: ignore[no-untyped-def]
+    """A one-row survey workbook for 江東区, changed by `change(header, row)` before it is written."""
+    made = generate(seed=2)
+    plan = next(p for p in made.plans if p.municipality == "131083")
+    header, rows = survey_header(), survey_rows([plan], made.steps, None)
+    header, row = change(list(header), list(rows[0]))
+    path = tmp_path / "調査票.xlsx"
+    write_all({path: xlsx_writer({"進捗調査": (header, [row])})})
+    return path
+
+
+def _set(column: str, value: object):  # type: ignore[no-untyped-def]
+    def change(header: list[str], row: list[object]) -> tuple[list[str], list[object]]:
+        row[header.index(column)] = value
+        return header, row
+
+    return change
+
+
+def _drop(column: str):  # type: ignore[no-untyped-def]
+    def change(header: list[str], row: list[object]) -> tuple[list[str], list[object]]:
+        i = header.index(column)
+        return header[:i] + header[i + 1:], row[:i] + row[i + 1:]
+
+    return change
+
+
+BAD_SURVEYS = {
+    "a step column missing": (_drop("手順17"), 1, "手順17", "「手順17」列がありません"),
+    "a step date that is not a date": (_set("手順03", "済"), 2, "手順03", "日付として読めません"),
+    "an unknown system": (_set("業務", "住基"), 2, "業務", "標準化対象の20業務にありません"),
+    "a code and a name that disagree": (_set("団体", "大田区"), 2, "団体", "団体コード 131083 は江東区です"),
+    "a tokutei reason not in the list": (_set("理由区分", "予算不足"), 2, "理由区分", "理由区分は"),
+    "cost with decimals": (_set("移行前運用経費", "1200000.5"), 2, "移行前運用経費", "整数"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_SURVEYS))
+def test_a_bad_survey_workbook_names_row_and_column(tmp_path: Path, case: str) -> None:
+    change, row, column, words = BAD_SURVEYS[case]
+    with pytest.raises(InputError) as caught:
+        read_survey(_survey_book(tmp_path, change), municipality="131083")
+    assert any(p.row == row and p.column == column and words in p.message for p in caught.value.problems), (
+        caught.value.problems
+    )
+
+
+def test_an_old_excel_file_is_refused_with_advice(tmp_path: Path) -> None:
+    path = tmp_path / "調査票.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
+    with pytest.raises(InputError) as caught:
+        read_survey(path)
+    assert "古い Excel 形式" in str(caught.value) and caught.value.problems[0].file == "調査票.xls"
