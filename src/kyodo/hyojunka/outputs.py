@@ -103,6 +103,24 @@ def survey_rows(plans: Sequence[Plan], steps: Steps, statuses: Mapping[PairKey, 
     return rows
 
 
+def guide_sheet() -> Sheet:
+    """How to fill in the survey, as a second sheet (the reader takes the sheet whose header it recognises)."""
+    cat = catalog()
+    reasons = "・".join(r.label for r in cat.reasons)
+    rows: list[list[Cell]] = [
+        ["団体コード・団体", "6桁の団体コードと団体名(どちらか一方でも読めます)"],
+        ["業務", "標準化対象の20業務の名前(" + "・".join(s.name for s in cat.systems) + ")"],
+        ["移行方式", "単独 / 共同利用"],
+        ["移行期限", f"日付(2026-03-31 など)。特定移行支援システムでも{to_date(cat.policy.tokutei_latest_deadline):%Y-%m-%d}まで"],
+        ["特定移行支援", "はい / いいえ"],
+        ["理由区分", f"特定移行支援のときだけ: {reasons}"],
+        ["移行前運用経費・移行後運用経費", "円/年の整数(カンマ可)。移行後は移行を終えてから"],
+        ["完了手順数〜遅延リスクの理由", "Kyodo が計算して書く列です。取り込むときは読みません"],
+    ]
+    rows += [[step_header(s.number), f"{s.phase}: {s.name} の完了日(未完了は空欄)"] for s in cat.steps]
+    return (["列", "書き方"], rows)
+
+
 def report_sheets(report: Report, plans: Sequence[Plan], steps: Steps) -> dict[str, Sheet]:
     statuses = {(p.municipality, p.system): p for p in report.pairs}
     group_header = ["区分", "組数", "完了", "遅延リスク", "うち停滞", "うち遅延見込み", "特定移行支援", "平均進捗率(%)"]

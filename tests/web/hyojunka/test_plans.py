@@ -23,7 +23,11 @@ def test_the_home_page_lists_the_20_systems_and_reminds_of_the_monthly_report(bo
     response = bob_client.post("/hyojunka/report/")
     assert response.status_code == 302
     assert MonthlyReport.objects.for_org(koto).get().snapshot["juki"] == 0
-    assert 'id="reminder"' not in bob_client.get("/hyojunka/").content.decode()
+    page = bob_client.get("/hyojunka/").content.decode()
+    assert 'id="reminder"' not in page and 'id="progress-chart"' in page
+    plan = Plan.objects.for_org(koto).get(system="juki")
+    history = bob_client.get(f"/hyojunka/plans/{plan.pk}/").content.decode().split('id="reported"')[1]
+    assert f"{date.today().year}年{date.today().month}月" in history.split("</table>")[0]
 
 
 def test_ticking_a_step_records_its_date_and_moves_progress(bob_client, koto):
@@ -84,6 +88,7 @@ def test_the_survey_workbook_round_trips_through_an_upload(bob_client, koto):
     book = _template(bob_client)
     sheet = book.active
     assert sheet.max_row == 21  # header + 20 systems
+    assert book.sheetnames == ["進捗調査", "記入方法"]
     sheet.cell(row=2, column=_column(sheet, "ベンダー"), value="多摩電算")
     sheet.cell(row=2, column=_column(sheet, "手順01"), value=date(2026, 4, 1))
     sheet.cell(row=2, column=_column(sheet, "手順02"), value="2026/5/1")

@@ -10,15 +10,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from kyodo.hyojunka import RiskKind, catalog
-from kyodo.hyojunka.outputs import survey_header, survey_rows, xlsx_writer
+from kyodo.hyojunka.outputs import guide_sheet, survey_header, survey_rows, xlsx_writer
 from kyodo.problems import InputError
 from kyodo.web.accounts.permissions import member_required
 from kyodo.web.audit.log import record_request
 from kyodo.web.hyojunka import roles, services
 from kyodo.web.hyojunka.actions import HyojunkaAction
+from kyodo.web.hyojunka.chart import progress_svg
 from kyodo.web.hyojunka.forms import PlanForm, StepForm, SurveyUploadForm
 from kyodo.web.hyojunka.models import MonthlyReport, Plan, StepHelp
 from kyodo.web.hyojunka.uploads import as_path
@@ -49,6 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "summary": pic.report.by_municipality[0] if pic.report.by_municipality else None,
         "reminder": services.reminder(org_id, timezone.localdate()),
         "reports": MonthlyReport.objects.for_org(org_id)[:12],
+        "chart": mark_safe(progress_svg(services.history(pic, timezone.localdate()))),  # numbers and dates only
     })
 
 
@@ -92,10 +95,12 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("hyojunka:plan_detail", pk=plan.pk)
     status = services.picture([plan], timezone.localdate()).report.pairs[0]
     fitgap = plan.fitgaps.first()
+    reported = [(r.month, r.snapshot.get(plan.system)) for r in
+                MonthlyReport.objects.for_org(plan.organisation_id).only("month", "snapshot")[:12]]
     return render(request, "hyojunka/plan_detail.html", {
         "plan": plan, "form": form, "can_edit": can_edit, "status": status, "risk_class": RISK_CLASS[status.kind],
         "steps": _step_rows(plan, status, can_edit), "phases": catalog().phases, "fitgap": fitgap,
-        "step_form": StepForm(),
+        "step_form": StepForm(), "reported": reported,
     })
 
 
@@ -150,6 +155,6 @@ def survey_upload(request: HttpRequest) -> HttpResponse:
 def survey_template(request: HttpRequest) -> HttpResponse:
     pic = _own_picture(request)
     statuses = {(p.municipality, p.system): p for p in pic.report.pairs}
-    sheets = {"進捗調査": (survey_header(), survey_rows(pic.plans, pic.steps, statuses))}
+    sheets = {"進捗調査": (survey_header(), survey_rows(pic.plans, pic.steps, statuses)), "記入方法": guide_sheet()}
     name = request.user.organisation.name  # type: ignore[union-attr]
     return xlsx_response(xlsx_writer(sheets), f"進捗調査票_{name}.xlsx")
