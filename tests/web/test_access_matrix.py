@@ -22,6 +22,7 @@ from kyodo.web.hoiku import services
 from kyodo.web.hoiku.models import Decision, RunChild, RunStatus
 
 from .gijiroku.world import gj
+from .hyojunka.world import hy
 from .jinzai.world import jz
 from .kenshu.world import ks
 from .shishin.world import sh
@@ -170,6 +171,19 @@ MATRIX: dict[str, Entry] = {
     "kenshu:staff_record": Entry("member", kwargs=ks("")),
     "kenshu:report": Entry("member", kwargs=ks("")),
     "kenshu:report_xlsx": Entry("member", kwargs=ks("")),
+
+    # hyojunka: "coordinator" here is any member of 東京都 (jinzai's Dora), who alone sees the Tokyo-wide dashboard
+    "hyojunka:home": Entry("member", kwargs=hy("")),
+    "hyojunka:monthly_submit": Entry("member", "post", kwargs=hy("")),
+    "hyojunka:survey_upload": Entry("member", kwargs=hy("")),
+    "hyojunka:survey_template": Entry("member", kwargs=hy("")),
+    "hyojunka:plan_detail": Entry("member", kwargs=hy("plan")),
+    "hyojunka:step_update": Entry("member", "post", kwargs=hy("plan", number=6)),
+    "hyojunka:help_request": Entry("member", kwargs=hy("plan", number=6)),
+    "hyojunka:fitgap": Entry("member", kwargs=hy("plan")),
+    "hyojunka:overview": Entry("member", kwargs=hy("")),
+    "hyojunka:dashboard": Entry("coordinator", kwargs=hy("")),
+    "hyojunka:dashboard_export": Entry("coordinator", kwargs=hy("")),
 }
 
 
