@@ -142,7 +142,7 @@ def read_cases(path: Path, *, display_name: str | None = None) -> list[CaseRecor
         raise InputError([exc.problem]) from None
     if display_name:
         table = Table(display_name, table.headers, table.rows)
-    index = {}
+    index: dict[str, int] = {}
     for i, header in enumerate(table.headers):
         index.setdefault(header_key(header), i)
     wanted = {header_key(c): c for c in COLUMNS}
@@ -152,7 +152,8 @@ def read_cases(path: Path, *, display_name: str | None = None) -> list[CaseRecor
         raise InputError([Problem(f"列「{c}」がありません(1行目の見出しに書いてください)。", file=table.file, row=1,
                                   column=c) for c in missing])
     problems: list[Problem] = []
-    records, seen = [], {}
+    records: list[CaseRecord] = []
+    seen: dict[str, int] = {}
     for number, cells in table.rows:
         row = _Row(table, number, cells, index, problems)
         record = _record(row)

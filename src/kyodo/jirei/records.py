@@ -6,7 +6,8 @@ is found the same way in a file, in a test corpus and in the database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 
 from kyodo.jirei.text import token_string
 from kyodo.jirei.vocab import Status
@@ -33,7 +34,7 @@ class CaseRecord:
     spec_shareable: bool = False  # 仕様書の共有(可)
     contact: str = ""  # 連絡先 (signed-in municipal staff only)
     published: bool = False  # 公開 (else a draft of its organisation)
-    extra: dict[str, str] = field(default_factory=dict)  # other columns, kept as read
+    extra: dict[str, str] = dataclasses.field(default_factory=dict)  # other columns, kept as read
 
     @property
     def failed(self) -> bool:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
+from typing import Any
 
 import yaml
 from sudachipy import Dictionary, SplitMode  # type: ignore[import-untyped]
@@ -57,11 +58,11 @@ class Synonyms:
     longest_phrase: int
 
 
-def _tokenizer():  # type: ignore[no-untyped-def]
+def _tokenizer() -> Any:
     # SudachiPy tokenizers are not thread-safe; the dictionary is loaded once per thread (≈0.2 s).
     tok = getattr(_local, "tokenizer", None)
     if tok is None:
-        tok = _local.tokenizer = Dictionary(dict="core").create()
+        tok = _local.tokenizer = Dictionary(dict="core").tokenizer()
     return tok
 
 

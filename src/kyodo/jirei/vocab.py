@@ -70,7 +70,8 @@ class Vocabulary:
 
 
 def _names(raw: list[dict[str, object]]) -> tuple[tuple[str, ...], dict[str, str]]:
-    names, keys = [], {}
+    names: list[str] = []
+    keys: dict[str, str] = {}
     for entry in raw:
         name = str(entry["name"])
         names.append(name)
