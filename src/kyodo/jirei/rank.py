@@ -43,6 +43,9 @@ class Filters:
         return self.statuses & failed if self.statuses else failed
 
 
+NO_FILTERS = Filters()
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     case_id: str
@@ -134,7 +137,7 @@ class Index:
             or (filters.years and doc.record.start_year not in filters.years)
         )
 
-    def search(self, query: str | ParsedQuery, filters: Filters = Filters(), limit: int = 20) -> SearchResult:
+    def search(self, query: str | ParsedQuery, filters: Filters = NO_FILTERS, limit: int = 20) -> SearchResult:
         parsed = parse_query(query) if isinstance(query, str) else query
         statuses = filters.statuses_for(parsed)
         scored: list[tuple[int, float, str, _Doc]] = []
@@ -153,7 +156,7 @@ class Index:
         return SearchResult(parsed, hits, len(scored), MappingProxyType(facets))
 
 
-def search(records: Iterable[CaseRecord] | Index, query: str, filters: Filters = Filters(),
+def search(records: Iterable[CaseRecord] | Index, query: str, filters: Filters = NO_FILTERS,
            limit: int = 20) -> SearchResult:
     """The engine's entry point: rank `records` (or a built Index) for `query`."""
     index = records if isinstance(records, Index) else Index(records)

@@ -27,8 +27,10 @@ def visible_to(organisation_id: int | None) -> OrgQuerySet:
     """Published cases, and the drafts of `organisation_id` (None: published cases only, as operators search)."""
     qs: OrgQuerySet = Case.objects.unscoped(SHARED)
     if organisation_id is None:
-        return qs.filter(visibility=Visibility.PUBLISHED)
-    return qs.filter(Q(visibility=Visibility.PUBLISHED) | Q(organisation_id=organisation_id))
+        published: OrgQuerySet = qs.filter(visibility=Visibility.PUBLISHED)
+        return published
+    visible: OrgQuerySet = qs.filter(Q(visibility=Visibility.PUBLISHED) | Q(organisation_id=organisation_id))
+    return visible
 
 
 def viewer(user: Any) -> int | None:
@@ -69,7 +71,8 @@ def can_see_contact(user: Any) -> bool:
 def questions_on(case: Case) -> OrgQuerySet:
     """The Q&A of a case the caller has already been allowed to see."""
     qs: OrgQuerySet = Question.objects.unscoped("Q&A is shown to everyone who may see the case")
-    return qs.filter(case=case).select_related("organisation", "author", "answered_by")
+    on_case: OrgQuerySet = qs.filter(case=case).select_related("organisation", "author", "answered_by")
+    return on_case
 
 
 def get_question_to_answer_or_404(request: HttpRequest, pk: int) -> Question:
@@ -87,6 +90,8 @@ def contacts_for(user: Any) -> OrgQuerySet:
     qs: OrgQuerySet = ContactRequest.objects.unscoped("a contact request is seen by the asker and the case's owner")
     org = getattr(user, "organisation_id", None)
     if org is None:
-        return qs.none()
-    return qs.filter(Q(organisation_id=org) | Q(owner_id=org)).select_related("case", "organisation", "owner",
-                                                                          "requester")
+        nothing: OrgQuerySet = qs.none()
+        return nothing
+    both: OrgQuerySet = qs.filter(Q(organisation_id=org) | Q(owner_id=org)).select_related(
+        "case", "organisation", "owner", "requester")
+    return both

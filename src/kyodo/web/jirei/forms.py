@@ -1,3 +1,4 @@
+# ruff: noqa: RUF012  (Django's Meta classes take class-level lists by design)
 """Forms of case sharing: the case record, attachments, questions and answers, contact requests, the import file."""
 
 from __future__ import annotations
@@ -92,7 +93,8 @@ class ContactForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="事例の一覧(Excel .xlsx か CSV)")
+    # Empty files too: the reader then says so in the problems table, with the file name.
+    file = forms.FileField(label="事例の一覧(Excel .xlsx か CSV)", allow_empty_file=True)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

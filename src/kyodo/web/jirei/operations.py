@@ -26,7 +26,8 @@ def organisations_of(records: Sequence[CaseRecord], file: str) -> dict[str, Orga
 def import_file(path: Path) -> dict[str, int]:
     """Read, check every row, then save all in one transaction (or raise InputError having saved nothing)."""
     records = read_cases(path)
-    return services.import_records(records, organisations_of(records, path.name), None)
+    counts: dict[str, int] = services.import_records(records, organisations_of(records, path.name), None)
+    return counts
 
 
 def public_id(external_id: str, pk: int) -> str:

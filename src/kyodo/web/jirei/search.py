@@ -14,12 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
 from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from kyodo.jirei.query import ParsedQuery, Term, fts5_match, parse_query, tsquery
-from kyodo.jirei.rank import TITLE_WEIGHT, Filters, count_facets
+from kyodo.jirei.rank import NO_FILTERS, TITLE_WEIGHT, Filters, count_facets
 from kyodo.web.jirei.access import visible_to
 from kyodo.web.jirei.models import Case
 
@@ -148,7 +148,7 @@ def _listing(qs: QuerySet[Case], limit: int, offset: int) -> CaseSearch:
     return CaseSearch(parse_query(""), ids, total, ordered)
 
 
-def search_cases(viewer: int | None, text: str, filters: Filters = Filters(), *, limit: int = 20,
+def search_cases(viewer: int | None, text: str, filters: Filters = NO_FILTERS, *, limit: int = 20,
                  offset: int = 0) -> CaseSearch:
     query = parse_query(text)
     qs = filtered(viewer, filters, query)

@@ -22,7 +22,7 @@ FTS_TABLE = "jirei_case_fts"
 
 
 def uses_fts5() -> bool:
-    return connection.vendor == "sqlite"
+    return bool(connection.vendor == "sqlite")
 
 
 def prepare(case: Case) -> None:
@@ -59,7 +59,7 @@ def save_case(case: Case) -> Case:
 @transaction.atomic
 def set_visibility(case: Case, visibility: str) -> Case:
     case.visibility = visibility
-    case.published_at = timezone.now() if visibility == Visibility.PUBLISHED else None
+    case.published_at = timezone.now() if visibility == str(Visibility.PUBLISHED) else None
     case.save(update_fields=["visibility", "published_at", "updated_at"])
     return case
 
@@ -121,10 +121,11 @@ def import_records(records: Sequence[CaseRecord], organisations: dict[str, Organ
 @transaction.atomic
 def reindex() -> int:
     """Recompute every case's tokens (after a change to the synonym list) and rebuild the SQLite index."""
-    cases = list(Case.objects.unscoped("the search index covers every case").select_related("organisation"))
+    every = Case.objects.unscoped("the search index covers every case")
+    cases = list(every.select_related("organisation"))
     for case in cases:
         prepare(case)
-    Case.objects.bulk_update(cases, ["size_band", "title_tokens", "body_tokens"], batch_size=500)
+    every.bulk_update(cases, ["size_band", "title_tokens", "body_tokens"], batch_size=500)
     if uses_fts5():
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS_TABLE}")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -21,10 +21,11 @@ from kyodo.web.jirei.views_search import _in_order
 from kyodo.web.tenancy import get_for_user_or_404
 
 
-def _save(form: CaseForm, case: Case) -> Case:
+def _save(form: CaseForm) -> Case:
     case = form.save(commit=False)
     case.technologies = join_technologies(form.cleaned_data["technology_names"])
-    return services.save_case(case)
+    saved: Case = services.save_case(case)
+    return saved
 
 
 @member_required
@@ -38,7 +39,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
     case = Case(organisation_id=request.user.organisation_id, created_by=request.user, derived_from=source)
     form = CaseForm(request.POST or None, instance=case, initial=initial)
     if request.method == "POST" and form.is_valid():
-        case = _save(form, case)
+        case = _save(form)
         record_request(request, JireiAction.CASE_CREATE, case, title=case.title,
                        derived_from=source.pk if source else None)
         messages.success(request, "事例を下書きとして登録しました。「全団体に公開」を押すまで、他の団体には見えません。")
@@ -67,7 +68,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.get_own_case_or_404(request, pk)
     form = CaseForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
-        case = _save(form, case)
+        case = _save(form)
         record_request(request, JireiAction.CASE_CHANGE, case, title=case.title)
         messages.success(request, "事例を更新しました。")
         return redirect("jirei:case_detail", pk=case.pk)

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF012  (Django's Meta and Migration classes take class-level lists by design)
 """The full-text index over the stored tokens, in each database's own way.
 
 SQLite: an FTS5 table (title, body) whose rowid is the case's id, written by `services` on every save and delete.
