@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from kyodo.jirei.text import token_string
 from kyodo.jirei.vocab import Status
@@ -41,17 +42,21 @@ class CaseRecord:
         return self.status in (Status.NOT_ADOPTED, Status.STOPPED)
 
 
-def body_text(*, summary: str, effects: str, lessons: str, went_well: str, went_badly: str, field: str,
-              technologies: tuple[str, ...] | list[str], organisation: str, vendor: str) -> str:
+def body_parts(*, summary: str, effects: str, lessons: str, went_well: str, went_badly: str, field: str,
+               technologies: tuple[str, ...] | list[str], organisation: str, vendor: str) -> tuple[str, ...]:
     """Everything but the title that a search should find a case by (the contact is left out on purpose)."""
-    return "\n".join((field, " ".join(technologies), organisation, summary, effects, lessons, went_well,
-                      went_badly, vendor))
+    return (field, " ".join(technologies), organisation, summary, effects, lessons, went_well, went_badly, vendor)
+
+
+def body_text(**parts: Any) -> str:
+    return "\n".join(body_parts(**parts))
 
 
 def index_texts(record: CaseRecord) -> tuple[str, str]:
-    """(title tokens, body tokens) as stored beside the case."""
-    return token_string(record.title), token_string(body_text(
+    """(title tokens, body tokens) as stored beside the case; each part on its own (a word never spans two)."""
+    parts = body_parts(
         summary=record.summary, effects=record.effects, lessons=record.lessons, went_well=record.went_well,
         went_badly=record.went_badly, field=record.field, technologies=record.technologies,
         organisation=record.organisation, vendor=record.vendor,
-    ))
+    )
+    return token_string(record.title), " ".join(t for t in (token_string(p) for p in parts if p) if t)

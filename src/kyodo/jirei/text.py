@@ -21,7 +21,7 @@ import threading
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from types import MappingProxyType
 from typing import Any
@@ -148,6 +148,10 @@ def tokens(text: str) -> list[str]:
     return [t for w in analyse(text) for t in w.tokens]
 
 
+@lru_cache(maxsize=8192)
 def token_string(text: str) -> str:
-    """The space-joined tokens, as stored beside the case for FTS5 and PostgreSQL's tsvector."""
+    """The space-joined tokens, as stored beside the case for FTS5 and PostgreSQL's tsvector.
+
+    Cached: imports repeat many texts (organisation and field names, a clerk's boilerplate).
+    """
     return " ".join(tokens(text))

@@ -70,9 +70,13 @@ class Case(OrgOwned):
     class Meta:
         ordering = ["-updated_at", "-id"]
         indexes = [
-            models.Index(fields=["visibility", "organisation"]),
-            models.Index(fields=["status"]),
-            models.Index(fields=["field"]),
+            # Covers the visibility filter and every facet column: the facet counts of a listing read this index
+            # only, not the wide rows (summary, tokens).
+            models.Index(fields=["visibility", "organisation", "field", "technologies", "status", "size_band",
+                                 "start_year"], name="jirei_case_facets"),
+            # The newest first, without sorting every visible case (and the visibility columns, to filter in it).
+            models.Index(fields=["-published_at", "-updated_at", "-id", "visibility", "organisation"],
+                         name="jirei_case_newest"),
         ]
 
     def __str__(self) -> str:
