@@ -131,6 +131,7 @@ def _record(row: _Row) -> CaseRecord:
         start_year=start, end_year=end, hours_saved_per_year=row.integer("年間削減時間"),
         cost_yen=row.integer("費用(円)"), vendor=row.text("事業者・製品", limit=200),
         spec_shareable=row.flag("仕様書の共有"), contact=row.text("連絡先", limit=200), published=row.flag("公開"),
+        row=row.number,
     )
 
 

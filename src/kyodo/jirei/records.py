@@ -36,6 +36,7 @@ class CaseRecord:
     contact: str = ""  # 連絡先 (signed-in municipal staff only)
     published: bool = False  # 公開 (else a draft of its organisation)
     extra: dict[str, str] = dataclasses.field(default_factory=dict)  # other columns, kept as read
+    row: int = dataclasses.field(default=0, compare=False)  # the spreadsheet row it was read from (0: not read)
 
     @property
     def failed(self) -> bool:

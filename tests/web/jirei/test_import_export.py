@@ -43,8 +43,9 @@ def test_a_bad_file_lists_every_problem_and_saves_nothing(bob_client):
 
 
 def test_rows_of_another_organisation_are_refused(bob_client):
-    page = _upload(bob_client, f"{HEADER}\nK1,大田区,題,子育て,,導入済み,概要,,,\n").content.decode()
-    assert "自組織(江東区)の事例だけを取り込めます" in page
+    text = f"{HEADER}\nK0,江東区,題,子育て,,導入済み,概要,,,\n,,,,,,,,,\nK1,大田区,題,子育て,,導入済み,概要,,,\n"
+    page = _upload(bob_client, text).content.decode()
+    assert "<td>4</td><td>団体</td><td>自組織(江東区)の事例だけを取り込めます" in page  # row 3 is blank
     assert not Case.objects.unscoped("test").exists()
 
 

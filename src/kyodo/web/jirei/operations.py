@@ -17,7 +17,7 @@ def organisations_of(records: Sequence[CaseRecord], file: str) -> dict[str, Orga
     names = {r.organisation for r in records}
     found = {o.name: o for o in Organisation.objects.filter(name__in=names)}
     problems = [Problem(f"組織「{r.organisation}」がデータベースにありません(migrate で作られます)。", file=file,
-                        row=i + 2, column="団体") for i, r in enumerate(records) if r.organisation not in found]
+                        row=r.row or None, column="団体") for r in records if r.organisation not in found]
     if problems:
         raise InputError(problems)
     return found

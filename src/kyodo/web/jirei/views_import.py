@@ -21,8 +21,8 @@ from kyodo.web.jirei.forms import ImportForm
 
 def own_rows_only(records: list[CaseRecord], org_name: str, file: str) -> list[Problem]:
     """A municipality imports its own cases only (row numbers: the header is row 1)."""
-    return [Problem(f"自組織({org_name})の事例だけを取り込めます(「{r.organisation}」)。", file=file, row=i + 2,
-                    column="団体") for i, r in enumerate(records) if r.organisation != org_name]
+    return [Problem(f"自組織({org_name})の事例だけを取り込めます(「{r.organisation}」)。", file=file,
+                    row=r.row or None, column="団体") for r in records if r.organisation != org_name]
 
 
 @member_required
