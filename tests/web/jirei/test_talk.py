@@ -56,3 +56,15 @@ def test_a_contact_request_on_a_draft_of_another_organisation_is_not_found(bob, 
     draft = make_case(bob, "下書き")
     response = charlie_client.post(reverse("jirei:contact_create", args=[draft.pk]), {"message": "m", "reply_to": "r"})
     assert response.status_code == 404
+
+
+def test_what_waits_for_the_owner_is_counted(bob, charlie, bob_client, charlie_client):
+    from kyodo.web.jirei.access import waiting_for
+
+    case = make_case(bob, "会議録AI", published=True)
+    charlie_client.post(reverse("jirei:question_create", args=[case.pk]), {"body": "精度は?"})
+    charlie_client.post(reverse("jirei:contact_create", args=[case.pk]), {"message": "m", "reply_to": "r"})
+    assert waiting_for(bob) == {"contacts": 1, "questions": 1}
+    assert waiting_for(charlie) == {"contacts": 0, "questions": 0}
+    bob_client.get(reverse("jirei:contact_list"))
+    assert waiting_for(bob) == {"contacts": 0, "questions": 1}

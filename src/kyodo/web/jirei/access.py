@@ -95,3 +95,13 @@ def contacts_for(user: Any) -> OrgQuerySet:
     both: OrgQuerySet = qs.filter(Q(organisation_id=org) | Q(owner_id=org)).select_related(
         "case", "organisation", "owner", "requester")
     return both
+
+
+def waiting_for(user: Any) -> dict[str, int]:
+    """What waits for the user's organisation (for the portal): unread contact requests, unanswered questions."""
+    org = getattr(user, "organisation_id", None)
+    if org is None:
+        return {"contacts": 0, "questions": 0}
+    contacts = ContactRequest.objects.unscoped("counts for the owner").filter(owner_id=org, read_at__isnull=True)
+    questions = Question.objects.unscoped("counts for the owner").filter(case__organisation_id=org, answer="")
+    return {"contacts": contacts.count(), "questions": questions.count()}
