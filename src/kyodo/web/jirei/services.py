@@ -84,6 +84,19 @@ def apply_record(case: Case, record: CaseRecord) -> Case:
     return case
 
 
+def _existing(records: Sequence[CaseRecord], organisations: dict[str, Organisation]) -> dict[tuple[int, str], Case]:
+    """The cases the records name by 事例ID, per organisation, in one query each."""
+    wanted: dict[int, set[str]] = {}
+    for r in records:
+        if r.case_id:
+            wanted.setdefault(organisations[r.organisation].pk, set()).add(r.case_id)
+    found: dict[tuple[int, str], Case] = {}
+    for org_id, ids in wanted.items():
+        for case in Case.objects.for_org(org_id).filter(external_id__in=ids):
+            found[(org_id, case.external_id)] = case
+    return found
+
+
 @transaction.atomic
 def import_records(records: Sequence[CaseRecord], organisations: dict[str, Organisation], user: Any) -> dict[str, int]:
     """Create or update (by 事例ID within the organisation) every record; all in one transaction.
@@ -91,30 +104,28 @@ def import_records(records: Sequence[CaseRecord], organisations: dict[str, Organ
     `organisations` maps each record's organisation name to the organisation it may be saved in; the caller has
     already refused rows of other organisations.
     """
-    created = updated = 0
     now = timezone.now()
-    saved: list[Case] = []
+    existing = _existing(records, organisations)
+    new: list[Case] = []
+    changed: list[Case] = []
     for record in records:
         org = organisations[record.organisation]
-        case = None
-        if record.case_id:
-            case = Case.objects.for_org(org).filter(external_id=record.case_id).first()
+        case = existing.get((org.pk, record.case_id)) if record.case_id else None
         if case is None:
             case = Case(organisation=org, created_by=user)
-            created += 1
+            new.append(case)
         else:
-            updated += 1
+            changed.append(case)
         case.organisation = org
         apply_record(case, record)
         if case.visibility == Visibility.PUBLISHED and case.published_at is None:
             case.published_at = now
         prepare(case)
-        saved.append(case)
-    new = [c for c in saved if c.pk is None]
     Case.objects.bulk_create(new, batch_size=500)
-    for case in saved:
-        if case not in new:
-            case.save()
+    for case in changed:
+        case.save()
+    saved = new + changed
+    created, updated = len(new), len(changed)
     _fts_write(saved)
     if len(saved) >= ANALYZE_AFTER:
         analyse_tables()
