@@ -21,20 +21,21 @@ KOTO_CASES = (
     CaseRecord(
         case_id="KOTO-0001", organisation="江東区", title="保育園の入所選考(利用調整)にAIを活用",
         field="子育て", technologies=("マッチング",), status=Status.ADOPTED,
-        summary="保育園の入所申請に対する利用調整にAIを使う。所管課が昨年度に試行し、今年度から本格的に使っていく。",
+        summary="保育園の入所申請に対する利用調整にAIを使う。所管課が昨年度に試行し、今年度から本格的に使っていく。"
+                f"(出典: {SOURCE})",
         effects="毎年10人で4〜5日かかっていた調整作業が、AIであれば1分程度で出来る。",
         lessons="数%の申請は職員による調整が必要で、その調整の進め方を決めてから本格利用に移った。",
         went_well="作業時間が10人×4〜5日から約1分に短縮。", went_badly="数%の申請はAIの結果のままでは使えず、職員が調整した。",
         start_year=2020, hours_saved_per_year=350, spec_shareable=True, contact="江東区 政策経営部 情報システム課",
-        published=True, extra={"出典": SOURCE},
+        published=True,
     ),
     CaseRecord(
         case_id="KOTO-0002", organisation="江東区", title="議事録作成支援AIの導入",
         field="議会・会議", technologies=("音声認識",), status=Status.TRIAL,
-        summary="会議の録音から議事録を作る支援AI。システムが入ったところで現在調整中のため、一部で試行利用している。",
+        summary="会議の録音から議事録を作る支援AI。システムが入ったところで現在調整中のため、一部で試行利用している。"
+                f"(出典: {SOURCE})",
         effects="試行中(効果は測定中)。", lessons="導入直後は認識結果の調整が必要。一部の会議で試行してから広げる。",
         start_year=2021, spec_shareable=False, contact="江東区 政策経営部 情報システム課", published=True,
-        extra={"出典": SOURCE},
     ),
 )
 
