@@ -131,3 +131,12 @@ def test_the_case_page_shows_similar_cases_and_highlights_from_the_search(bob, c
     page = charlie_client.get(reverse("jirei:case_detail", args=[case.pk])).content.decode()
     similar = page.split('id="similar"')[1]
     assert like.title in similar and "保育所の入所選考" not in similar
+
+
+def test_the_case_page_marks_the_words_of_the_search_it_came_from(bob, charlie_client):
+    case = make_case(bob, "題", published=True, summary="委員会の会議録を<作る>。\n二行目", went_badly="ＡＩの誤認識")
+    page = charlie_client.get(reverse("jirei:case_detail", args=[case.pk]), {"q": "議事録 AI"}).content.decode()
+    assert "委員会の<mark>会議録</mark>を&lt;作る&gt;。\n二行目" in page  # escaped, line breaks kept by CSS
+    assert "<mark>ＡＩ</mark>の誤認識" in page
+    plain = charlie_client.get(reverse("jirei:case_detail", args=[case.pk])).content.decode()
+    assert "<mark>" not in plain

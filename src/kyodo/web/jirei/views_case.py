@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from kyodo.jirei.highlight import highlight
 from kyodo.jirei.query import parse_query
 from kyodo.web.accounts.permissions import member_required
 from kyodo.web.audit.log import record_request
@@ -19,6 +20,9 @@ from kyodo.web.jirei.models import Attachment, Case, Visibility, join_technologi
 from kyodo.web.jirei.search import similar_cases
 from kyodo.web.jirei.views_search import _in_order
 from kyodo.web.tenancy import get_for_user_or_404
+
+
+TEXT_FIELDS = ("summary", "effects", "went_well", "went_badly", "lessons")
 
 
 def _save(form: CaseForm) -> Case:
@@ -59,7 +63,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": Attachment.objects.for_org(case.organisation_id).filter(case=case).defer("data"),
         "questions": access.questions_on(case), "question_form": QuestionForm(), "answer_form": AnswerForm(),
         "similar": _in_order(similar_cases(viewer, case)), "derived": derived,
-        "attachment_form": AttachmentForm(), "query": query,
+        "attachment_form": AttachmentForm(),
+        # The words of the search the user came from, marked where they are (a link from the results keeps ?q=).
+        "text": {name: highlight(getattr(case, name), query) for name in TEXT_FIELDS},
     })
 
 
