@@ -18,9 +18,8 @@ from kyodo.web.jirei.actions import JireiAction
 from kyodo.web.jirei.forms import AnswerForm, AttachmentForm, CaseForm, QuestionForm
 from kyodo.web.jirei.models import Attachment, Case, Visibility, join_technologies
 from kyodo.web.jirei.search import similar_cases
-from kyodo.web.jirei.views_search import _in_order
+from kyodo.web.jirei.views_search import in_order
 from kyodo.web.tenancy import get_for_user_or_404
-
 
 TEXT_FIELDS = ("summary", "effects", "went_well", "went_badly", "lessons")
 
@@ -62,7 +61,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "case": case, "own": own, "show_contact": access.can_see_contact(request.user),
         "attachments": Attachment.objects.for_org(case.organisation_id).filter(case=case).defer("data"),
         "questions": access.questions_on(case), "question_form": QuestionForm(), "answer_form": AnswerForm(),
-        "similar": _in_order(similar_cases(viewer, case)), "derived": derived,
+        "similar": in_order(similar_cases(viewer, case)), "derived": derived,
         "attachment_form": AttachmentForm(),
         # The words of the search the user came from, marked where they are (a link from the results keeps ?q=).
         "text": {name: highlight(getattr(case, name), query) for name in TEXT_FIELDS},

@@ -21,7 +21,7 @@ PAGE = 20
 EXPORT_LIMIT = 5000
 
 
-def _in_order(ids: list[int]) -> list[Case]:
+def in_order(ids: list[int]) -> list[Case]:
     rows = {c.pk: c for c in Case.objects.unscoped("ids come from a search already limited to visible cases")
             .filter(pk__in=ids).select_related("organisation")}
     return [rows[i] for i in ids if i in rows]
@@ -39,7 +39,7 @@ def search(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "jirei/search.html", {
-        "q": text, "results": [shown(c, result.query) for c in _in_order(result.ids)], "total": result.total,
+        "q": text, "results": [shown(c, result.query) for c in in_order(result.ids)], "total": result.total,
         "facets": facet_groups(result.facets, request.GET), "failed": filters.failures_only or result.query.failures_only,
         "page": page, "has_next": page * PAGE < result.total, "params": params.urlencode(),
         "failure_words": result.query.failures_only and not filters.failures_only,
@@ -59,7 +59,7 @@ def export(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:200]
     result = search_cases(access.viewer(request.user), text, filters_from(request.GET), limit=EXPORT_LIMIT)
     with_contact = access.can_see_contact(request.user)
-    records = [c.to_record() for c in _in_order(result.ids)]
+    records = [c.to_record() for c in in_order(result.ids)]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"jirei.{fmt}"
         write_cases(path, records, with_contact=with_contact)
