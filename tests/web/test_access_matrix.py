@@ -24,6 +24,7 @@ from kyodo.web.hoiku.models import Decision, RunChild, RunStatus
 from .gijiroku.world import gj
 from .hyojunka.world import hy
 from .jinzai.world import jz
+from .jirei.world import jr
 from .kenshu.world import ks
 from .shishin.world import sh
 
@@ -184,6 +185,23 @@ MATRIX: dict[str, Entry] = {
     "hyojunka:overview": Entry("member", kwargs=hy("")),
     "hyojunka:dashboard": Entry("coordinator", kwargs=hy("")),
     "hyojunka:dashboard_export": Entry("coordinator", kwargs=hy("")),
+
+    "jirei:search": Entry("member", kwargs=jr("")),
+    "jirei:mine": Entry("member", kwargs=jr("")),
+    "jirei:export": Entry("member", kwargs=jr("")),
+    "jirei:import": Entry("member", kwargs=jr("")),
+    "jirei:case_create": Entry("member", kwargs=jr("")),
+    "jirei:case_detail": Entry("member", kwargs=jr("case")),
+    "jirei:case_edit": Entry("member", kwargs=jr("case")),
+    "jirei:case_publish": Entry("member", "post", kwargs=jr("case")),
+    "jirei:case_delete": Entry("member", "post", kwargs=jr("case")),
+    "jirei:attachment_upload": Entry("member", "post", kwargs=jr("case")),
+    "jirei:attachment_download": Entry("member", kwargs=jr("attachment")),
+    "jirei:attachment_delete": Entry("member", "post", kwargs=jr("attachment")),
+    "jirei:question_create": Entry("member", "post", kwargs=jr("case")),
+    "jirei:question_answer": Entry("member", "post", kwargs=jr("question")),
+    "jirei:contact_create": Entry("member", kwargs=jr("case")),
+    "jirei:contact_list": Entry("member", kwargs=jr("")),
 }
 
 
