@@ -26,6 +26,10 @@ class XlsxProblem(Exception):
         super().__init__(str(problem))
 
 
+def _with_file(problem: Problem, name: str) -> Problem:
+    return problem if problem.file else Problem(problem.message, file=name, row=problem.row, column=problem.column)
+
+
 def check_package(data: bytes, name: str, limits: Limits) -> zipfile.ZipFile:
     """The zip, after its central directory shows nothing too large. Raises XlsxProblem."""
     try:
@@ -81,7 +85,13 @@ def xlsx_rows(
             raise XlsxProblem(Problem("Excel ファイルにシートがありません", file=name))
         index = 0
         if accept is not None and len(names) > 1:
-            index = next((i for i, n in enumerate(names) if accept(_first_row(workbook, n))), 0)
+            try:
+                index = next(
+                    (i for i, n in enumerate(names) if accept(_first_row(workbook, package, i, n, limits))), 0
+                )
+            except XlsxProblem as exc:
+                raise XlsxProblem(_with_file(exc.problem, name)) from exc
+        _check_dimension(package, index, name, limits)
         sheet = workbook.get_sheet_by_name(names[index])
         end_row, end_col = sheet.end or (0, 0)
         _check_size(end_row + 1, end_col + 1, name, limits)
@@ -98,13 +108,34 @@ def xlsx_rows(
     return ((n, [v if type(v) is str else cell_text(v) for v in row]) for n, row in enumerate(values, start=1))
 
 
-def _first_row(workbook: object, sheet_name: str) -> list[str]:
+def _first_row(workbook: object, package: zipfile.ZipFile, index: int, sheet_name: str, limits: Limits) -> list[str]:
+    _check_dimension(package, index, "", limits)
     sheet = workbook.get_sheet_by_name(sheet_name)  # type: ignore[attr-defined]
     for row in sheet.iter_rows():
         cells = [cell_text(v).strip() for v in row]
         if any(cells):
             return cells
     return []
+
+
+_DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]*\d*:?([A-Z]{1,3})(\d{1,9})\"")
+
+
+def _check_dimension(package: zipfile.ZipFile, index: int, name: str, limits: Limits) -> None:
+    """The sheet's declared size (its <dimension>, in the first bytes of its XML), checked before calamine loads
+    the whole sheet into memory. A sheet without one, or one that lies, is still bounded by the unpacked-size
+    limit, and checked again from what calamine read."""
+    path = _sheet_path(package, index)
+    if path is None:
+        return
+    try:
+        with package.open(path) as stream:
+            head = stream.read(64 * 1024)
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return
+    m = _DIMENSION_RE.search(head)
+    if m:
+        _check_size(int(m.group(2)), _column_number(m.group(1).decode()) + 1, name, limits)
 
 
 def _check_size(height: int, width: int, name: str, limits: Limits) -> None:
