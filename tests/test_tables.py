@@ -267,3 +267,10 @@ def test_a_sheet_declaring_too_many_rows_is_refused_before_it_is_loaded(tmp_path
         read_table(path, limits=Limits(rows=100))
     assert "行数(500行)が上限(100行)" in exc.value.problem.message
     assert exc.value.problem.file == "tall.xlsx"
+
+
+def test_a_missing_file_or_a_folder_is_a_japanese_problem(tmp_path: Path) -> None:
+    for path, message in ((tmp_path / "none.csv", "ファイルがありません"), (tmp_path, "フォルダーです")):
+        with pytest.raises(TableError) as exc:
+            read_table(path)
+        assert message in exc.value.problem.message

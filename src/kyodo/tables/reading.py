@@ -112,8 +112,10 @@ def _load(source: Source, name: str | None, limits: Limits) -> tuple[bytes, str]
             raise TableError(Problem("ファイルがありません", file=shown)) from exc
         except IsADirectoryError as exc:
             raise TableError(Problem("ファイルではなくフォルダーです", file=shown)) from exc
-        except OSError as exc:
-            raise TableError(Problem(f"ファイルを開けません({exc.strerror or 'OS のエラー'})", file=shown)) from exc
+        except PermissionError as exc:
+            raise TableError(Problem("ファイルを読む権限がありません", file=shown)) from exc
+        except OSError as exc:  # the OS's own text is English: give its number for the administrator instead
+            raise TableError(Problem(f"ファイルを開けません(OS のエラー番号 {exc.errno})", file=shown)) from exc
     _check_bytes(len(data), shown, limits)
     return data, shown
 
