@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
@@ -92,6 +93,8 @@ def xlsx_rows(
             except XlsxProblem as exc:
                 raise XlsxProblem(_with_file(exc.problem, name)) from exc
         _check_dimension(package, index, name, limits)
+        # The formula scan inflates the sheet's XML itself; it runs beside calamine's parse (both release the GIL).
+        scan = _Scan(package, index)
         sheet = workbook.get_sheet_by_name(names[index])
         end_row, end_col = sheet.end or (0, 0)
         _check_size(end_row + 1, end_col + 1, name, limits)
@@ -102,10 +105,32 @@ def xlsx_rows(
         raise XlsxProblem(Problem("Excel(.xlsx)ファイルのシートが読めません", file=name)) from exc
     finally:
         workbook.close()
-    formulas = uncached_formulas(package, index)
+    formulas = scan.result()
     if formulas:
         raise XlsxProblem(_formula_problem(name, formulas, values))
-    return ((n, [v if type(v) is str else cell_text(v) for v in row]) for n, row in enumerate(values, start=1))
+    return ((n, _texts(row)) for n, row in enumerate(values, start=1))
+
+
+def _texts(row: list[Any]) -> list[str]:
+    # Inlined for the two common types (text, and numbers, which calamine gives as floats): a call per cell
+    # would cost about a third of the read.
+    return [
+        v if type(v) is str else (str(int(v)) if type(v) is float and v.is_integer() else cell_text(v)) for v in row
+    ]
+
+
+class _Scan(threading.Thread):
+    def __init__(self, package: zipfile.ZipFile, index: int) -> None:
+        super().__init__(name="xlsx-formula-scan", daemon=True)
+        self.package, self.index, self.found = package, index, list[tuple[str, int]]()
+        self.start()
+
+    def run(self) -> None:
+        self.found = uncached_formulas(self.package, self.index)
+
+    def result(self) -> list[tuple[str, int]]:
+        self.join()
+        return self.found
 
 
 def _first_row(workbook: object, package: zipfile.ZipFile, index: int, sheet_name: str, limits: Limits) -> list[str]:
