@@ -182,7 +182,6 @@ HOIKU_WRITE_NOTICES = env_flag("KYODO_HOIKU_NOTICES", default=True)
 # (kyodo.web.hoiku.forms). Form fields other than files may total 10 MB.
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 # Every table the web reads (kyodo.tables.Limits, from the KYODO_TABLE_* variables above).
 TABLE_LIMITS = DEFAULT_LIMITS
 
