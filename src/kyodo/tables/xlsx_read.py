@@ -85,17 +85,18 @@ def xlsx_rows(
         if not names:
             raise XlsxProblem(Problem("Excel ファイルにシートがありません", file=name))
         index = 0
+        loaded: dict[int, Any] = {}  # sheets the header search already parsed, not parsed twice
         if accept is not None and len(names) > 1:
             try:
                 index = next(
-                    (i for i, n in enumerate(names) if accept(_first_row(workbook, package, i, n, limits))), 0
+                    (i for i, n in enumerate(names) if accept(_first_row(workbook, package, i, n, limits, loaded))), 0
                 )
             except XlsxProblem as exc:
                 raise XlsxProblem(_with_file(exc.problem, name)) from exc
         _check_dimension(package, index, name, limits)
         # The formula scan inflates the sheet's XML itself; it runs beside calamine's parse (both release the GIL).
         scan = _Scan(package, index)
-        sheet = workbook.get_sheet_by_name(names[index])
+        sheet = loaded.get(index) or workbook.get_sheet_by_name(names[index])
         end_row, end_col = sheet.end or (0, 0)
         _check_size(end_row + 1, end_col + 1, name, limits)
         values = sheet.to_python(skip_empty_area=False)
@@ -133,9 +134,11 @@ class _Scan(threading.Thread):
         return self.found
 
 
-def _first_row(workbook: object, package: zipfile.ZipFile, index: int, sheet_name: str, limits: Limits) -> list[str]:
+def _first_row(
+    workbook: Any, package: zipfile.ZipFile, index: int, sheet_name: str, limits: Limits, loaded: dict[int, Any]
+) -> list[str]:
     _check_dimension(package, index, "", limits)
-    sheet = workbook.get_sheet_by_name(sheet_name)  # type: ignore[attr-defined]
+    sheet = loaded[index] = workbook.get_sheet_by_name(sheet_name)
     for row in sheet.iter_rows():
         cells = [cell_text(v).strip() for v in row]
         if any(cells):
