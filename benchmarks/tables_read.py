@@ -43,9 +43,16 @@ def zip_bomb(uncompressed_mb: int = 300) -> bytes:
 
 
 def timed(label: str, fn: object, *args: object) -> object:
-    start = time.perf_counter()
-    result = fn(*args)  # type: ignore[operator]
-    print(f"{label:<44} {time.perf_counter() - start:7.2f} s")
+    """Wall and CPU seconds (CPU time is what a shared, loaded machine still measures fairly), best of three."""
+    best: tuple[float, float] | None = None
+    result = None
+    for _ in range(3):
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = fn(*args)  # type: ignore[operator]
+        spent = (time.perf_counter() - wall, time.process_time() - cpu)
+        best = spent if best is None or spent[1] < best[1] else best
+    assert best is not None
+    print(f"{label:<44} {best[0]:7.2f} s wall {best[1]:7.2f} s CPU")
     return result
 
 

@@ -252,3 +252,25 @@ def test_outputs_that_cannot_be_written_are_refused_before_anything_is_written(t
     with pytest.raises(OutputError, match="はフォルダーです"):
         check_outputs([tmp_path / "folder.csv"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "folder.csv"]
+
+
+def test_a_sheet_declaring_too_many_rows_is_refused_before_it_is_loaded(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "tall.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_string(0, 0, "児童番号")
+    sheet.write_string(500, 3, "C1")
+    book.close()
+    with pytest.raises(TableError) as exc:
+        read_table(path, limits=Limits(rows=100))
+    assert "行数(500行)が上限(100行)" in exc.value.problem.message
+    assert exc.value.problem.file == "tall.xlsx"
+
+
+def test_a_missing_file_or_a_folder_is_a_japanese_problem(tmp_path: Path) -> None:
+    for path, message in ((tmp_path / "none.csv", "ファイルがありません"), (tmp_path, "フォルダーです")):
+        with pytest.raises(TableError) as exc:
+            read_table(path)
+        assert message in exc.value.problem.message

@@ -25,7 +25,7 @@ class Limits:
     rows: int = 100_000  # data rows (the header not counted)
     columns: int = 1_000
     cell_chars: int = 2_000  # characters in one cell
-    xlsx_uncompressed_bytes: int = 512 * MIB  # all parts of an .xlsx together, as its central directory says
+    xlsx_uncompressed_bytes: int = 256 * MIB  # all parts of an .xlsx together, as its central directory says
     xlsx_ratio: int = 200  # uncompressed ÷ compressed size of any part over 1 MiB (a zip bomb's is in the 1000s)
 
     @classmethod

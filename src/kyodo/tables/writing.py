@@ -280,20 +280,22 @@ def _clip(text: str) -> str:
 
 
 def _write_cell(sheet: Any, formats: _Formats, r: int, c: int, value: object) -> None:
+    # XlsxWriter's _write_string/_write_number are what its public write_string/write_number call after
+    # converting "A1"-style arguments; called directly they save a decorator per cell (these are hot loops).
     if type(value) is str:  # the common case first: most cells are text
         if not value:
             return
         text = value if len(value) <= XLSX_MAX_CHARS else _clip(value)
         if formats.quoted is not None and text[0] in _FORMULA_FIRST and is_formula_like(text):
-            sheet.write_string(r, c, text, formats.quoted)
+            sheet._write_string(r, c, text, formats.quoted)
         else:
-            sheet.write_string(r, c, text)
+            sheet._write_string(r, c, text)
     elif value is None:
         return
     elif isinstance(value, bool):
         sheet.write_boolean(r, c, value)
     elif isinstance(value, int | float) and math.isfinite(value) and abs(value) < 1e15:
-        sheet.write_number(r, c, value)
+        sheet._write_number(r, c, value)
     elif isinstance(value, datetime):
         sheet.write_datetime(r, c, value.replace(tzinfo=None), formats.datetime)
     elif isinstance(value, date):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
@@ -24,6 +25,10 @@ class XlsxProblem(Exception):
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         super().__init__(str(problem))
+
+
+def _with_file(problem: Problem, name: str) -> Problem:
+    return problem if problem.file else Problem(problem.message, file=name, row=problem.row, column=problem.column)
 
 
 def check_package(data: bytes, name: str, limits: Limits) -> zipfile.ZipFile:
@@ -80,9 +85,18 @@ def xlsx_rows(
         if not names:
             raise XlsxProblem(Problem("Excel ファイルにシートがありません", file=name))
         index = 0
+        loaded: dict[int, Any] = {}  # sheets the header search already parsed, not parsed twice
         if accept is not None and len(names) > 1:
-            index = next((i for i, n in enumerate(names) if accept(_first_row(workbook, n))), 0)
-        sheet = workbook.get_sheet_by_name(names[index])
+            try:
+                index = next(
+                    (i for i, n in enumerate(names) if accept(_first_row(workbook, package, i, n, limits, loaded))), 0
+                )
+            except XlsxProblem as exc:
+                raise XlsxProblem(_with_file(exc.problem, name)) from exc
+        _check_dimension(package, index, name, limits)
+        # The formula scan inflates the sheet's XML itself; it runs beside calamine's parse (both release the GIL).
+        scan = _Scan(package, index)
+        sheet = loaded.get(index) or workbook.get_sheet_by_name(names[index])
         end_row, end_col = sheet.end or (0, 0)
         _check_size(end_row + 1, end_col + 1, name, limits)
         values = sheet.to_python(skip_empty_area=False)
@@ -92,19 +106,64 @@ def xlsx_rows(
         raise XlsxProblem(Problem("Excel(.xlsx)ファイルのシートが読めません", file=name)) from exc
     finally:
         workbook.close()
-    formulas = uncached_formulas(package, index)
+    formulas = scan.result()
     if formulas:
         raise XlsxProblem(_formula_problem(name, formulas, values))
-    return ((n, [v if type(v) is str else cell_text(v) for v in row]) for n, row in enumerate(values, start=1))
+    return ((n, _texts(row)) for n, row in enumerate(values, start=1))
 
 
-def _first_row(workbook: object, sheet_name: str) -> list[str]:
-    sheet = workbook.get_sheet_by_name(sheet_name)  # type: ignore[attr-defined]
+def _texts(row: list[Any]) -> list[str]:
+    # Inlined for the two common types (text, and numbers, which calamine gives as floats): a call per cell
+    # would cost about a third of the read.
+    return [
+        v if type(v) is str else (str(int(v)) if type(v) is float and v.is_integer() else cell_text(v)) for v in row
+    ]
+
+
+class _Scan(threading.Thread):
+    def __init__(self, package: zipfile.ZipFile, index: int) -> None:
+        super().__init__(name="xlsx-formula-scan", daemon=True)
+        self.package, self.index, self.found = package, index, list[tuple[str, int]]()
+        self.start()
+
+    def run(self) -> None:
+        self.found = uncached_formulas(self.package, self.index)
+
+    def result(self) -> list[tuple[str, int]]:
+        self.join()
+        return self.found
+
+
+def _first_row(
+    workbook: Any, package: zipfile.ZipFile, index: int, sheet_name: str, limits: Limits, loaded: dict[int, Any]
+) -> list[str]:
+    _check_dimension(package, index, "", limits)
+    sheet = loaded[index] = workbook.get_sheet_by_name(sheet_name)
     for row in sheet.iter_rows():
         cells = [cell_text(v).strip() for v in row]
         if any(cells):
             return cells
     return []
+
+
+_DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]*\d*:?([A-Z]{1,3})(\d{1,9})\"")
+
+
+def _check_dimension(package: zipfile.ZipFile, index: int, name: str, limits: Limits) -> None:
+    """The sheet's declared size (its <dimension>, in the first bytes of its XML), checked before calamine loads
+    the whole sheet into memory. A sheet without one, or one that lies, is still bounded by the unpacked-size
+    limit, and checked again from what calamine read."""
+    path = _sheet_path(package, index)
+    if path is None:
+        return
+    try:
+        with package.open(path) as stream:
+            head = stream.read(64 * 1024)
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return
+    m = _DIMENSION_RE.search(head)
+    if m:
+        _check_size(int(m.group(2)), _column_number(m.group(1).decode()) + 1, name, limits)
 
 
 def _check_size(height: int, width: int, name: str, limits: Limits) -> None:

@@ -16,7 +16,7 @@ start with DEBUG on or without a real secret key.
 - KYODO_JOB_HEARTBEAT_SECONDS   how often a running job's worker says it is alive (default 5)
 - KYODO_TABLE_FILE_BYTES, KYODO_TABLE_ROWS, KYODO_TABLE_COLUMNS, KYODO_TABLE_CELL_CHARS,
   KYODO_TABLE_XLSX_UNCOMPRESSED_BYTES, KYODO_TABLE_XLSX_RATIO   limits on every uploaded table (kyodo.tables.Limits;
-  defaults 32 MB, 100,000 rows, 1,000 columns, 2,000 characters a cell, 512 MB unpacked, 200× compression)
+  defaults 32 MB, 100,000 rows, 1,000 columns, 2,000 characters a cell, 256 MB unpacked, 200× compression)
 """
 
 from __future__ import annotations
@@ -184,7 +184,6 @@ HOIKU_WRITE_NOTICES = env_flag("KYODO_HOIKU_NOTICES", default=True)
 # (kyodo.web.hoiku.forms). Form fields other than files may total 10 MB.
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 # Every table the web reads (kyodo.tables.Limits, from the KYODO_TABLE_* variables above).
 TABLE_LIMITS = DEFAULT_LIMITS
 
