@@ -86,6 +86,21 @@ def ensure_round(admin: Any, children_path: Path, facilities_path: Path) -> Any:
     return round_
 
 
+def ensure_services(tokyo_user: Any) -> None:
+    """The other services' demo data: Tokyo's two model guidelines (1.0 published, 1.1 a draft to publish) and the
+    shared cases (the seed's two 江東区 cases and generated ones from all of Tokyo). Each step runs once."""
+    from kyodo.jirei.generate import generate_cases
+    from kyodo.web.jirei import services as jirei
+    from kyodo.web.jirei.models import Case
+    from kyodo.web.jirei.operations import organisations_of
+    from kyodo.web.shishin.demo import load as load_guidelines
+
+    load_guidelines(tokyo_user)
+    if not Case.objects.unscoped("is there any demo case yet").exists():
+        records = generate_cases(300, 1)
+        jirei.import_records(records, organisations_of(records, "demo"), None)
+
+
 def prepare(*, children: int, facilities: int) -> Any:
     from django.conf import settings
 
@@ -95,7 +110,8 @@ def prepare(*, children: int, facilities: int) -> Any:
     admin = ensure_users()
     from kyodo.web.jinzai.demo import ensure_pool
 
-    ensure_pool(DEMO_PASSWORD)
+    coordinator = ensure_pool(DEMO_PASSWORD)
+    ensure_services(coordinator)
     paths = write_ward(Path(settings.DATA_DIR) / "demo" / "ward", children=children, facilities=facilities)
     return ensure_round(admin, *paths)
 
