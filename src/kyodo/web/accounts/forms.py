@@ -24,8 +24,8 @@ class UserCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = roles
         # Most new users are staff: an administrator is the exception, chosen on purpose.
-        if Role.STAFF in dict(roles):
-            self.fields["role"].initial = Role.STAFF
+        if str(Role.STAFF) in dict(roles):
+            self.fields["role"].initial = str(Role.STAFF)
 
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"]

@@ -122,13 +122,13 @@ def _verbose_name(object_type: str) -> str:
         return object_type
 
 
-def _objects(entries: list[AuditEntry]) -> dict[tuple[str, str, int], Any]:
+def _objects(entries: list[AuditEntry]) -> dict[tuple[str, str, int | None], Any]:
     """The entries' objects, keyed by (type, id, organisation); only objects of the entry's own organisation."""
     wanted: dict[str, set[str]] = defaultdict(set)
     for entry in entries:
         if entry.object_type in NOUNS and entry.object_id:
             wanted[entry.object_type].add(entry.object_id)
-    found: dict[tuple[str, str, int], Any] = {}
+    found: dict[tuple[str, str, int | None], Any] = {}
     for object_type, ids in wanted.items():
         try:
             model = apps.get_model(object_type)
