@@ -88,3 +88,10 @@ def test_the_new_user_form_defaults_to_staff(alice_client):
     body = alice_client.get("/users/new/").content.decode()
     selected = re.findall(r'<option value="(\w+)"[^>]*selected', body)
     assert selected == [Role.STAFF], selected
+
+
+def test_a_queued_matching_names_no_shell_command(db):
+    dora = make_coordinator()
+    run = MatchingRun.objects.create(organisation_id=dora.organisation_id, created_by=dora, status=RunStatus.QUEUED)
+    body = client_for(dora).get(f"/jinzai/runs/{run.pk}/progress/", HTTP_HX_REQUEST="true").content.decode()
+    assert "処理の順番を待っています" in body and "kyodo web worker" not in body and "ワーカー" not in body
