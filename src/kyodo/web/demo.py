@@ -7,6 +7,7 @@ server on 127.0.0.1 with a background worker beside it. Running it again reuses 
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -116,9 +117,17 @@ def prepare(*, children: int, facilities: int) -> Any:
     return ensure_round(admin, *paths)
 
 
+def serve_as_in_production() -> None:
+    """DEBUG off and static files collected (before Django starts): the product's own error pages, and no debug
+    404 page listing every URL. An explicit KYODO_DEBUG / KYODO_STATIC_COLLECTED still wins."""
+    os.environ.setdefault("KYODO_DEBUG", "0")
+    os.environ.setdefault("KYODO_STATIC_COLLECTED", "1")
+
+
 def run_server(host: str, port: int) -> int:
     from django.core.management import call_command
 
+    call_command("collectstatic", interactive=False, verbosity=0)  # WhiteNoise serves them, as `kyodo web serve`
     # The worker runs re-runs started from the browser; it stops with the server, on Ctrl+C or SIGTERM.
     worker = subprocess.Popen([sys.executable, "-m", "kyodo.cli", "web", "worker", "--interval", "0.5"])
 
@@ -144,6 +153,8 @@ def run_server(host: str, port: int) -> int:
 def main(*, host: str, port: int, children: int, facilities: int, serve: bool = True) -> int:
     from kyodo.web.cli import setup_django
 
+    if serve:
+        serve_as_in_production()
     setup_django()
     round_ = prepare(children=children, facilities=facilities)
     run = round_.runs.order_by("-number").first()

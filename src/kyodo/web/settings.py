@@ -10,6 +10,7 @@ start with DEBUG on or without a real secret key.
 - KYODO_ALLOWED_HOSTS  comma-separated; default localhost names
 - KYODO_DATA_DIR       where the SQLite file lives (default: <repo>/var)
 - DATABASE_URL         PostgreSQL (postgres://…) instead of SQLite
+- KYODO_STATIC_COLLECTED  1: serve collected static files as in production (the demo sets it); default 0
 - KYODO_TASK_BACKEND   database (default) or immediate (run tasks inside the request; tests)
 - KYODO_JOB_STALL_MINUTES       a running job with no heartbeat this long counts as stalled (default 2)
 - KYODO_JOB_QUEUED_STALL_HOURS  a job no worker picked up this long counts as stalled (default 24)
@@ -163,16 +164,19 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [WEB_DIR / "static"]
+# Static files as collected (hashed names, served by WhiteNoise from STATIC_ROOT): in production, and in the demo
+# (`kyodo web demo` sets KYODO_STATIC_COLLECTED=1 and runs collectstatic). Otherwise plain storage, so `runserver` and
+# the tests work without collectstatic.
+STATIC_COLLECTED = PRODUCTION or env_flag("KYODO_STATIC_COLLECTED", default=False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Plain storage in development so `runserver` works without collectstatic; hashed names in production.
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if PRODUCTION
+        if STATIC_COLLECTED
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root
 

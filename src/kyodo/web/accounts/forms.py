@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 
-from kyodo.web.accounts.models import User
+from kyodo.web.accounts.models import Role, User
 
 
 class LoginForm(forms.Form):
@@ -23,6 +23,9 @@ class UserCreateForm(forms.Form):
     def __init__(self, *args: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = roles
+        # Most new users are staff: an administrator is the exception, chosen on purpose.
+        if str(Role.STAFF) in dict(roles):
+            self.fields["role"].initial = str(Role.STAFF)
 
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"]

@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from kyodo.web.accounts.permissions import org_admin_required
 from kyodo.web.audit import registry
+from kyodo.web.audit.describe import describe
 from kyodo.web.audit.models import AuditEntry
 
 
@@ -16,4 +17,5 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     if registry.is_registered(action):
         entries = entries.filter(action=action)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    page.object_list = describe(page.object_list)
     return render(request, "audit/list.html", {"page": page, "actions": registry.choices(), "action": action})
