@@ -66,6 +66,11 @@ def read_table(path: Path, accept: Callable[[Sequence[str]], bool] | None = None
         data = path.read_bytes()
     except OSError as exc:
         raise TableError(Problem(f"ファイルを開けません({exc.strerror})", file=name)) from exc
+    return read_table_bytes(data, name, accept)
+
+
+def read_table_bytes(data: bytes, name: str, accept: Callable[[Sequence[str]], bool] | None = None) -> Table:
+    """read_table on a file's contents (an upload, say); `name` is the file name messages show."""
     if not data.strip():
         raise TableError(Problem("ファイルが空です", file=name))
     if data.startswith(_OLE_MAGIC):
@@ -76,7 +81,7 @@ def read_table(path: Path, accept: Callable[[Sequence[str]], bool] | None = None
                 file=name,
             )
         )
-    if data.startswith(_XLSX_MAGIC) or path.suffix.lower() in (".xlsx", ".xlsm"):
+    if data.startswith(_XLSX_MAGIC) or Path(name).suffix.lower() in (".xlsx", ".xlsm"):
         raw_rows = _xlsx_rows(data, name, accept)
     else:
         raw_rows = _csv_rows(data, name)

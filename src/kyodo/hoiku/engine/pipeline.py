@@ -7,7 +7,7 @@ rules file, seed and decisions, and records what is needed to reproduce it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import kyodo
 from kyodo.hoiku.checks.check import blocking_pairs, check_allocation
@@ -17,33 +17,17 @@ from kyodo.hoiku.engine.family import Family, families
 from kyodo.hoiku.engine.joint import build_units, joint_deferred_acceptance
 from kyodo.hoiku.engine.priority import build_priority
 from kyodo.hoiku.engine.scoring import score_instance
+from kyodo.hoiku.model.decision import DECISION_KINDS, Decision, DecisionKind
 from kyodo.hoiku.model.errors import InputError, Problem, RuleError
 from kyodo.hoiku.model.instance import Instance
-from kyodo.hoiku.model.result import Flag, FlagKind, Priority, Result, RunRecord, Violation
+from kyodo.hoiku.model.result import CheckKind, Flag, FlagKind, Priority, Result, RunRecord, Violation
 from kyodo.hoiku.rules import Rules, load_rules
 
 # The search for a stable allocation that places more children (only when families are left out)
 # is bounded: it runs on at most this many units around them, for at most this long.
 IMPROVE_MAX_UNITS = 100
 IMPROVE_TIME_LIMIT = 5.0
-DECISION_KINDS = {"fix": "施設を指定(固定)", "forbid": "施設を除外", "withdraw": "辞退"}
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """A staff decision kept across re-runs: fix a child to a facility, forbid one, or withdraw."""
-
-    kind: str  # "fix", "forbid" or "withdraw"
-    child_id: str
-    facility_id: str | None = None
-    reason: str = ""
-    by: str = ""
-
-    def __post_init__(self) -> None:
-        if self.kind not in DECISION_KINDS:
-            raise ValueError(f"unknown decision kind: {self.kind!r}")
-        if self.kind in ("fix", "forbid") and not self.facility_id:
-            raise ValueError(f"decision {self.kind!r} needs a facility")
+__all__ = ["DECISION_KINDS", "Decision", "DecisionKind", "run_round"]
 
 
 def run_round(
@@ -135,16 +119,7 @@ def run_round(
         rules_sha256=loaded.sha256 if loaded else None,
         inputs_sha256=dict(inputs_sha256 or {}),
         method=method,
-        decisions=tuple(
-            {
-                "kind": d.kind,
-                "child_id": d.child_id,
-                "facility_id": d.facility_id,
-                "reason": d.reason,
-                "by": d.by,
-            }
-            for d in decisions
-        ),
+        decisions=tuple(d.as_dict() for d in decisions),
     )
     return Result(
         instance=working,
@@ -191,7 +166,7 @@ def _check(
     violations = check_allocation(working, priority, assignment, joint=members)
     violations += check_families(working, priority, assignment, fams)
     # A fixed child sits where staff put it: not a defect of the allocation.
-    return [v for v in violations if not (v.kind == "outside_choices" and v.child_id in fixed)]
+    return [v for v in violations if not (v.kind == CheckKind.OUTSIDE_CHOICES and v.child_id in fixed)]
 
 
 def _apply_decisions(instance: Instance, decisions: tuple[Decision, ...]) -> tuple[Instance, dict[str, str]]:
@@ -203,10 +178,10 @@ def _apply_decisions(instance: Instance, decisions: tuple[Decision, ...]) -> tup
             raise RuleError(f"職員判断の対象の児童{d.child_id}は申込にありません")
         if d.facility_id is not None and d.facility_id not in instance.facilities:
             raise RuleError(f"職員判断の施設{d.facility_id}は施設一覧にありません(児童{d.child_id})")
-        if d.kind == "withdraw":
+        if d.kind == DecisionKind.WITHDRAW:
             del children[d.child_id]
             fixed.pop(d.child_id, None)
-        elif d.kind == "forbid":
+        elif d.kind == DecisionKind.FORBID:
             children[d.child_id] = replace(
                 child, choices=tuple(f for f in child.choices if f != d.facility_id)
             )

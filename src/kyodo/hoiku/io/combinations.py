@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from pathlib import Path
 
+from kyodo.hoiku.io.source import Source, read_source
 from kyodo.hoiku.model.errors import InputError, Problem
 from kyodo.hoiku.model.instance import Instance
-from kyodo.tables import TableError, header_key, read_table
+from kyodo.tables import TableError, header_key
 
 FAMILY = "ファミリーコード"
 RANK = "総当たり順位"
@@ -22,10 +22,10 @@ CHILD = re.compile(r"^宛名コード(\d+)$")
 FACILITY = re.compile(r"^希望施設(\d+)$")
 
 
-def read_combinations(path: Path, instance: Instance) -> Instance:
+def read_combinations(path: Source, instance: Instance) -> Instance:
     """The instance with Instance.family_combinations filled from the file. Raises InputError."""
     try:
-        table = read_table(path)
+        table = read_source(path)
     except TableError as exc:
         raise InputError([exc.problem]) from exc
     name = table.file

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from kyodo.hoiku.io import chilmai_layout, kyodo_layout
 from kyodo.hoiku.io import template as t
 from kyodo.hoiku.io.facilities import read_facilities as read_kyodo_facilities
 from kyodo.hoiku.io.kyodo_layout import ParsedChildren
 from kyodo.hoiku.io.sheet import Sheet
+from kyodo.hoiku.io.source import Source, read_source, source_name
 from kyodo.hoiku.model.errors import InputError, Problem
 from kyodo.hoiku.model.instance import Facility, Instance
-from kyodo.tables import Table, TableError, header_key, read_table
+from kyodo.tables import Table, TableError, header_key
 
 KYODO = "kyodo"
 CHILMAI = "chilmai"
@@ -36,8 +36,8 @@ def detect_layout(table: Table, role: str) -> str | None:
 
 
 def read_instance(
-    children: Path,
-    facilities: Path,
+    children: Source,
+    facilities: Source,
     *,
     fiscal_year: int | None = None,
     choice_limit: int | None = None,
@@ -50,10 +50,10 @@ def read_instance(
     row (the header is row 1) and column.
     """
     problems: list[Problem] = []
-    facility_map = _read_facilities(Path(facilities), problems)
-    parsed = _read_children(Path(children), problems, fiscal_year, choice_limit)
+    facility_map = _read_facilities(facilities, problems)
+    parsed = _read_children(children, problems, fiscal_year, choice_limit)
     if facility_map is not None and parsed is not None:
-        _check_refs(parsed, facility_map, Path(facilities).name, problems)
+        _check_refs(parsed, facility_map, source_name(facilities), problems)
     if len(problems) > MAX_PROBLEMS:
         rest = len(problems) - MAX_PROBLEMS
         problems = [
@@ -68,13 +68,13 @@ def read_instance(
         households=parsed.households,
         children=parsed.children,
         fiscal_year=fiscal_year,
-        source={"children": Path(children).name, "facilities": Path(facilities).name},
+        source={"children": source_name(children), "facilities": source_name(facilities)},
     )
 
 
 def validate(
-    children: Path,
-    facilities: Path,
+    children: Source,
+    facilities: Source,
     *,
     fiscal_year: int | None = None,
     choice_limit: int | None = None,
@@ -87,12 +87,12 @@ def validate(
     return []
 
 
-def _load(path: Path, role: str, problems: list[Problem]) -> tuple[Sheet, str] | None:
+def _load(source: Source, role: str, problems: list[Problem]) -> tuple[Sheet, str] | None:
     def accept(headers: Sequence[str]) -> bool:
-        return detect_layout(Table(path.name, tuple(headers), []), role) is not None
+        return detect_layout(Table(source_name(source), tuple(headers), []), role) is not None
 
     try:
-        table = read_table(path, accept)
+        table = read_source(source, accept)
     except TableError as exc:
         problems.append(exc.problem)
         return None
@@ -125,7 +125,7 @@ def _load(path: Path, role: str, problems: list[Problem]) -> tuple[Sheet, str] |
     return Sheet(table, problems), layout
 
 
-def _read_facilities(path: Path, problems: list[Problem]) -> dict[str, Facility] | None:
+def _read_facilities(path: Source, problems: list[Problem]) -> dict[str, Facility] | None:
     loaded = _load(path, "facilities", problems)
     if loaded is None:
         return None
@@ -139,7 +139,7 @@ def _read_facilities(path: Path, problems: list[Problem]) -> dict[str, Facility]
 
 
 def _read_children(
-    path: Path, problems: list[Problem], fiscal_year: int | None, choice_limit: int | None
+    path: Source, problems: list[Problem], fiscal_year: int | None, choice_limit: int | None
 ) -> ParsedChildren | None:
     loaded = _load(path, "children", problems)
     if loaded is None:
