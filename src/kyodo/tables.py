@@ -330,6 +330,12 @@ def write_xlsx(
 Writer = Callable[[Path], object]
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_all(writers: Mapping[Path, Writer]) -> None:
     """Several outputs, all or nothing: each is written to a temporary file beside its target, and all are
     renamed into place only when every one succeeded; the temporary files are removed on any failure."""
@@ -339,6 +345,7 @@ def write_all(writers: Mapping[Path, Writer]) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
             os.close(fd)
+            os.chmod(name, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual permissions
             temps[target] = Path(name)
             write(temps[target])
         for target, temp in temps.items():
