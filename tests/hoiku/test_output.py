@@ -117,7 +117,10 @@ def test_the_workbook_has_a_summary_a_sheet_per_facility_and_the_waitlist(tmp_pa
 
     a = _rows(workbook[facility_sheets[0]])
     assert a[0] == ("年齢クラス", "順位", "児童番号", "世帯番号", "指数", "希望順位", "結果", "転園")
-    assert a[1:] == [(1, 1, "c1", "h1", 44, 1, "内定", None), (2, 1, "c3", "h3", 38, 1, "転園内定", "在園: B")]
+    assert a[1:] == [
+        (1, 1, "c1", "h1", 44, 1, "内定", None),
+        (2, 1, "c3", "h3", 38, 1, "転園内定", "在園: B"),
+    ]
     b = _rows(workbook[facility_sheets[1]])
     assert b[1:] == [(2, 1, "c4", "h4", 30, None, "在園継続", None)]
 
