@@ -37,10 +37,11 @@ def run(size: int, seed: int, max_choices: int) -> tuple[float, bool]:
         max_choices=max_choices,
     )  # fmt: skip
     started = time.perf_counter()
-    result = run_round(ward, rules="koto", fiscal_year=2026, seed=seed)
+    koto = load_rules("koto")
+    result = run_round(ward, rules=koto, fiscal_year=2026, seed=seed)
     allocated = time.perf_counter() - started
     started = time.perf_counter()
-    explanations = explain_all(result)
+    explanations = explain_all(result, koto)
     explained = time.perf_counter() - started
 
     flagged = {f.child_id for f in result.flags}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,7 @@ BY_FACILITY_HEADER = (
 
 _SHEET_BAD_CHARS = re.compile(r"[\[\]:*?/\\]")
 SHEET_NAME_MAX = 31
+CREATED = datetime(2000, 1, 1, tzinfo=UTC)
 _OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
@@ -125,6 +127,8 @@ def write_workbook_to(outcome: Outcome, target: Path | io.BytesIO) -> None:
     else:
         options["constant_memory"] = True
     workbook = xlsxwriter.Workbook(target if isinstance(target, io.BytesIO) else str(target), options)
+    # A fixed creation time: the same run gives the same bytes (XlsxWriter would stamp the clock's time).
+    workbook.set_properties({"created": CREATED, "author": "Kyodo"})
     try:
         _summary_sheet(workbook, outcome)
         _by_facility_sheet(workbook, outcome)
