@@ -26,9 +26,9 @@ def ward(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _allocate(ward: Path, out: Path, rules: str, *extra: str) -> int:
-    return main(["hoiku", "allocate", str(ward / "children.csv"), str(ward / "facilities.csv"), "--rules", rules,
+    return int(main(["hoiku", "allocate", str(ward / "children.csv"), str(ward / "facilities.csv"), "--rules", rules,
                  "--fiscal-year", "2026", "--seed", "3", "-o", str(out / "r.xlsx"), "--json", str(out / "r.json"),
-                 "--csv", str(out / "r.csv"), *extra])  # fmt: skip
+                 "--csv", str(out / "r.csv"), *extra]))  # fmt: skip
 
 
 def test_rules_by_name_and_by_path_give_byte_identical_outputs(ward: Path, tmp_path: Path) -> None:

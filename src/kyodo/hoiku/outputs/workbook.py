@@ -5,7 +5,7 @@
 
 Only formatting: every count, cut-off, status and label is read off the Outcome. Text cells are always
 written as strings, so a value beginning with = + - @ stays text and never becomes a formula.
-XlsxWriter writes rows in order (constant-memory mode when writing to a file), which is all this needs.
+Rows are written in order, so XlsxWriter's constant-memory mode works for very large wards.
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ BY_FACILITY_HEADER = (
 
 _SHEET_BAD_CHARS = re.compile(r"[\[\]:*?/\\]")
 SHEET_NAME_MAX = 31
+CONSTANT_MEMORY_FROM = 20_000  # children
 CREATED = datetime(2000, 1, 1, tzinfo=UTC)
 _OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
@@ -118,11 +119,14 @@ def workbook_bytes(outcome: Outcome) -> bytes:
 
 
 def write_workbook_to(outcome: Outcome, target: Path | io.BytesIO) -> None:
-    """Write the workbook to a file (constant-memory mode) or a buffer (in memory)."""
+    """Write the workbook to a file or a buffer (constant-memory mode for a file of a very large ward)."""
     import xlsxwriter
 
     options = dict(_OPTIONS)
-    if isinstance(target, io.BytesIO):
+    # constant_memory streams each sheet through its own temporary file: worth it only for very large
+    # wards (a sheet per facility means hundreds of files, ~1 s of file-system work at 3,000 children).
+    large = len(outcome.instance.children) > CONSTANT_MEMORY_FROM
+    if isinstance(target, io.BytesIO) or not large:
         options["in_memory"] = True
     else:
         options["constant_memory"] = True
