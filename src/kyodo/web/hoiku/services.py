@@ -49,6 +49,16 @@ def safe_name(name: str) -> str:
     return base[:200]
 
 
+def choice_limit(rules_name: str, fiscal_year: int) -> int | None:
+    """The ward's maximum number of choices in that fiscal year (None: no rules, or no limit)."""
+    if not rules_name:
+        return None
+    from kyodo.hoiku.rules import load_rules
+
+    rules = load_rules(rules_name)
+    return int(rules.choice_limit.at(fiscal_year)) if rules.choice_limit else None
+
+
 def read_upload(
     round_: Round,
     children: UploadedFile,
