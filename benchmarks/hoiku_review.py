@@ -37,14 +37,15 @@ def run(size: int, seed: int, max_choices: int) -> tuple[float, bool]:
         max_choices=max_choices,
     )  # fmt: skip
     started = time.perf_counter()
-    result = run_round(ward, rules="koto", fiscal_year=2026, seed=seed)
+    koto = load_rules("koto")
+    result = run_round(ward, rules=koto, fiscal_year=2026, seed=seed)
     allocated = time.perf_counter() - started
     started = time.perf_counter()
-    explanations = explain_all(result)
+    explanations = explain_all(result, koto)
     explained = time.perf_counter() - started
 
     flagged = {f.child_id for f in result.flags}
-    kinds = Counter(f.kind for f in result.flags)
+    kinds = Counter(str(f.kind) for f in result.flags)
     share = len(flagged) / len(ward.children)
     complete = True
     reasons: Counter[str] = Counter()
@@ -58,7 +59,7 @@ def run(size: int, seed: int, max_choices: int) -> tuple[float, bool]:
     print(
         f"{size:>6} seed {seed}: 要確認 {len(flagged):>4}人 / {len(ward.children)} = {share:6.2%}"
         f"  {dict(kinds) or '{}'}  抽選で順位が決まった児童 {len(result.priority.lottery_ties)}人"
-        f"  保留 {waitlisted}人  理由 {dict(sorted(reasons.items()))}"
+        f"  保留 {waitlisted}人  理由 {dict(sorted((str(k), n) for k, n in reasons.items()))}"
         f"  {'理由はすべての希望にあり' if complete else '理由の欠けた児童あり'}"
         f"  (run {allocated:.2f} s, explain {explained:.2f} s)"
     )

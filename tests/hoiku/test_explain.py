@@ -20,8 +20,10 @@ from kyodo.hoiku.explain.reasons import (
 )
 from kyodo.hoiku.model.instance import Household
 from kyodo.hoiku.model.result import Result
-from kyodo.hoiku.outputs.workbook import result_to_dict, write_workbook
-from kyodo.hoiku.rules import Rules, parse_rules
+from kyodo.hoiku.outcome import build_outcome
+from kyodo.hoiku.outputs.result_json import outcome_to_dict
+from kyodo.hoiku.outputs.workbook import write_workbook
+from kyodo.hoiku.rules import Rules, load_rules, parse_rules
 from kyodo.hoiku.tools.generate import generate_ward
 from tests.hoiku.builders import FULL_TIME, child, facility, instance
 
@@ -156,7 +158,7 @@ def test_the_cut_off_table_reads_like_the_published_ones() -> None:
 
 def test_the_json_result_carries_reasons_decisions_and_cut_offs() -> None:
     inst = instance([facility("A", age1=1)], [child("c1", ["A"], points=40), child("c2", ["A"], points=38)])
-    data = result_to_dict(run(inst))
+    data = outcome_to_dict(build_outcome(run(inst), None))
     c2 = data["children"]["c2"]
     assert c2["summary"].startswith("いずれの希望施設にも入所できませんでした")
     assert c2["reasons"][0]["kind"] == "points" and c2["reasons"][0]["cutoff_points"] == 40
@@ -167,8 +169,9 @@ def test_the_json_result_carries_reasons_decisions_and_cut_offs() -> None:
 @pytest.mark.parametrize("seed", [1, 2])
 def test_every_child_of_a_generated_ward_has_a_reason_for_every_choice_above_its_result(seed: int) -> None:
     inst = generate_ward(children=400, facilities=16, seed=seed, fiscal_year=2026, max_choices=5)
-    result = run_round(inst, rules="koto", fiscal_year=2026, seed=seed)
-    explanations = explain_all(result)
+    koto = load_rules("koto")
+    result = run_round(inst, rules=koto, fiscal_year=2026, seed=seed)
+    explanations = explain_all(result, koto)
     kinds = set()
     for cid, c in inst.children.items():
         e = explanations[cid]
@@ -189,7 +192,7 @@ def test_the_staff_workbook_has_the_cut_off_sheet_as_wards_publish_it(tmp_path: 
         [facility("A", age1=1, age2=0), facility("B", age1=2)],
         [child("c1", ["A"], points=40), child("c2", ["A", "B"], points=38)],
     )
-    write_workbook(run(inst), tmp_path / "r.xlsx")
+    write_workbook(build_outcome(run(inst), None), tmp_path / "r.xlsx")
     rows = list(openpyxl.load_workbook(tmp_path / "r.xlsx")["最低指数"].iter_rows(values_only=True))
     assert rows[0][:4] == ("施設番号", "施設名", "0歳児", "1歳児")
     assert rows[1][:5] == ("A", "A保育園", None, 40, "―")

@@ -92,14 +92,26 @@ def instances(draw: st.DrawFn) -> Instance:
     household_ids = draw(st.lists(ids, min_size=1, max_size=len(child_ids), unique=True))
     with_points = draw(st.booleans())
     children = {}
+    taken = {
+        fid: set(f.vacancies) | {a for g in f.shared_capacity for a in g} for fid, f in facility_map.items()
+    }
     for cid in child_ids:
-        choices = tuple(draw(st.lists(st.sampled_from(fids), min_size=1, max_size=len(fids), unique=True)))
-        others = [f for f in fids if f not in choices]
         birth = draw(st.none() | st.dates(date(FISCAL_YEAR - 6, 4, 2), date(FISCAL_YEAR, 4, 1)))
+        age = age_class_on(birth, FISCAL_YEAR) if birth else draw(st.sampled_from(AGE_CLASSES))
+        # Only facilities that take the child's age class (or name none): Instance refuses the others.
+        allowed = [f for f in fids if not taken[f] or age in taken[f]]
+        if not allowed:
+            birth, allowed = None, fids
+            age = draw(st.sampled_from(sorted(taken[fids[0]])))
+            allowed = [f for f in fids if not taken[f] or age in taken[f]]
+        choices = tuple(
+            draw(st.lists(st.sampled_from(allowed), min_size=1, max_size=len(allowed), unique=True))
+        )
+        others = [f for f in fids if f not in choices]
         children[cid] = Child(
             id=cid,
             household_id=draw(st.sampled_from(household_ids)),
-            age_class=age_class_on(birth, FISCAL_YEAR) if birth else draw(st.sampled_from(AGE_CLASSES)),
+            age_class=age,
             choices=choices,
             birth_date=birth,
             current_facility=draw(st.none() | st.sampled_from(others)) if others else None,

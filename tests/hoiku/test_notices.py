@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from kyodo.cli import main
 from kyodo.hoiku.engine.pipeline import run_round
 from kyodo.hoiku.io import write_instance
-from kyodo.hoiku.model.result import Result
+from kyodo.hoiku.outcome import Outcome, build_outcome
 from kyodo.hoiku.outputs.notices import (
     FontNotFound,
     japanese_font,
@@ -22,7 +22,7 @@ from kyodo.hoiku.tools.generate import generate_ward
 from tests.hoiku.builders import child, facility, instance
 
 
-def _result() -> Result:
+def _result() -> Outcome:
     inst = instance(
         [facility("A", age1=1), facility("B", age1=0)],
         [
@@ -30,7 +30,7 @@ def _result() -> Result:
             child("c2", ["A", "B"], points=38, name="佐藤 太郎"),
         ],
     )
-    return run_round(inst, rules=None, fiscal_year=2026, seed=1)
+    return build_outcome(run_round(inst, rules=None, fiscal_year=2026, seed=1), None)
 
 
 def _embedded_japanese_fonts(reader: PdfReader) -> list[str]:
@@ -93,7 +93,7 @@ def test_allocate_writes_notices_appeals_and_the_chart(
     code = main(["hoiku", "allocate", *files, "--rules", "koto", "--fiscal-year", "2026", "-o", str(tmp_path / "r.xlsx"),
                  "--notices", str(tmp_path / "n.pdf"), "--appeals", str(tmp_path / "a.pdf"),
                  "--cutoff-chart", str(tmp_path / "c.png")])  # fmt: skip
-    assert code == 0 and "結果通知を書き出しました" in capsys.readouterr().out
+    assert code == 0 and "(結果通知)" in capsys.readouterr().out
     assert len(PdfReader(tmp_path / "n.pdf").pages) >= 40 and len(PdfReader(tmp_path / "a.pdf").pages) >= 40
     assert (tmp_path / "c.png").stat().st_size > 0
 

@@ -10,19 +10,19 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kyodo.hoiku.engine.pipeline import run_round
+from kyodo.hoiku import run_instance
 from kyodo.hoiku.model.instance import Child, Facility, Household, Instance
 from kyodo.hoiku.model.result import Flag, FlagKind, Priority, Result, RunRecord, Score, ScoreItem, Violation
-from kyodo.hoiku.outputs.workbook import (
-    result_to_dict,
-    sheet_names,
-    write_assignment_json,
-    write_json,
-    write_workbook,
-)
+from kyodo.hoiku.outcome import Outcome, build_outcome
+from kyodo.hoiku.outputs.result_json import outcome_to_dict, write_assignment_json, write_json
+from kyodo.hoiku.outputs.workbook import sheet_names, write_workbook
 from kyodo.hoiku.tools.generate import generate_ward
 
 LONG_NAME = "社会福祉法人とうきょう福祉会 さくらんぼ第二保育園 分園"
+
+
+def _hand() -> Outcome:
+    return build_outcome(_hand_result(), None)
 
 
 def _hand_result() -> Result:
@@ -72,7 +72,7 @@ def _rows(sheet: object) -> list[tuple[object, ...]]:
 
 def test_the_workbook_has_a_summary_a_sheet_per_facility_and_the_waitlist(tmp_path: Path) -> None:
     path = tmp_path / "out" / "result.xlsx"
-    write_workbook(_hand_result(), path)
+    write_workbook(_hand(), path)
     workbook = openpyxl.load_workbook(path)
     names = workbook.sheetnames
     assert names[:3] == ["概要", "施設別集計", "最低指数"] and names[-3:] == ["保留", "要確認", "検査結果"]
@@ -83,11 +83,14 @@ def test_the_workbook_has_a_summary_a_sheet_per_facility_and_the_waitlist(tmp_pa
     assert facility_sheets[0].startswith("A 社会福祉法人")
 
     summary = _rows(workbook["概要"])
-    assert summary[0] == ("年齢クラス", "申込者数", "内定", "保留", "うち転園申込", "募集人数", "残り枠")
-    # Age 1: 2 applicants, c1 offered; 1 vacancy used. Age 2: c3 moves from B to A, freeing its seat at B.
-    assert summary[2] == ("1歳児", 2, 1, 1, 0, 1, 0)
-    assert summary[3] == ("2歳児", 2, 1, 1, 2, 1, 1)
-    assert summary[7] == ("合計", 4, 2, 2, 2, 2, 1)
+    assert summary[0] == (
+        "年齢クラス", "申込者数", "内定", "転園内定", "在園継続", "保留", "うち転園申込", "募集人数", "残り枠"
+    )  # fmt: skip
+    # Age 1: 2 applicants, c1 offered; 1 vacancy used. Age 2: c3 moves from B to A, freeing its seat at B;
+    # c4 keeps its seat at B (在園継続): neither an offer nor 保留.
+    assert summary[2] == ("1歳児", 2, 1, 0, 0, 1, 0, 1, 0)
+    assert summary[3] == ("2歳児", 2, 0, 1, 1, 0, 2, 1, 1)
+    assert summary[7] == ("合計", 4, 1, 1, 1, 1, 2, 2, 1)
     labels = {r[0]: r[1] for r in summary[9:] if r and r[0]}
     assert labels["年度"] == 2026 and labels["乱数の種(抽選)"] == 42 and labels["利用調整基準"] == "koto"
 
@@ -100,21 +103,26 @@ def test_the_workbook_has_a_summary_a_sheet_per_facility_and_the_waitlist(tmp_pa
         "募集人数",
         "申込者数",
         "内定",
+        "転園内定",
+        "在園継続",
         "最低指数",
         "残り枠",
     )
     assert [r[:1] + r[3:] for r in by_facility[1:]] == [
-        ("A", 1, 1, 2, 1, 44, 0),
-        ("A", 2, 1, 2, 1, 38, 0),
-        ("B", 1, 0, 1, 0, None, 0),
-        ("B", 2, 0, 2, 0, None, 1),  # c3 moved to A, freeing its seat at B
+        ("A", 1, 1, 2, 1, 0, 0, 44, 0),
+        ("A", 2, 1, 2, 0, 1, 0, 38, 0),
+        ("B", 1, 0, 1, 0, 0, 0, None, 0),
+        ("B", 2, 0, 2, 0, 0, 1, None, 1),  # c3 moved to A, freeing its seat at B
     ]
 
     a = _rows(workbook[facility_sheets[0]])
-    assert a[0] == ("年齢クラス", "順位", "児童番号", "世帯番号", "指数", "希望順位", "転園")
-    assert a[1:] == [(1, 1, "c1", "h1", 44, 1, None), (2, 1, "c3", "h3", 38, 1, "転園(在園: B)")]
+    assert a[0] == ("年齢クラス", "順位", "児童番号", "世帯番号", "指数", "希望順位", "結果", "転園")
+    assert a[1:] == [
+        (1, 1, "c1", "h1", 44, 1, "内定", None),
+        (2, 1, "c3", "h3", 38, 1, "転園内定", "在園: B"),
+    ]
     b = _rows(workbook[facility_sheets[1]])
-    assert b[1:] == [(2, 1, "c4", "h4", 30, None, "在園継続")]
+    assert b[1:] == [(2, 1, "c4", "h4", 30, None, "在園継続", None)]
 
     waitlist = _rows(workbook["保留"])
     assert waitlist[0][:7] == (
@@ -126,8 +134,8 @@ def test_the_workbook_has_a_summary_a_sheet_per_facility_and_the_waitlist(tmp_pa
         "第1希望",
         "第1希望の待機順位",
     )
-    assert ("c2", "h2", 1, 40, None, "A", 1) in [r[:7] for r in waitlist[1:]]
-    assert ("c4", "h4", 2, 30, "B", "A", 1) in [r[:7] for r in waitlist[1:]]
+    # 保留 only: c4 keeps its seat (在園継続) and is listed on B's sheet, never on both.
+    assert [r[:7] for r in waitlist[1:]] == [("c2", "h2", 1, 40, None, "A", 1)]
     assert _rows(workbook["要確認"])[1] == ("c2", "抽選で内定が分かれた", "同点を抽選で決めました")
     assert _rows(workbook["検査結果"])[1][:5] == (
         "空きがあるのに希望者が保留",
@@ -148,8 +156,8 @@ def test_sheet_names_are_short_unique_and_legal() -> None:
     assert all(len(n) <= 31 for n in names)
 
 
-def test_result_to_dict_has_everything_with_string_ids(tmp_path: Path) -> None:
-    data = result_to_dict(_hand_result())
+def test_the_json_has_everything_with_string_ids(tmp_path: Path) -> None:
+    data = outcome_to_dict(_hand())
     assert data["assignment"] == {"c1": "A", "c2": None, "c3": "A", "c4": "B"}
     c1 = data["children"]["c1"]
     assert c1["status"] == "offered" and c1["choice_rank"] == 1
@@ -164,7 +172,9 @@ def test_result_to_dict_has_everything_with_string_ids(tmp_path: Path) -> None:
     }
     assert data["children"]["c2"]["waitlist"] == {"A": 1}
     assert data["children"]["c2"]["flags"] == [{"kind": "lottery_tie", "message": "同点を抽選で決めました"}]
+    assert data["children"]["c3"]["status"] == "transferred"
     assert data["children"]["c4"]["status"] == "stays"
+    assert data["summary"]["counts"] == {"offered": 1, "transferred": 1, "stays": 1, "waitlisted": 1}
     assert data["facilities"]["A"]["assigned"] == {"1": ["c1"], "2": ["c3"]}
     assert data["violations"][0]["kind"] == "wasted_seat"
     assert data["run"]["seed"] == 42
@@ -175,17 +185,19 @@ def test_result_to_dict_has_everything_with_string_ids(tmp_path: Path) -> None:
         "age_class": 1,
         "vacancies": 1,
         "applicants": 2,
-        "offered": 1,
+        "counts": {"offered": 1, "transferred": 0, "stays": 0, "waitlisted": 0},
+        "new_seats": 1,
         "cutoff": 44,
+        "cutoff_label": "44",
         "vacancies_left": 0,
     }
-    write_json(_hand_result(), tmp_path / "r.json")
+    write_json(_hand(), tmp_path / "r.json")
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8")) == json.loads(json.dumps(data))
 
 
 def test_assignment_json_maps_every_child_to_a_facility_or_null(tmp_path: Path) -> None:
     path = tmp_path / "assignment.json"
-    write_assignment_json(_hand_result(), path)
+    write_assignment_json(_hand(), path)
     assert json.loads(path.read_text(encoding="utf-8")) == {"c1": "A", "c2": None, "c3": "A", "c4": "B"}
     assert stat.S_IMODE(path.stat().st_mode) & 0o044  # readable by others, as with any file the user makes
 
@@ -204,7 +216,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
 
     monkeypatch.setattr(output, "_waitlist_sheet", boom)
     with pytest.raises(RuntimeError):
-        write_workbook(_hand_result(), path)
+        write_workbook(_hand(), path)
     assert path.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["result.xlsx"]
     gc.collect()
@@ -212,18 +224,18 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
 
 def test_a_real_run_writes_a_consistent_workbook(tmp_path: Path) -> None:
     ward = generate_ward(children=400, facilities=25, seed=4, fiscal_year=2026)
-    result = run_round(ward, rules="koto", fiscal_year=2026, seed=4)
-    write_workbook(result, tmp_path / "r.xlsx")
+    outcome = run_instance(ward, "koto", fiscal_year=2026, seed=4)
+    result = outcome.result
+    write_workbook(outcome, tmp_path / "r.xlsx")
     workbook = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True)
     listed = [r[2] for name in workbook.sheetnames[3:-3] for r in _rows(workbook[name])[1:]]
     assigned = [cid for cid, fid in result.assignment.items() if fid is not None]
     assert sorted(listed) == sorted(assigned)
     waiting = {r[0] for r in _rows(workbook["保留"])[1:]}
-    assert waiting == {
-        cid for cid, c in ward.children.items() if result.assignment.get(cid) in (None, c.current_facility)
-    }
+    assert waiting == {cid for cid in ward.children if result.assignment.get(cid) is None}
+    assert not waiting & set(listed)
     total = _rows(workbook["概要"])[7]
     assert total[0] == "合計" and total[1] == len(ward.children)
-    data = result_to_dict(result)
+    data = outcome_to_dict(outcome)
     assert set(data["children"]) == set(ward.children)
     json.dumps(data)  # plain data only

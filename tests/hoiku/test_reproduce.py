@@ -43,8 +43,8 @@ def ward(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_stored_json_is_reproduced_byte_for_byte(ward: Path) -> None:
     outcome = reproduce(ward / "r.json", ward / "children.csv", ward / "facilities.csv")
     assert outcome.identical and not outcome.problems and not outcome.differences
-    assert outcome.result is not None and outcome.result.run is not None
-    assert [d["kind"] for d in outcome.result.run.decisions] == ["fix", "withdraw"]
+    assert outcome.outcome is not None and outcome.outcome.run is not None
+    assert [d["kind"] for d in outcome.outcome.run.decisions] == ["fix", "withdraw"]
 
 
 def test_the_command_says_so_and_exits_0(ward: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -54,7 +54,7 @@ def test_a_run_stores_every_child_and_a_summary(done_run, alice_client):
     rows = RunChild.objects.for_org(done_run.organisation_id).filter(run=done_run)
     assert rows.count() == 80
     summary = done_run.summary
-    assert summary["offered"] + summary["waitlisted"] == 80
+    assert sum(summary["counts"].values()) == 80
     assert sum(a["applicants"] for a in summary["by_age"]) == 80
     assert done_run.record["seed"] == 5 and done_run.record["rules_name"] == "koto"
     assert AuditEntry.objects.for_org(done_run.organisation_id).filter(action=Action.RUN).count() == 1
@@ -220,7 +220,7 @@ def test_the_flags_page_lists_exactly_the_flagged_children(alice_client, ward_fi
     flagged = [r for r in rows if r.flags]
     assert cells[0] in {r.child_id for r in flagged}
     assert {r.child_id for r in rows.filter(flagged=True)} == {r.child_id for r in flagged}
-    assert sum(f["count"] for f in done.summary["flags"]) == sum(len(r.flags) for r in flagged)
+    assert sum(f["count"] for f in done.summary["flag_rows"]) == sum(len(r.flags) for r in flagged)
     body = alice_client.get(f"/hoiku/runs/{done.pk}/flags/").content.decode()
     assert "20時間" in body and f">{cells[0]}</a>" in body
 
@@ -271,3 +271,56 @@ def test_notices_can_be_turned_off_and_the_page_says_so(done_run, alice_client):
     body = alice_client.get(f"/hoiku/runs/{done_run.pk}/").content.decode()
     assert "KYODO_HOIKU_NOTICES=0" in body
     assert alice_client.get(f"/hoiku/runs/{done_run.pk}/download/notices/").status_code == 404
+
+
+def test_the_cli_workbook_csv_json_and_run_page_give_the_same_numbers(alice_client, tmp_path, capsys):
+    """The issue's ward (600 children, seed 5151, 江東区): with transfers and siblings, every output shows
+    one Summary's counts, and a transfer applicant who keeps its seat is 在園継続 everywhere."""
+    import csv
+    import re
+
+    from kyodo.cli import main
+
+    ward, out = tmp_path / "ward", tmp_path / "out"
+    assert main(["hoiku", "generate", "--children", "600", "--seed", "5151", "--rules", "koto", "--out", str(ward)]) == 0
+    args = ["hoiku", "allocate", str(ward / "children.csv"), str(ward / "facilities.csv"), "--rules", "koto",
+            "--fiscal-year", "2026", "--seed", "5", "-o", str(out / "r.xlsx"), "--json", str(out / "r.json"),
+            "--csv", str(out / "r.csv")]  # fmt: skip
+    capsys.readouterr()
+    assert main(args) == 0
+    line = capsys.readouterr().out.splitlines()[0]
+    labels = ("内定", "転園内定", "在園継続", "保留")
+    cli = tuple(int(re.search(rf"、?{label}(\d+)人", line.split("のうち")[1]).group(1)) for label in labels)  # type: ignore[union-attr]
+    assert sum(cli) == 600 and cli[1] > 0 and cli[2] > 0, line  # transfers that move and that stay
+
+    book = openpyxl.load_workbook(out / "r.xlsx", read_only=True)
+    total = next(r for r in book["概要"].iter_rows(values_only=True) if r[0] == "合計")
+    workbook = tuple(total[2:6])
+    facility_sheets = book.sheetnames[3:-3]
+    on_sheets = [r[2] for name in facility_sheets for r in list(book[name].iter_rows(values_only=True))[1:]]
+    waitlisted = [r[0] for r in list(book["保留"].iter_rows(values_only=True))[1:]]
+    assert not set(on_sheets) & set(waitlisted)  # never both on a facility sheet and on 保留
+
+    with (out / "r.csv").open(encoding="utf-8-sig", newline="") as fh:
+        statuses = [row["結果"] for row in csv.DictReader(fh)]
+    from_csv = tuple(statuses.count(label) for label in labels)
+
+    data = json.loads((out / "r.json").read_text(encoding="utf-8"))
+    from_json = tuple(data["summary"]["counts"][k] for k in ("offered", "transferred", "stays", "waitlisted"))
+    assert sum(1 for c in data["children"].values() if c["household_id"] and c["status"]) == 600
+    families = {}
+    for c in data["children"].values():
+        families[c["household_id"]] = families.get(c["household_id"], 0) + 1
+    assert any(n > 1 for n in families.values())  # siblings applying together
+
+    round_ = create_round(alice_client)  # 江東区, seed 5, as above
+    upload_ok(alice_client, round_, ward)
+    done = run(alice_client, round_)
+    done.refresh_from_db()
+    assert done.status == RunStatus.DONE, done.error
+    page = alice_client.get(f"/hoiku/runs/{done.pk}/").content.decode()
+    web = tuple(
+        int(re.sub(r"<[^>]+>", "", re.search(rf'id="count-{key}">(.*?)</th>', page).group(1)))  # type: ignore[union-attr]
+        for key in ("offered", "transferred", "stays", "waitlisted")
+    )
+    assert cli == workbook == from_csv == from_json == web, (cli, workbook, from_csv, from_json, web)

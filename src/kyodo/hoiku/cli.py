@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kyodo.hoiku.model.errors import InputError, RuleError
 
 if TYPE_CHECKING:
-    from kyodo.hoiku.engine.pipeline import Decision
+    from kyodo.hoiku import Outcome
+    from kyodo.hoiku.model.decision import Decision
     from kyodo.hoiku.model.instance import Instance
-    from kyodo.hoiku.model.result import Result
+
+if TYPE_CHECKING:
+    from kyodo.hoiku.rules import Rules
 
 EXIT_PROBLEM = 1
 
@@ -54,6 +57,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="抽選の乱数の種(記録されます)")
     p.add_argument("-o", "--output", type=Path, required=True, help="職員用の結果ブック(.xlsx)")
     p.add_argument("--json", type=Path, help="結果の JSON")
+    p.add_argument("--csv", type=Path, help="児童ごとの結果の CSV(UTF-8、BOM 付き)")
     p.add_argument("--assignment-json", type=Path, help="{児童番号: 施設番号 または null} の JSON")
     p.add_argument(
         "--decisions", type=Path, help="職員判断のファイル(.csv: 種類,児童番号,施設番号,理由,担当者 / .json)"
@@ -87,7 +91,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--facilities", type=int, default=120, help="施設数")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--fiscal-year", type=int, default=2026)
-    p.add_argument("--sibling-share", type=float, default=0.10, help="きょうだい同時申込の世帯に属する児童の割合")
+    p.add_argument(
+        "--sibling-share", type=float, default=0.10, help="きょうだい同時申込の世帯に属する児童の割合"
+    )
     p.add_argument("--transfer-share", type=float, default=0.05, help="転園申込の割合")
     p.add_argument("--rules", default="koto", help="ChilmAI 形式に書く指数を計算する基準")
     p.add_argument("--out", type=Path, required=True, help="出力フォルダ")
@@ -105,59 +111,76 @@ def _fail(messages: list[str] | str) -> int:
     return EXIT_PROBLEM
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _rules(args: argparse.Namespace) -> Rules | None:
+    from kyodo.hoiku import resolve_rules
+
+    return resolve_rules(args.rules) if args.rules else None
 
 
-def _read(args: argparse.Namespace) -> Instance:
-    from kyodo.hoiku.io import read_instance
-    from kyodo.hoiku.rules import load_rules
+def _read(args: argparse.Namespace, rules: Rules | None = None) -> Instance:
+    from kyodo.hoiku import read
 
-    limit = None
-    if args.rules and args.fiscal_year:
-        rules = load_rules(args.rules)
-        limit = rules.choice_limit.at(args.fiscal_year) if rules.choice_limit else None
-    instance = read_instance(args.children, args.facilities, fiscal_year=args.fiscal_year, choice_limit=limit)
-    if getattr(args, "combinations", None):
-        from kyodo.hoiku.io.combinations import read_combinations
-
-        instance = read_combinations(args.combinations, instance)
-    return instance
-
-
-def _run(args: argparse.Namespace, seed: int) -> Result:
-    from kyodo.hoiku.engine.pipeline import run_round
-
-    instance = _read(args)
-    if not instance.points_given and not args.rules:
-        raise RuleError("指数が入力に無いので、利用調整基準(--rules)と年度(--fiscal-year)が必要です")
-    files = [args.children, args.facilities] + ([args.combinations] if args.combinations else [])
-    hashes = {p.name: _sha256(p) for p in files}
-    return run_round(
-        instance,
-        rules=args.rules,
+    rules = rules if rules is not None else _rules(args)
+    return read(
+        (args.children, args.facilities),
+        rules,
         fiscal_year=args.fiscal_year,
-        seed=seed,
-        inputs_sha256=hashes,
-        decisions=_decisions(args),
+        combinations=getattr(args, "combinations", None),
     )
 
 
 def _decisions(args: argparse.Namespace) -> list[Decision]:
-    from kyodo.hoiku.tools.reproduce import read_decisions
+    from kyodo.hoiku.io.decisions import read_decisions
 
     path = getattr(args, "decisions", None)
     return read_decisions(path) if path else []
 
 
-def _validate(args: argparse.Namespace) -> int:
-    try:
-        instance = _read(args)
-        if args.rules and not instance.points_given:
-            from kyodo.hoiku.engine.scoring import score_instance
-            from kyodo.hoiku.rules import load_rules
+def _year_problem(args: argparse.Namespace) -> str | None:
+    """A fiscal year no admission round has (a typo such as 226 or 20266), before any work."""
+    from kyodo.hoiku import FISCAL_YEARS
 
-            score_instance(instance, load_rules(args.rules), args.fiscal_year or instance.fiscal_year)
+    year = getattr(args, "fiscal_year", None)
+    if year is None or year in FISCAL_YEARS:
+        return None
+    return f"--fiscal-year {year} は年度として範囲外です({FISCAL_YEARS[0]}〜{FISCAL_YEARS[-1]}の西暦で指定してください)"
+
+
+def output_problems(outputs: dict[str, Path], inputs: list[Path]) -> list[str]:
+    """Japanese messages for output paths that cannot be written, checked before anything is read or computed:
+    a folder where a file is to go, a file where a folder is needed, one path named twice, or an input file."""
+    problems: list[str] = []
+    seen: dict[Path, str] = {}
+    given = {p.resolve() for p in inputs if p is not None}
+    for option, path in outputs.items():
+        if path.is_dir():
+            problems.append(f"{option} {path} はフォルダです。書き出すファイルの名前を指定してください")
+            continue
+        parent = path.parent
+        while not parent.exists() and parent != parent.parent:
+            parent = parent.parent
+        if not parent.is_dir():
+            problems.append(f"{option} {path} の上位の {parent} はファイルなので、フォルダを作れません")
+            continue
+        resolved = path.resolve()
+        if resolved in seen:
+            problems.append(f"{option} と {seen[resolved]} が同じファイル {path} を指しています")
+        if resolved in given:
+            problems.append(f"{option} {path} は入力ファイルです。上書きしないよう別の名前を指定してください")
+        seen[resolved] = option
+    return problems
+
+
+def _validate(args: argparse.Namespace) -> int:
+    if (problem := _year_problem(args)) is not None:
+        return _fail(problem)
+    try:
+        rules = _rules(args)
+        instance = _read(args, rules)
+        if rules is not None and not instance.points_given:
+            from kyodo.hoiku.engine.scoring import score_instance
+
+            score_instance(instance, rules, args.fiscal_year or instance.fiscal_year)
     except InputError as exc:
         return _fail([str(p) for p in exc.problems])
     except RuleError as exc:
@@ -168,11 +191,16 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _score(args: argparse.Namespace) -> int:
     from kyodo.hoiku.engine.scoring import score_instance
-    from kyodo.hoiku.rules import load_rules
 
+    if (problem := _year_problem(args)) is not None:
+        return _fail(problem)
+    if args.output is not None and (problems := output_problems({"-o": args.output}, [args.children])):
+        return _fail(problems)
     try:
-        instance = _read(args)
-        scores = score_instance(instance, load_rules(args.rules), args.fiscal_year or instance.fiscal_year)
+        rules = _rules(args)
+        assert rules is not None  # --rules is required here
+        instance = _read(args, rules)
+        scores = score_instance(instance, rules, args.fiscal_year or instance.fiscal_year)
     except InputError as exc:
         return _fail([str(p) for p in exc.problems])
     except RuleError as exc:
@@ -203,54 +231,103 @@ def _score(args: argparse.Namespace) -> int:
         writer.writerow(header)
         writer.writerows(rows)
         return 0
-    tmp = args.output.with_name(args.output.name + ".tmp")
-    with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header)
-        writer.writerows(rows)
-    tmp.replace(args.output)
+    from kyodo.tables import write_csv
+
+    write_csv(args.output, header, [[str(v) for v in row] for row in rows])
     print(f"指数を書き出しました: {args.output}(児童{len(rows)}人)")
     return 0
 
 
 def _allocate(args: argparse.Namespace) -> int:
-    from kyodo.hoiku.outputs.workbook import write_assignment_json, write_json, write_workbook
+    """Steps: check every output path and option; run the round once; write every output, all or nothing;
+    print the summary. Each output only formats the Outcome."""
+    outputs = _allocate_outputs(args)
+    problems = output_problems(outputs, [args.children, args.facilities, args.combinations, args.decisions])
+    if (problem := _year_problem(args)) is not None:
+        problems.insert(0, problem)
+    if problems:
+        return _fail(problems)
+    from kyodo.hoiku import run
 
-    documents = args.notices or args.appeals or args.cutoff_chart
     try:
-        if documents:
+        if args.notices or args.appeals or args.cutoff_chart:
             from kyodo.hoiku.outputs.notices import japanese_font
 
-            japanese_font()  # before anything is written: no font, no output
-        result = _run(args, args.seed)
+            japanese_font()  # before any work: no font, no output
+        outcome = run(
+            (args.children, args.facilities),
+            args.rules,
+            seed=args.seed,
+            decisions=_decisions(args),
+            combinations=args.combinations,
+            fiscal_year=args.fiscal_year,
+        )
     except InputError as exc:
         return _fail([str(p) for p in exc.problems])
-    except (RuleError, RuntimeError) as exc:
+    except (RuleError, RuntimeError, OSError) as exc:
         return _fail(str(exc).splitlines())
-    write_workbook(result, args.output)
-    if args.json:
-        write_json(result, args.json)
-    if args.assignment_json:
-        write_assignment_json(result, args.assignment_json)
-    if documents:
-        _documents(args, result)
-    _print_summary(result)
-    print(f"結果を書き出しました: {args.output}")
+    from kyodo.tables import write_all
+
+    try:
+        write_all(_writers(args, outcome))
+    except OSError as exc:
+        return _fail(f"書き出せませんでした({exc})")
+    print_summary(outcome)
+    for option, path in outputs.items():
+        print(f"書き出しました: {path}({OUTPUT_LABELS[option]})")
     return 0
 
 
-def _documents(args: argparse.Namespace, result: Result) -> None:
-    from kyodo.hoiku.outputs.notices import write_appeal_sheets, write_cutoff_chart, write_notices
+OUTPUT_LABELS = {
+    "-o": "職員用の結果ブック",
+    "--json": "結果の JSON",
+    "--csv": "結果の CSV",
+    "--assignment-json": "割当の JSON",
+    "--notices": "結果通知",
+    "--appeals": "確認・申立て用シート",
+    "--cutoff-chart": "最低指数のグラフ",
+}
 
-    if args.notices:
-        print(f"結果通知を書き出しました: {args.notices}({write_notices(result, args.notices)}人分)")
-    if args.appeals:
-        print(
-            f"確認・申立て用シートを書き出しました: {args.appeals}({write_appeal_sheets(result, args.appeals)}人分)"
-        )
-    if args.cutoff_chart:
-        write_cutoff_chart(result, args.cutoff_chart, withhold_small=args.withhold_small)
-        print(f"最低指数のグラフを書き出しました: {args.cutoff_chart}")
+
+def _allocate_outputs(args: argparse.Namespace) -> dict[str, Path]:
+    given = {
+        "-o": args.output,
+        "--json": args.json,
+        "--csv": args.csv,
+        "--assignment-json": args.assignment_json,
+        "--notices": args.notices,
+        "--appeals": args.appeals,
+        "--cutoff-chart": args.cutoff_chart,
+    }
+    return {option: path for option, path in given.items() if path is not None}
+
+
+def _writers(args: argparse.Namespace, outcome: Outcome) -> dict[Path, Callable[[Path], object]]:
+    """Target → a function writing it to a temporary path (kyodo.tables.write_all renames them all at the end)."""
+    from kyodo.hoiku.outputs.result_json import assignment_json_bytes, json_bytes
+    from kyodo.hoiku.outputs.results_csv import results_csv_bytes
+    from kyodo.hoiku.outputs.workbook import write_workbook_to
+
+    writers: dict[Path, Callable[[Path], object]] = {args.output: lambda tmp: write_workbook_to(outcome, tmp)}
+    if args.json:
+        writers[args.json] = lambda tmp: tmp.write_bytes(json_bytes(outcome))
+    if args.csv:
+        writers[args.csv] = lambda tmp: tmp.write_bytes(results_csv_bytes(outcome))
+    if args.assignment_json:
+        writers[args.assignment_json] = lambda tmp: tmp.write_bytes(assignment_json_bytes(outcome))
+    if args.notices or args.appeals or args.cutoff_chart:
+        from kyodo.hoiku.outputs.notices import appeal_sheets_bytes, cutoff_chart_png, notices_bytes
+
+        if args.notices:
+            writers[args.notices] = lambda tmp: tmp.write_bytes(notices_bytes(outcome))
+        if args.appeals:
+            writers[args.appeals] = lambda tmp: tmp.write_bytes(appeal_sheets_bytes(outcome))
+        if args.cutoff_chart:
+            png = cutoff_chart_png  # bound now: the lambda runs inside write_all
+            writers[args.cutoff_chart] = lambda tmp: tmp.write_bytes(
+                png(outcome, withhold_small=args.withhold_small)
+            )
+    return writers
 
 
 def _reproduce(args: argparse.Namespace) -> int:
@@ -280,7 +357,12 @@ def _compare(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from kyodo.hoiku.tools.compare import compare, format_comparison, load_variant
+    from kyodo.tables import write_all
 
+    if (problem := _year_problem(args)) is not None:
+        return _fail(problem)
+    if args.json is not None and (problems := output_problems({"--json": args.json}, [args.children])):
+        return _fail(problems)
     try:
         instance = _read(args)
         variant = load_variant(args.rules, args.variant)
@@ -314,24 +396,36 @@ def _compare(args: argparse.Namespace) -> int:
                 for c in comparison.changes
             ],
         }
-        args.json.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+        write_all({args.json: lambda tmp: tmp.write_text(text, encoding="utf-8")})
     return 0
 
 
-def _print_summary(result: Result) -> None:
-    children = result.instance.children
-    offered = sum(1 for f in result.assignment.values() if f is not None)
-    print(f"児童{len(children)}人のうち内定{offered}人、保留{len(children) - offered}人")
-    for age in range(6):
-        ids = [cid for cid, c in children.items() if c.age_class == age]
-        if ids:
-            got = sum(1 for cid in ids if result.assignment.get(cid) is not None)
-            print(f"  {age}歳児: 申込{len(ids)}人、内定{got}人")
-    blocking = [v for v in result.violations if v.kind in ("wasted_seat", "justified_envy")]
-    print(f"独立検査: 問題{len(result.violations)}件(うちブロッキングペア{len(blocking)}件)")
-    for v in result.violations[:20]:
-        print(f"  - {v.message}")
-    print(f"要確認: {len(result.flags)}件(抽選の種 {result.run.seed if result.run else '-'})")
+def summary_lines(outcome: Outcome) -> list[str]:
+    """The CLI's summary, read off the Outcome's one Summary."""
+    from kyodo.hoiku.model.result import Status
+
+    summary = outcome.summary
+
+    def counts(c: Mapping[Status, int]) -> str:
+        return "、".join(f"{s.label}{c[s]}人" for s in Status)
+
+    lines = [f"児童{summary.children}人のうち{counts(summary.counts)}"]
+    lines += [
+        f"  {a.age_class}歳児: 申込{a.applicants}人、{counts(a.counts)}"
+        for a in summary.by_age
+        if a.applicants
+    ]
+    lines.append(f"独立検査: 問題{summary.violation_count}件(うちブロッキング{summary.blocking}件)")
+    lines += [f"  - {v.message}" for v in outcome.violations[:20]]
+    seed = outcome.run.seed if outcome.run else "-"
+    lines.append(f"要確認: {summary.flag_count}件(抽選の種 {seed})")
+    return lines
+
+
+def print_summary(outcome: Outcome) -> None:
+    for line in summary_lines(outcome):
+        print(line)
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -340,6 +434,10 @@ def _generate(args: argparse.Namespace) -> int:
     from kyodo.hoiku.rules import load_rules
     from kyodo.hoiku.tools.generate import generate_ward, with_given_points
 
+    if (problem := _year_problem(args)) is not None:
+        return _fail(problem)
+    if args.out.exists() and not args.out.is_dir():
+        return _fail(f"--out {args.out} はファイルです。出力フォルダを指定してください")
     try:
         rules = load_rules(args.rules)
         limit = rules.choice_limit.at(args.fiscal_year) if rules.choice_limit else 10

@@ -19,7 +19,9 @@ from collections import Counter
 from collections.abc import Mapping
 
 from kyodo.hoiku.model.instance import Instance
-from kyodo.hoiku.model.result import CHECK_KINDS, Priority, Violation
+from kyodo.hoiku.model.result import BLOCKING_KINDS, CheckKind, Priority, Violation
+
+__all__ = ["BLOCKING_KINDS", "blocking_pairs", "check_allocation", "places_per_group", "places_per_seat"]
 
 GroupKey = tuple[str, tuple[int, ...]]
 
@@ -45,8 +47,8 @@ def check_allocation(
         if len(children) > places[(facility_id, age)]:
             found.append(
                 Violation(
-                    "capacity",
-                    f"{CHECK_KINDS['capacity']}: {facility_id} {age}歳 定員{places[(facility_id, age)]}人に{len(children)}人",
+                    CheckKind.CAPACITY,
+                    f"{CheckKind.CAPACITY.label}: {facility_id} {age}歳 定員{places[(facility_id, age)]}人に{len(children)}人",
                     facility_id=facility_id,
                     age_class=age,
                 )
@@ -64,8 +66,8 @@ def check_allocation(
             label = "・".join(str(a) for a in ages)
             found.append(
                 Violation(
-                    "capacity",
-                    f"{CHECK_KINDS['capacity']}: {facility_id} {label}歳の共有枠 {limit}人に{len(children)}人",
+                    CheckKind.CAPACITY,
+                    f"{CheckKind.CAPACITY.label}: {facility_id} {label}歳の共有枠 {limit}人に{len(children)}人",
                     facility_id=facility_id,
                 )
             )
@@ -81,12 +83,20 @@ def check_allocation(
         if got is not None and got not in wanted and got != own:
             found.append(
                 Violation(
-                    "outside_choices", f"児童{cid}が希望していない{got}に割り当てられています", cid, got
+                    CheckKind.OUTSIDE_CHOICES,
+                    f"児童{cid}が希望していない{got}に割り当てられています",
+                    cid,
+                    got,
                 )
             )
         if own is not None and got is None:
             found.append(
-                Violation("transfer_worse", f"転園申込の児童{cid}が在園施設{own}の席を失っています", cid, own)
+                Violation(
+                    CheckKind.TRANSFER_WORSE,
+                    f"転園申込の児童{cid}が在園施設{own}の席を失っています",
+                    cid,
+                    own,
+                )
             )
         if cid in joint:
             continue
@@ -100,7 +110,7 @@ def check_allocation(
             if room_here and (group is None or len(sharing) < group_places[group]):
                 found.append(
                     Violation(
-                        "wasted_seat",
+                        CheckKind.WASTED_SEAT,
                         f"児童{cid}は{facility_id}({child.age_class}歳)を希望し空きがあるのに入れていません",
                         cid,
                         facility_id,
@@ -130,7 +140,7 @@ def check_allocation(
             worst = max(lower, key=lambda other: order[other])
             found.append(
                 Violation(
-                    "justified_envy",
+                    CheckKind.JUSTIFIED_ENVY,
                     f"児童{cid}より優先順位の低い児童{worst}が{facility_id}({child.age_class}歳)に内定しています"
                     if not (group is not None and room_here)
                     else f"児童{cid}より優先順位の低い児童{worst}が{facility_id}の共有枠"
@@ -173,7 +183,6 @@ def places_per_group(instance: Instance) -> Counter[GroupKey]:
 
 def blocking_pairs(violations: list[Violation]) -> list[Violation]:
     """The violations that make an allocation unstable (for single children and for families)."""
-    return [v for v in violations if v.kind in BLOCKING_KINDS]
+    return [v for v in violations if v.kind.blocking]
 
 
-BLOCKING_KINDS = frozenset({"wasted_seat", "justified_envy", "blocking_coalition"})

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from kyodo.hoiku.checks.check import places_per_group, places_per_seat
 from kyodo.hoiku.engine.family import Family
 from kyodo.hoiku.model.instance import Instance
-from kyodo.hoiku.model.result import Priority, Violation
+from kyodo.hoiku.model.result import CheckKind, Priority, Violation
 
 Seat = tuple[str, int]
 GroupKey = tuple[str, tuple[int, ...]]
@@ -71,7 +71,7 @@ def check_families(
             if any(f is not None and f != cur for f, cur in zip(got, current, strict=True)):
                 found.append(
                     Violation(
-                        "family_split",
+                        CheckKind.FAMILY_SPLIT,
                         f"世帯{hid}の結果({_show(fam.children, got)})は家族が受け入れる組み合わせにありません",
                         fam.children[0],
                     )
@@ -82,7 +82,7 @@ def check_families(
             if _fits(instance, fam, better, current, members, occupants, place_of, capacity, shared):
                 found.append(
                     Violation(
-                        "blocking_coalition",
+                        CheckKind.BLOCKING_COALITION,
                         f"世帯{hid}は({_show(fam.children, better)})を今の結果({_show(fam.children, got)})より望み、"
                         "全員が空き、または優先順位の低い児童に代わって入れます",
                         fam.children[0],

@@ -20,7 +20,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from kyodo.hoiku.model.instance import Child, Instance, Reason, age_class_on
-from kyodo.hoiku.model.result import Flag, FlagKind, Priority, Seat
+from kyodo.hoiku.model.result import FLAG_LABELS, Flag, FlagKind, Priority, Seat
+
+__all__ = ["FLAG_LABELS", "lottery_flags", "review_flags", "suspect_data"]
 
 # Values beyond these are very likely typing mistakes (e.g. 80 for 8.0).
 PLAUSIBLE_HOURS_PER_DAY = 16.0
@@ -28,13 +30,6 @@ PLAUSIBLE_DAYS_PER_MONTH = 27
 PLAUSIBLE_DAYS_PER_WEEK = 7
 PLAUSIBLE_HOURS_PER_WEEK = PLAUSIBLE_HOURS_PER_DAY * 7
 WORK_REASONS = frozenset({Reason.EMPLOYMENT, Reason.EMPLOYMENT_HOME, Reason.STUDY})
-
-FLAG_LABELS: Mapping[str, str] = {
-    FlagKind.LOTTERY_TIE: "抽選で内定が分かれた",
-    FlagKind.BLOCKING: "きょうだいの組み合わせの不安定",
-    FlagKind.SUSPECT_DATA: "入力の確認",
-    FlagKind.CHOICES_OVER_LIMIT: "希望数の上限超過",
-}
 
 
 def review_flags(

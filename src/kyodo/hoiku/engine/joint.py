@@ -84,199 +84,233 @@ def joint_deferred_acceptance(
     group_capacity: Mapping[Group, int] | None = None,
     max_proposals: int | None = None,
 ) -> JointOutcome:
+    """Steps 1-5 of the module docstring; the state and each step live in `_JointRound`."""
     cap = seat_capacities(instance) if capacity is None else capacity
     group_cap = group_capacities(instance) if group_capacity is None else group_capacity
     missing = [g for g in group_cap if g not in priority.group_order]
     if missing:
         raise ValueError(f"priority has no order for the shared places {missing[:3]}")
-    age = {cid: c.age_class for cid, c in instance.children.items()}
-    position = {seat: {cid: i for i, cid in enumerate(order)} for seat, order in priority.order.items()}
-    group_of: dict[Seat, Group] = {(g[0], a): g for g in group_cap for a in g[1]}
-    group_seats = {g: [(g[0], a) for a in g[1]] for g in group_cap}
-    group_position = {g: {cid: i for i, cid in enumerate(priority.group_order[g])} for g in group_cap}
-    unit_of = {cid: u for u in units for cid in u.children}
     limit = max_proposals if max_proposals is not None else 5 * sum(len(u.options) for u in units) + 1000
+    return _JointRound(instance, priority, units, cap, group_cap, limit).run()
 
-    holders: dict[Seat, list[tuple[int, str]]] = {}
-    group_holders: dict[Group, list[tuple[int, str]]] = {g: [] for g in group_cap}
-    holding: dict[str, int | None] = {u.id: None for u in units}
-    pointer: dict[str, int] = {u.id: 0 for u in units}
-    rejected: dict[Seat, dict[str, Unit]] = {}
-    free: deque[Unit] = deque(units)
-    recheck: deque[Unit] = deque()
-    queued: set[str] = set()
-    moves: dict[str, int] = dict.fromkeys(holding, 0)
-    proposals = 0
 
-    Need = tuple[dict[Seat, list[str]], dict[Group, list[str]]]
-    needs: dict[tuple[str, int], Need] = {}
+Need = tuple[dict[Seat, list[str]], dict[Group, list[str]]]
 
-    def seats_of(u: Unit, j: int) -> Need:
+
+class _JointRound:
+    """One run of the joint deferred acceptance: the data, who holds which places, and the steps."""
+
+    def __init__(
+        self,
+        instance: Instance,
+        priority: Priority,
+        units: list[Unit],
+        cap: Mapping[Seat, int],
+        group_cap: Mapping[Group, int],
+        limit: int,
+    ) -> None:
+        # --- data ---
+        self.instance, self.units, self.cap, self.group_cap, self.limit = (
+            instance,
+            units,
+            cap,
+            group_cap,
+            limit,
+        )
+        self.age = {cid: c.age_class for cid, c in instance.children.items()}
+        self.position = {
+            seat: {cid: i for i, cid in enumerate(order)} for seat, order in priority.order.items()
+        }
+        self.group_of: dict[Seat, Group] = {(g[0], a): g for g in group_cap for a in g[1]}
+        self.group_seats = {g: [(g[0], a) for a in g[1]] for g in group_cap}
+        self.group_position = {
+            g: {cid: i for i, cid in enumerate(priority.group_order[g])} for g in group_cap
+        }
+        self.unit_of = {cid: u for u in units for cid in u.children}
+        # --- state ---
+        self.holders: dict[Seat, list[tuple[int, str]]] = {}
+        self.group_holders: dict[Group, list[tuple[int, str]]] = {g: [] for g in group_cap}
+        self.holding: dict[str, int | None] = {u.id: None for u in units}
+        self.pointer: dict[str, int] = {u.id: 0 for u in units}
+        self.rejected: dict[Seat, dict[str, Unit]] = {}
+        self.free: deque[Unit] = deque(units)
+        self.recheck: deque[Unit] = deque()
+        self.queued: set[str] = set()
+        self.moves: dict[str, int] = dict.fromkeys(self.holding, 0)
+        self.proposals = 0
+        self.needs: dict[tuple[str, int], Need] = {}
+
+    def run(self) -> JointOutcome:
+        """Free units propose (step 2-3); once nobody is free, units that may move up do (step 4)."""
+        while self.free or self.recheck:
+            if self.proposals > self.limit:
+                return JointOutcome(
+                    _assignment(self.instance, self.units, self.holding), False, self.proposals
+                )
+            if not self.free:
+                u = self.recheck.popleft()
+                self.queued.discard(u.id)
+                self.proposals += 1
+                self.move_up(u)
+                continue
+            u = self.free.popleft()
+            if self.holding[u.id] is not None:
+                continue
+            while self.pointer[u.id] < len(u.options):
+                self.proposals += 1
+                j = self.pointer[u.id]
+                self.pointer[u.id] += 1
+                need = self.seats_of(u, j)
+                if not self.fits_option(need):
+                    for seat in need[0]:
+                        self.rejected.setdefault(seat, {})[u.id] = u
+                    continue
+                self.commit(u, j, need)
+                break
+        return JointOutcome(_assignment(self.instance, self.units, self.holding), True, self.proposals)
+
+    def seats_of(self, u: Unit, j: int) -> Need:
         """The places option j of u needs, by seat and by shared group (computed once per option)."""
-        need = needs.get((u.id, j))
+        need = self.needs.get((u.id, j))
         if need is None:
             by_seat: dict[Seat, list[str]] = {}
             by_group: dict[Group, list[str]] = {}
             for cid, f in zip(u.children, u.options[j], strict=True):
                 if f is not None:
-                    seat = (f, age[cid])
+                    seat = (f, self.age[cid])
                     by_seat.setdefault(seat, []).append(cid)
-                    if seat in group_of:
-                        by_group.setdefault(group_of[seat], []).append(cid)
-            need = needs[(u.id, j)] = (by_seat, by_group)
+                    if seat in self.group_of:
+                        by_group.setdefault(self.group_of[seat], []).append(cid)
+            need = self.needs[(u.id, j)] = (by_seat, by_group)
         return need
 
+    @staticmethod
     def within(held: list[tuple[int, str]], places: int, ranks: list[int]) -> bool:
         """Every rank (sorted) is within `places` among `held` and the ranks before it."""
         return all(bisect_left(held, (r, "")) + k < places for k, r in enumerate(ranks))
 
-    def fits(seat: Seat, members: list[str], own: set[str] | None = None) -> bool:
+    def fits(self, seat: Seat, members: list[str], own: set[str] | None = None) -> bool:
         """Every member ranks within the capacity among the holders (not counting `own` children)."""
-        order = position.get(seat)
-        places = cap.get(seat, 0)
+        order = self.position.get(seat)
+        places = self.cap.get(seat, 0)
         if order is None or any(m not in order for m in members):
             return False
-        held = holders.get(seat, [])
+        held = self.holders.get(seat, [])
         if not own and len(members) == 1:
             return bisect_left(held, (order[members[0]], "")) < places
         if own:
             held = [h for h in held if h[1] not in own]
-        return within(held, places, sorted(order[m] for m in members))
+        return self.within(held, places, sorted(order[m] for m in members))
 
     def fits_group(
-        group: Group, members: list[str], by_seat: dict[Seat, list[str]], own: set[str] | None = None
+        self, group: Group, members: list[str], by_seat: dict[Seat, list[str]], own: set[str] | None = None
     ) -> bool:
         """The same for a group of age classes sharing places, in the group's order. Holders that
         the members displace at their own age classes give up their shared places too."""
-        order = group_position[group]
+        order = self.group_position[group]
         if any(m not in order for m in members):
             return False
-        held = group_holders[group]
+        held = self.group_holders[group]
         if own:
             held = [h for h in held if h[1] not in own]
         if len(members) > 1:  # a single member displaces only children ranked below it
             out: set[str] = set()
             for seat, at_seat in by_seat.items():
-                if group_of.get(seat) == group:
-                    kept = [h for h in holders.get(seat, []) if not own or h[1] not in own]
-                    out.update(cid for _, cid in kept[max(0, cap.get(seat, 0) - len(at_seat)) :])
+                if self.group_of.get(seat) == group:
+                    kept = [h for h in self.holders.get(seat, []) if not own or h[1] not in own]
+                    out.update(cid for _, cid in kept[max(0, self.cap.get(seat, 0) - len(at_seat)) :])
             if out:
                 held = [h for h in held if h[1] not in out]
-        return within(held, group_cap[group], sorted(order[m] for m in members))
+        return self.within(held, self.group_cap[group], sorted(order[m] for m in members))
 
-    def fits_option(need: Need, own: set[str] | None = None) -> bool:
+    def fits_option(self, need: Need, own: set[str] | None = None) -> bool:
         by_seat, by_group = need
-        return all(fits(seat, members, own) for seat, members in by_seat.items()) and all(
-            fits_group(group, members, by_seat, own) for group, members in by_group.items()
+        return all(self.fits(seat, members, own) for seat, members in by_seat.items()) and all(
+            self.fits_group(group, members, by_seat, own) for group, members in by_group.items()
         )
 
-    def freed(seat: Seat) -> None:
+    def freed(self, seat: Seat) -> None:
         """A place was given up: every unit that failed here earlier may now move up."""
-        for u in rejected.get(seat, {}).values():
-            if u.id not in queued:
-                queued.add(u.id)
-                recheck.append(u)
+        for u in self.rejected.get(seat, {}).values():
+            if u.id not in self.queued:
+                self.queued.add(u.id)
+                self.recheck.append(u)
 
-    def release(seat: Seat) -> None:
+    def release(self, seat: Seat) -> None:
         """A place at the seat was given up, and so one of its group's shared places: units that
         failed at any seat of the group may now fit."""
-        freed(seat)
-        group = group_of.get(seat)
+        self.freed(seat)
+        group = self.group_of.get(seat)
         if group is not None:
-            for other in group_seats[group]:
+            for other in self.group_seats[group]:
                 if other != seat:
-                    freed(other)
+                    self.freed(other)
 
-    def withdraw(u: Unit, keep_out: str | None = None) -> None:
-        j = holding[u.id]
+    def withdraw(self, u: Unit, keep_out: str | None = None) -> None:
+        j = self.holding[u.id]
         if j is None:
             return
-        holding[u.id] = None
-        for seat, members in seats_of(u, j)[0].items():
-            held = holders[seat]
-            group = group_of.get(seat)
+        self.holding[u.id] = None
+        for seat, members in self.seats_of(u, j)[0].items():
+            held = self.holders[seat]
+            group = self.group_of.get(seat)
             for m in members:
                 if m == keep_out:
                     continue
-                held.remove((position[seat][m], m))
+                held.remove((self.position[seat][m], m))
                 if group is not None:
-                    group_holders[group].remove((group_position[group][m], m))
-                release(seat)
+                    self.group_holders[group].remove((self.group_position[group][m], m))
+                self.release(seat)
 
-    def evict(out: str, seat: Seat) -> None:
-        loser = unit_of[out]
-        withdraw(loser, keep_out=out)
-        rejected.setdefault(seat, {})[loser.id] = loser
-        free.append(loser)
+    def evict(self, out: str, seat: Seat) -> None:
+        loser = self.unit_of[out]
+        self.withdraw(loser, keep_out=out)
+        self.rejected.setdefault(seat, {})[loser.id] = loser
+        self.free.append(loser)
 
-    def commit(u: Unit, j: int, need: Need) -> None:
+    def commit(self, u: Unit, j: int, need: Need) -> None:
         """Take the places; then reject the worst holders while a seat, and after that while a
         group, is over its capacity (members fit, so they are never among the rejected)."""
-        holding[u.id] = j
+        self.holding[u.id] = j
         by_seat, by_group = need
         for seat, members in by_seat.items():
-            held = holders.setdefault(seat, [])
+            held = self.holders.setdefault(seat, [])
             for m in members:
-                insort(held, (position[seat][m], m))
-            group = group_of.get(seat)
+                insort(held, (self.position[seat][m], m))
+            group = self.group_of.get(seat)
             if group is not None:
                 for m in members:
-                    insort(group_holders[group], (group_position[group][m], m))
+                    insort(self.group_holders[group], (self.group_position[group][m], m))
         for seat in by_seat:
-            held = holders[seat]
-            group = group_of.get(seat)
-            while len(held) > cap.get(seat, 0):
+            held = self.holders[seat]
+            group = self.group_of.get(seat)
+            while len(held) > self.cap.get(seat, 0):
                 _, out = held.pop()
                 if group is not None:
-                    group_holders[group].remove((group_position[group][out], out))
-                evict(out, seat)
+                    self.group_holders[group].remove((self.group_position[group][out], out))
+                self.evict(out, seat)
         for group in by_group:
-            shared = group_holders[group]
-            while len(shared) > group_cap[group]:
+            shared = self.group_holders[group]
+            while len(shared) > self.group_cap[group]:
                 _, out = shared.pop()
-                seat = (group[0], age[out])
-                holders[seat].remove((position[seat][out], out))
-                evict(out, seat)
-                release(seat)  # the evicted child's own age class now has a place free
+                seat = (group[0], self.age[out])
+                self.holders[seat].remove((self.position[seat][out], out))
+                self.evict(out, seat)
+                self.release(seat)  # the evicted child's own age class now has a place free
 
-    def move_up(u: Unit) -> None:
-        if moves[u.id] >= MAX_MOVES_UP:
+    def move_up(self, u: Unit) -> None:
+        if self.moves[u.id] >= MAX_MOVES_UP:
             return  # cycling: leave the rest to the independent check and the exact solver
-        upto = holding[u.id]
+        upto = self.holding[u.id]
         own = set(u.children)
         for k in range(len(u.options) if upto is None else upto):
-            need = seats_of(u, k)
-            if fits_option(need, own):
-                moves[u.id] += 1
-                withdraw(u)
-                pointer[u.id] = k + 1
-                commit(u, k, need)
+            need = self.seats_of(u, k)
+            if self.fits_option(need, own):
+                self.moves[u.id] += 1
+                self.withdraw(u)
+                self.pointer[u.id] = k + 1
+                self.commit(u, k, need)
                 return
-
-    while free or recheck:
-        if proposals > limit:
-            return JointOutcome(_assignment(instance, units, holding), False, proposals)
-        if not free:
-            u = recheck.popleft()
-            queued.discard(u.id)
-            proposals += 1
-            move_up(u)
-            continue
-        u = free.popleft()
-        if holding[u.id] is not None:
-            continue
-        while pointer[u.id] < len(u.options):
-            proposals += 1
-            j = pointer[u.id]
-            pointer[u.id] += 1
-            need = seats_of(u, j)
-            if not fits_option(need):
-                for seat in need[0]:
-                    rejected.setdefault(seat, {})[u.id] = u
-                continue
-            commit(u, j, need)
-            break
-    return JointOutcome(_assignment(instance, units, holding), True, proposals)
 
 
 def _assignment(

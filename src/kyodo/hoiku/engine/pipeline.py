@@ -7,43 +7,37 @@ rules file, seed and decisions, and records what is needed to reproduce it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import kyodo
 from kyodo.hoiku.checks.check import blocking_pairs, check_allocation
 from kyodo.hoiku.checks.coalitions import check_families
 from kyodo.hoiku.engine.deferred_acceptance import group_capacities, seat_capacities
 from kyodo.hoiku.engine.family import Family, families
-from kyodo.hoiku.engine.joint import build_units, joint_deferred_acceptance
+from kyodo.hoiku.engine.joint import Unit, build_units, joint_deferred_acceptance
 from kyodo.hoiku.engine.priority import build_priority
 from kyodo.hoiku.engine.scoring import score_instance
+from kyodo.hoiku.model.decision import DECISION_KINDS, Decision, DecisionKind
 from kyodo.hoiku.model.errors import InputError, Problem, RuleError
 from kyodo.hoiku.model.instance import Instance
-from kyodo.hoiku.model.result import Flag, FlagKind, Priority, Result, RunRecord, Violation
+from kyodo.hoiku.model.result import (
+    CheckKind,
+    Flag,
+    FlagKind,
+    Group,
+    Priority,
+    Result,
+    RunRecord,
+    Seat,
+    Violation,
+)
 from kyodo.hoiku.rules import Rules, load_rules
 
 # The search for a stable allocation that places more children (only when families are left out)
 # is bounded: it runs on at most this many units around them, for at most this long.
 IMPROVE_MAX_UNITS = 100
 IMPROVE_TIME_LIMIT = 5.0
-DECISION_KINDS = {"fix": "施設を指定(固定)", "forbid": "施設を除外", "withdraw": "辞退"}
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """A staff decision kept across re-runs: fix a child to a facility, forbid one, or withdraw."""
-
-    kind: str  # "fix", "forbid" or "withdraw"
-    child_id: str
-    facility_id: str | None = None
-    reason: str = ""
-    by: str = ""
-
-    def __post_init__(self) -> None:
-        if self.kind not in DECISION_KINDS:
-            raise ValueError(f"unknown decision kind: {self.kind!r}")
-        if self.kind in ("fix", "forbid") and not self.facility_id:
-            raise ValueError(f"decision {self.kind!r} needs a facility")
+__all__ = ["DECISION_KINDS", "Decision", "DecisionKind", "run_round"]
 
 
 def run_round(
@@ -93,33 +87,11 @@ def run_round(
     method = "deferred_acceptance" if not fams else "sibling_deferred_acceptance"
     violations = _check(working, priority, assignment, fams, fixed)
 
-    # Only with families can the fast path leave blocking coalitions, or a stable result that places
-    # fewer children than another stable one. Then search the neighbourhood concerned exactly:
-    # the coalitions' (under the full time limit), or that of the family members left out (bounded).
-    blocking = blocking_pairs(violations)
-    focus = {c for v in blocking for c in (v.child_id, v.other_child_id) if c} or {
-        c for fam in fams.values() for c in fam.children if assignment.get(c) is None
-    }
-    if fams and focus:
-        from kyodo.hoiku.engine.exact import solve_exact  # OR-Tools loads only when needed
-
-        exact = solve_exact(
-            free_view,
-            priority,
-            units,
-            capacity,
-            hint=outcome.assignment,
-            group_capacity=group_capacity,
-            focus=focus,
-            time_limit=exact_time_limit if blocking else min(exact_time_limit, IMPROVE_TIME_LIMIT),
-            max_free_units=None if blocking else IMPROVE_MAX_UNITS,
-        )
-        if exact is not None:
-            candidate = {**exact.assignment, **fixed}
-            checked = _check(working, priority, candidate, fams, fixed)
-            if (len(blocking_pairs(checked)), -_placed(candidate)) < (len(blocking), -_placed(assignment)):
-                assignment, violations = candidate, checked
-                method = f"cp_sat({exact.status})" if blocking else f"{method}+cp_sat({exact.status})"
+    if fams:
+        assignment, violations, method = _search_exactly(
+            working, free_view, priority, units, (capacity, group_capacity), outcome.assignment,
+            fams, fixed, (assignment, violations, method), exact_time_limit,
+        )  # fmt: skip
 
     flags = _flags(working, loaded, fiscal_year, priority, assignment)
     flags += [
@@ -135,16 +107,7 @@ def run_round(
         rules_sha256=loaded.sha256 if loaded else None,
         inputs_sha256=dict(inputs_sha256 or {}),
         method=method,
-        decisions=tuple(
-            {
-                "kind": d.kind,
-                "child_id": d.child_id,
-                "facility_id": d.facility_id,
-                "reason": d.reason,
-                "by": d.by,
-            }
-            for d in decisions
-        ),
+        decisions=tuple(d.as_dict() for d in decisions),
     )
     return Result(
         instance=working,
@@ -155,6 +118,53 @@ def run_round(
         flags=tuple(flags),
         run=run,
     )
+
+
+def _search_exactly(
+    working: Instance,
+    free_view: Instance,
+    priority: Priority,
+    units: list[Unit],
+    capacities: tuple[dict[Seat, int], dict[Group, int]],
+    hint: Mapping[str, str | None],
+    fams: Mapping[str, Family],
+    fixed: Mapping[str, str],
+    found: tuple[dict[str, str | None], list[Violation], str],
+    exact_time_limit: float,
+) -> tuple[dict[str, str | None], list[Violation], str]:
+    """Only with families can the fast path leave blocking coalitions, or a stable result that places
+    fewer children than another stable one. Then search the neighbourhood concerned exactly: the
+    coalitions' (under the full time limit), or that of the family members left out (bounded).
+    The exact result is kept only when it is better by the independent check."""
+    assignment, violations, method = found
+    capacity, group_capacity = capacities
+    blocking = blocking_pairs(violations)
+    focus = {c for v in blocking for c in (v.child_id, v.other_child_id) if c} or {
+        c for fam in fams.values() for c in fam.children if assignment.get(c) is None
+    }
+    if not focus:
+        return found
+    from kyodo.hoiku.engine.exact import solve_exact  # OR-Tools loads only when needed
+
+    exact = solve_exact(
+        free_view,
+        priority,
+        units,
+        capacity,
+        hint=hint,
+        group_capacity=group_capacity,
+        focus=focus,
+        time_limit=exact_time_limit if blocking else min(exact_time_limit, IMPROVE_TIME_LIMIT),
+        max_free_units=None if blocking else IMPROVE_MAX_UNITS,
+    )
+    if exact is None:
+        return found
+    candidate = {**exact.assignment, **fixed}
+    checked = _check(working, priority, candidate, fams, fixed)
+    if (len(blocking_pairs(checked)), -_placed(candidate)) < (len(blocking), -_placed(assignment)):
+        method = f"cp_sat({exact.status})" if blocking else f"{method}+cp_sat({exact.status})"
+        return candidate, checked, method
+    return found
 
 
 def _check_shared_capacity(instance: Instance) -> None:
@@ -191,7 +201,7 @@ def _check(
     violations = check_allocation(working, priority, assignment, joint=members)
     violations += check_families(working, priority, assignment, fams)
     # A fixed child sits where staff put it: not a defect of the allocation.
-    return [v for v in violations if not (v.kind == "outside_choices" and v.child_id in fixed)]
+    return [v for v in violations if not (v.kind == CheckKind.OUTSIDE_CHOICES and v.child_id in fixed)]
 
 
 def _apply_decisions(instance: Instance, decisions: tuple[Decision, ...]) -> tuple[Instance, dict[str, str]]:
@@ -203,10 +213,10 @@ def _apply_decisions(instance: Instance, decisions: tuple[Decision, ...]) -> tup
             raise RuleError(f"職員判断の対象の児童{d.child_id}は申込にありません")
         if d.facility_id is not None and d.facility_id not in instance.facilities:
             raise RuleError(f"職員判断の施設{d.facility_id}は施設一覧にありません(児童{d.child_id})")
-        if d.kind == "withdraw":
+        if d.kind == DecisionKind.WITHDRAW:
             del children[d.child_id]
             fixed.pop(d.child_id, None)
-        elif d.kind == "forbid":
+        elif d.kind == DecisionKind.FORBID:
             children[d.child_id] = replace(
                 child, choices=tuple(f for f in child.choices if f != d.facility_id)
             )

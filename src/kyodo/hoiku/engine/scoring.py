@@ -26,7 +26,7 @@ from kyodo.hoiku.model.instance import (
     Instance,
 )
 from kyodo.hoiku.model.result import Score, ScoreItem
-from kyodo.hoiku.rules import Adjustment, BaseRule, Condition, Rules, Source, TableRow
+from kyodo.hoiku.rules import Adjustment, BaseRule, Condition, Rules, Scope, Source, TableRow
 from kyodo.hoiku.rules.loader import DERIVED_KEYS, TABLE_CONDITIONS
 
 MAX_REPORTED_ERRORS = 30
@@ -138,7 +138,7 @@ def score_child(
     adjustment = 0
     facility_items: dict[str, list[ScoreItem]] = {}
     for adj in rules.adjustments:
-        if adj.scope == "household":
+        if adj.scope == Scope.HOUSEHOLD:
             if facts.holds(adj, None):
                 points = adj.points.at(fiscal_year)
                 adjustment += points

@@ -17,15 +17,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
-from kyodo.hoiku.model.errors import RuleError
 from kyodo.hoiku.model.instance import AGE_CLASSES
-from kyodo.hoiku.model.result import Flag, Result, Seat
-from kyodo.hoiku.rules import Rules, load_rules
+from kyodo.hoiku.model.result import STATUS_LABELS, Flag, Result, Seat, Status, status_of
+from kyodo.hoiku.rules import Rules
+
+__all__ = [
+    "STATUS_LABELS",
+    "CutoffCell",
+    "Explainer",
+    "Explanation",
+    "ReasonKind",
+    "cutoff_table",
+    "explain_all",
+]
 
 
-class ReasonKind:
-    """What decided a choice the child did not get. Plain strings, so JSON and the web keep them as they are."""
+class ReasonKind(StrEnum):
+    """What decided a choice the child did not get. A StrEnum: JSON and the web keep the value as it is."""
 
     POINTS = "points"
     TIE_BREAK = "tie_break"
@@ -36,7 +46,7 @@ class ReasonKind:
     OTHER = "other"
 
 
-REASON_LABELS: Mapping[str, str] = {
+REASON_LABELS: Mapping[ReasonKind, str] = {
     ReasonKind.POINTS: "指数が最低指数を下回った",
     ReasonKind.TIE_BREAK: "同点時の優先順位",
     ReasonKind.LOTTERY: "抽選",
@@ -45,7 +55,6 @@ REASON_LABELS: Mapping[str, str] = {
     ReasonKind.DECISION: "職員の判断",
     ReasonKind.OTHER: "要確認",
 }
-STATUS_LABELS: Mapping[str, str] = {"offered": "内定", "stays": "在園継続", "waitlisted": "保留"}
 # Tie-break keys' labels when the rules file is not at hand (the rules' own labels win).
 DEFAULT_CRITERIA: Mapping[str, str] = {
     "base_points": "基準指数の合計が高い",
@@ -76,6 +85,17 @@ class CutoffCell:
     child_id: str | None
     label: str  # "42", 空有, ― or 非公開, as wards publish it
 
+    def published(self, *, withhold_small: bool = False) -> str:
+        """The label, or 非公開 where only 1-2 children were offered (as 台東区 publishes, for privacy)."""
+        if (
+            withhold_small
+            and self.points is not None
+            and self.label == str(self.points)
+            and self.offered <= 2
+        ):
+            return WITHHELD
+        return self.label
+
 
 @dataclass(frozen=True, slots=True)
 class PointsLine:
@@ -96,7 +116,7 @@ class ChoiceReason:
     facility_id: str
     facility_name: str
     age_class: int
-    kind: str  # a ReasonKind
+    kind: ReasonKind
     criterion: str | None  # the tie-break's label when kind is tie_break
     points: int | None  # the child's points at this facility
     position: int | None  # the child's place in the priority order there (1-based)
@@ -110,7 +130,7 @@ class Explanation:
     """A child's result, its points item by item, and a reason for every choice above the result."""
 
     child_id: str
-    status: str  # offered, stays or waitlisted
+    status: Status
     assigned: str | None
     assigned_name: str | None
     choice_rank: int | None
@@ -144,6 +164,7 @@ def cutoff_table(result: Result, *, withhold_small: bool = False) -> dict[Seat, 
     fixed = _fixed(result)
     freed: dict[Seat, int] = {}
     new: dict[Seat, list[str]] = {}
+    held: set[Seat] = set()  # seats anyone holds, kept ones (在園継続) included
     for cid, child in instance.children.items():
         got = result.assignment.get(cid)
         if child.current_facility is not None and got not in (None, child.current_facility):
@@ -151,12 +172,14 @@ def cutoff_table(result: Result, *, withhold_small: bool = False) -> dict[Seat, 
             freed[seat] = freed.get(seat, 0) + 1
         if got is not None and got != child.current_facility:
             new.setdefault((got, child.age_class), []).append(cid)
+        if got is not None:
+            held.add((got, child.age_class))
     table: dict[Seat, CutoffCell] = {}
     for fid, facility in instance.facilities.items():
         for age in AGE_CLASSES:
             seat = (fid, age)
             order = result.priority.order.get(seat, ())
-            if age not in facility.vacancies and not order and seat not in new:
+            if age not in facility.vacancies and not order and seat not in held:
                 continue
             offered = new.get(seat, [])
             places = facility.vacancy(age) + freed.get(seat, 0)
@@ -215,7 +238,7 @@ class Explainer:
     def __init__(self, result: Result, rules: Rules | None = None, *, withhold_small: bool = False) -> None:
         self.result = result
         self.cutoffs = cutoff_table(result, withhold_small=withhold_small)
-        rules = rules if rules is not None else rules_of_run(result)
+        # Tie-break labels come from the Rules object of the run (None: points given in the input).
         chain = rules.tie_break if rules is not None else ()
         self.names = ["guaranteed", "points", *(t.key for t in chain), "lottery"]
         self.criteria = {**DEFAULT_CRITERIA, **{t.key: t.label for t in chain}}
@@ -238,9 +261,7 @@ class Explainer:
         child = result.instance.children[child_id]
         facilities = result.instance.facilities
         assigned = result.assignment.get(child_id)
-        status = (
-            "waitlisted" if assigned is None else "stays" if assigned == child.current_facility else "offered"
-        )
+        status = status_of(child, assigned)
         rank = child.choices.index(assigned) + 1 if assigned in child.choices else None
         above = child.choices if rank is None else child.choices[: rank - 1]
         if child_id in self.fixed and assigned not in child.choices:
@@ -363,7 +384,7 @@ class Explainer:
 
 
 def _summary(
-    status: str,
+    status: Status,
     name: str | None,
     rank: int | None,
     total: int | None,
@@ -373,18 +394,20 @@ def _summary(
     points = f"指数は{total}点です。" if total is not None else ""
     if decision is not None:
         head = f"職員の判断により{name}に内定しました{_why(decision)}。"
-    elif status == "offered":
+    elif status == Status.OFFERED:
         head = f"{name}(第{rank}希望)に内定しました。" if rank else f"{name}に内定しました。"
-    elif status == "stays":
+    elif status == Status.TRANSFERRED:
+        head = f"転園先の{name}(第{rank}希望)に内定しました。" if rank else f"転園先の{name}に内定しました。"
+    elif status == Status.STAYS:
         head = f"転園の希望施設には入所できず、現在の{name}で引き続き保育を受けます(在園継続)。"
     else:
         head = "いずれの希望施設にも入所できませんでした(保留)。"
     more = (
         "より希望順位の高い施設に入所できなかった理由は次のとおりです。"
-        if has_reasons and status == "offered"
+        if has_reasons and status.new_seat
         else ""
     )
-    if has_reasons and status != "offered":
+    if has_reasons and not status.new_seat:
         more = "希望施設ごとの状況は次のとおりです。"
     return head + points + more
 
@@ -398,18 +421,6 @@ def _fixed(result: Result) -> dict[str, str]:
     run = result.run
     decisions = getattr(run, "decisions", ()) if run is not None else ()
     return {str(d["child_id"]): str(d.get("reason") or "") for d in decisions if d.get("kind") == "fix"}
-
-
-def rules_of_run(result: Result) -> Rules | None:
-    """The run's shipped rules file when its hash still matches, for the tie-break labels."""
-    run = result.run
-    if run is None or not run.rules_name:
-        return None
-    try:
-        rules = load_rules(run.rules_name)
-    except RuleError:
-        return None
-    return rules if rules.sha256 == run.rules_sha256 else None
 
 
 def cutoff_to_dict(cell: CutoffCell) -> dict[str, object]:

@@ -13,6 +13,17 @@ row and column, so that whatever `validate` accepts, the run, every writer and e
 """
 
 from kyodo.hoiku.io.reader import CHILMAI, KYODO, LAYOUTS, detect_layout, read_instance, validate
+from kyodo.hoiku.io.source import InputFile, Source
 from kyodo.hoiku.io.writer import write_instance
 
-__all__ = ["CHILMAI", "KYODO", "LAYOUTS", "detect_layout", "read_instance", "validate", "write_instance"]
+__all__ = [
+    "CHILMAI",
+    "KYODO",
+    "LAYOUTS",
+    "InputFile",
+    "Source",
+    "detect_layout",
+    "read_instance",
+    "validate",
+    "write_instance",
+]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from kyodo.hoiku.io.reader import Source, load_table
+from kyodo.hoiku.io.source import Source, read_source
 from kyodo.hoiku.io.values import norm
 from kyodo.hoiku.model.errors import InputError, Problem
 from kyodo.hoiku.model.instance import Instance
@@ -29,7 +29,7 @@ def read_combinations(source: Source, instance: Instance, *, limits: Limits = DE
     Raises InputError.
     """
     try:
-        table = load_table(source, "combinations", limits=limits)
+        table = read_source(source, role="combinations", limits=limits)
     except TableError as exc:
         raise InputError([exc.problem]) from exc
     name = table.file

@@ -2,51 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 
 from kyodo.hoiku.io import chilmai_layout, kyodo_layout
 from kyodo.hoiku.io import template as t
 from kyodo.hoiku.io.facilities import read_facilities as read_kyodo_facilities
 from kyodo.hoiku.io.kyodo_layout import ParsedChildren
 from kyodo.hoiku.io.sheet import Sheet
+from kyodo.hoiku.io.source import Source, read_source, source_name
 from kyodo.hoiku.model.errors import InputError, Problem
 from kyodo.hoiku.model.instance import Facility, Instance
-from kyodo.tables import DEFAULT_LIMITS, Limits, Table, TableError, header_key, read_table
+from kyodo.tables import DEFAULT_LIMITS, Limits, Table, TableError, header_key
 
 KYODO = "kyodo"
 CHILMAI = "chilmai"
 LAYOUTS = (KYODO, CHILMAI)
 # A file wrong on every row (a shifted column, say) would otherwise bury the clerk in thousands of lines.
 MAX_PROBLEMS = 1000
-# What read_instance reads: a path, or the bytes of an upload with the name messages use ((name, data)); bare
-# bytes are called 児童ファイル / 施設ファイル.
-Source = Path | str | bytes | tuple[str, bytes]
-_DEFAULT_NAMES = {"children": "児童ファイル", "facilities": "施設ファイル", "combinations": "組合せファイル"}
-
-
-def source_name(source: Source, role: str) -> str:
-    if isinstance(source, tuple):
-        return source[0]
-    if isinstance(source, bytes):
-        return _DEFAULT_NAMES.get(role, "入力")
-    return Path(source).name
-
-
-def load_table(
-    source: Source,
-    role: str,
-    accept: Callable[[Sequence[str]], bool] | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-) -> Table:
-    """read_table of a path, (name, bytes) or bytes. Raises TableError."""
-    if isinstance(source, tuple):
-        return read_table(source[1], accept, name=source[0], limits=limits)
-    if isinstance(source, bytes):
-        return read_table(source, accept, name=source_name(source, role), limits=limits)
-    return read_table(Path(source), accept, limits=limits)
-
-
 def detect_layout(table: Table, role: str) -> str | None:
     """Which layout a table is in, from its headers: "kyodo", "chilmai", or None when neither."""
     keys = {header_key(h) for h in table.headers}
@@ -120,7 +92,7 @@ def _load(source: Source, role: str, problems: list[Problem], limits: Limits) ->
         return detect_layout(Table("", tuple(headers), []), role) is not None
 
     try:
-        table = load_table(source, role, accept, limits)
+        table = read_source(source, accept, role=role, limits=limits)
     except TableError as exc:
         problems.append(exc.problem)
         return None

@@ -181,6 +181,13 @@ class Instance:
     family_combinations: Mapping[str, tuple[tuple[str | None, ...], ...]] = field(default_factory=dict)
     family_children: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        """Checks itself: unknown facility in a choice, duplicate child, choice listed twice, age class
+        outside 0-5 or outside a chosen facility's, unknown household … Raises kyodo.problems.InputError."""
+        from kyodo.hoiku.model.validation import validate_instance
+
+        validate_instance(self)
+
     @property
     def points_given(self) -> bool:
         """True when the input carries points (ChilmAI format) rather than facts to score."""

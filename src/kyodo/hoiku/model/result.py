@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
 
-from kyodo.hoiku.model.instance import Instance
+from kyodo.hoiku.model.instance import Child, Instance
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,46 +71,130 @@ class Priority:
             return None
 
 
-class FlagKind:
-    """Kinds of review flag (要確認). Plain strings so that JSON and the web store them as they are."""
+class FlagKind(StrEnum):
+    """Kinds of review flag (要確認). A StrEnum: JSON and the web store the value as it is."""
 
     LOTTERY_TIE = "lottery_tie"
     BLOCKING = "blocking"
     SUSPECT_DATA = "suspect_data"
     CHOICES_OVER_LIMIT = "choices_over_limit"
 
+    @property
+    def label(self) -> str:
+        return FLAG_LABELS[self]
+
+
+FLAG_LABELS: Mapping[FlagKind, str] = MappingProxyType(
+    {
+        FlagKind.LOTTERY_TIE: "抽選で内定が分かれた",
+        FlagKind.BLOCKING: "きょうだいの組み合わせの不安定",
+        FlagKind.SUSPECT_DATA: "入力の確認",
+        FlagKind.CHOICES_OVER_LIMIT: "希望数の上限超過",
+    }
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Flag:
-    """Something staff should look at, with why (in Japanese)."""
+    """Something staff should look at, with why (in Japanese). A plain string kind becomes a FlagKind."""
 
     child_id: str
-    kind: str
+    kind: FlagKind
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", FlagKind(self.kind))
+
+
+class CheckKind(StrEnum):
+    """What the independent check found (`kyodo.hoiku.checks.check`)."""
+
+    CAPACITY = "capacity"
+    OUTSIDE_CHOICES = "outside_choices"
+    TRANSFER_WORSE = "transfer_worse"
+    JUSTIFIED_ENVY = "justified_envy"
+    WASTED_SEAT = "wasted_seat"
+    AGE_MISMATCH = "age_mismatch"
+    BLOCKING_COALITION = "blocking_coalition"
+    FAMILY_SPLIT = "family_split"
+
+    @property
+    def label(self) -> str:
+        return CHECK_KINDS[self]
+
+    @property
+    def blocking(self) -> bool:
+        """The kinds that make an allocation unstable (for single children and for families)."""
+        return self in BLOCKING_KINDS
+
+
+CHECK_KINDS: Mapping[CheckKind, str] = MappingProxyType(
+    {
+        CheckKind.CAPACITY: "定員超過",
+        CheckKind.OUTSIDE_CHOICES: "希望外の施設への割当",
+        CheckKind.TRANSFER_WORSE: "転園希望者が在園施設より悪い結果",
+        CheckKind.JUSTIFIED_ENVY: "指数の低い児童が先に内定(正当な不満)",
+        CheckKind.WASTED_SEAT: "空きがあるのに希望者が保留",
+        CheckKind.AGE_MISMATCH: "年齢クラスの不一致",
+        CheckKind.BLOCKING_COALITION: "きょうだい世帯のブロッキング提携",
+        CheckKind.FAMILY_SPLIT: "きょうだい世帯が受け入れない組み合わせ",
+    }
+)
+BLOCKING_KINDS: frozenset[CheckKind] = frozenset(
+    {CheckKind.WASTED_SEAT, CheckKind.JUSTIFIED_ENVY, CheckKind.BLOCKING_COALITION}
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Violation:
-    """One problem the independent check found. `kind` is one of CHECK_KINDS."""
+    """One problem the independent check found. A plain string kind becomes a CheckKind."""
 
-    kind: str
+    kind: CheckKind
     message: str
     child_id: str | None = None
     facility_id: str | None = None
     age_class: int | None = None
     other_child_id: str | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", CheckKind(self.kind))
 
-CHECK_KINDS: Mapping[str, str] = {
-    "capacity": "定員超過",
-    "outside_choices": "希望外の施設への割当",
-    "transfer_worse": "転園希望者が在園施設より悪い結果",
-    "justified_envy": "指数の低い児童が先に内定(正当な不満)",
-    "wasted_seat": "空きがあるのに希望者が保留",
-    "age_mismatch": "年齢クラスの不一致",
-    "blocking_coalition": "きょうだい世帯のブロッキング提携",
-    "family_split": "きょうだい世帯が受け入れない組み合わせ",
-}
+
+class Status(StrEnum):
+    """What happened to one applicant: the four categories every count and every output uses."""
+
+    OFFERED = "offered"  # 内定: a new child offered a seat
+    TRANSFERRED = "transferred"  # 転園内定: a transfer applicant offered a seat at another facility
+    STAYS = "stays"  # 在園継続: a transfer applicant who keeps its current seat
+    WAITLISTED = "waitlisted"  # 保留: no seat
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @property
+    def new_seat(self) -> bool:
+        """A seat the child does not hold now (内定 or 転園内定): what vacancies are spent on."""
+        return self in (Status.OFFERED, Status.TRANSFERRED)
+
+
+STATUS_LABELS: Mapping[Status, str] = MappingProxyType(
+    {
+        Status.OFFERED: "内定",
+        Status.TRANSFERRED: "転園内定",
+        Status.STAYS: "在園継続",
+        Status.WAITLISTED: "保留",
+    }
+)
+
+
+def status_of(child: Child, assigned: str | None) -> Status:
+    """The category of one child given where it was placed (None: nowhere)."""
+    if assigned is None:
+        return Status.WAITLISTED
+    if child.current_facility is None:
+        return Status.OFFERED
+    return Status.STAYS if assigned == child.current_facility else Status.TRANSFERRED
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -98,13 +99,20 @@ class Condition:
     value: Any
 
 
+class Scope(StrEnum):
+    """Where an adjustment counts: at every facility, or only at the facility it names."""
+
+    HOUSEHOLD = "household"
+    FACILITY = "facility"
+
+
 @dataclass(frozen=True, slots=True)
 class Adjustment:
     id: str
     label: str
     when: tuple[Condition, ...]
     points: Dated
-    scope: str  # "household" or "facility"
+    scope: Scope
     source: Source | None
 
 
@@ -313,14 +321,15 @@ def _base_rule(
 
 def _adjustment(r: _Reader, i: int, spec: Mapping[str, Any], sources: Mapping[str, Source]) -> Adjustment:
     where = f"adjustments[{i}]"
-    scope = spec.get("scope", "household")
-    if scope not in ("household", "facility"):
-        raise r.fail(f"{where}.scope", "household または facility を指定してください")
+    try:
+        scope = Scope(spec.get("scope", Scope.HOUSEHOLD))
+    except ValueError:
+        raise r.fail(f"{where}.scope", "household または facility を指定してください") from None
     conditions = []
     for key, value in r.mapping(spec.get("when"), f"{where}.when").items():
         if key not in CONDITION_KEYS:
             raise r.fail(f"{where}.when", f"未知のキー「{key}」です")
-        if key == "sibling_enrolled_here" and scope != "facility":
+        if key == "sibling_enrolled_here" and scope != Scope.FACILITY:
             raise r.fail(f"{where}.when", "sibling_enrolled_here は scope: facility のときだけ使えます")
         if isinstance(value, Mapping):
             if len(value) != 1 or next(iter(value)) not in OPERATORS:

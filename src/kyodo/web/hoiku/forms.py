@@ -48,6 +48,11 @@ class UploadForm(forms.Form):
     # Empty files go to the engine, which reports them in the same problem table as every other problem.
     children = forms.FileField(label="申込ファイル(Excel または CSV)", allow_empty_file=True)
     facilities = forms.FileField(label="施設ファイル(Excel または CSV)", allow_empty_file=True)
+    combinations = forms.FileField(
+        label="きょうだいの組み合わせファイル(任意: ファミリーコード・総当たり順位・宛名コードN・希望施設N)",
+        required=False,
+        allow_empty_file=True,
+    )
 
     def clean_children(self) -> Any:
         return check_table_size(self.cleaned_data.get("children"), "申込ファイル")

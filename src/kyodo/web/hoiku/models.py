@@ -52,6 +52,10 @@ class InputSet(OrgOwned):
     facilities_name = models.CharField("施設ファイル", max_length=200)
     facilities_data = models.BinaryField()
     facilities_sha256 = models.CharField(max_length=64)
+    # The sibling-combinations file (ファミリーコード・総当たり順位・宛名コードN・希望施設N), when one was given.
+    combinations_name = models.CharField("きょうだいの組み合わせファイル", max_length=200, blank=True)
+    combinations_data = models.BinaryField(null=True)
+    combinations_sha256 = models.CharField(max_length=64, blank=True)
     children_count = models.PositiveIntegerField("申込数")
     facilities_count = models.PositiveIntegerField("施設数")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -62,7 +66,7 @@ class InputSet(OrgOwned):
 
 
 class DecisionKind(models.TextChoices):
-    # The values are the engine's (kyodo.hoiku.engine.pipeline.DECISION_KINDS).
+    # The values are the engine's (kyodo.hoiku.model.decision.DecisionKind).
     FIX = "fix", "施設を指定(固定)"
     FORBID = "forbid", "施設を除外"
     WITHDRAW = "withdraw", "辞退"
@@ -87,7 +91,7 @@ class Decision(OrgOwned):
         ordering = ["created_at", "id"]
 
     def as_engine_dict(self) -> dict[str, str | None]:
-        """What a run stores and gives the engine (`kyodo.hoiku.engine.pipeline.Decision`)."""
+        """What a run stores and gives the engine (`kyodo.hoiku.model.decision.Decision`)."""
         return {
             "kind": self.kind,
             "child_id": self.child_id,
@@ -123,7 +127,8 @@ class Run(OrgOwned, BackgroundJob):
     record = models.JSONField("実行記録", default=dict)
     summary = models.JSONField("集計", default=dict)
     workbook = models.BinaryField(null=True)
-    result_json = models.BinaryField(null=True)  # gzip of kyodo.hoiku.outputs.workbook.write_json
+    result_json = models.BinaryField(null=True)  # gzip of kyodo.hoiku.outputs.result_json.json_bytes
+    results_csv = models.BinaryField(null=True)  # kyodo.hoiku.outputs.results_csv.results_csv_bytes
     notices_pdf = models.BinaryField(null=True)  # kyodo.hoiku.outputs.notices.write_notices: a notice per child
     appeals_pdf = models.BinaryField(null=True)  # kyodo.hoiku.outputs.notices.write_appeal_sheets
     documents_note = models.CharField("書類の注意", max_length=200, blank=True)  # why a document is missing
@@ -136,7 +141,7 @@ class Run(OrgOwned, BackgroundJob):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     # Large fields that pages leave unloaded (QuerySet.defer) until a download needs one.
-    STORED_FILES = ("workbook", "result_json", "notices_pdf", "appeals_pdf")
+    STORED_FILES = ("workbook", "result_json", "results_csv", "notices_pdf", "appeals_pdf")
     TASK_PATH = "kyodo.web.hoiku.tasks.execute_run"
 
     class Meta:

@@ -1,28 +1,23 @@
-"""Turning an engine Result into stored rows, and stored rows into what the result pages show.
+"""Turning an engine Outcome into stored rows, and stored rows into what the result pages show.
 
-Only presentation: counts, cut-offs (the lowest points offered a seat), reasons in words and diffs
-are read off the engine's result; nothing here decides who gets a seat.
+Only presentation: counts, statuses, cut-offs and reasons are read off the Outcome (its one Summary);
+nothing here counts, explains or decides who gets a seat.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any
 
-from kyodo.hoiku.explain.reasons import CutoffCell, Explainer, explanation_to_dict
+from kyodo.hoiku.explain.reasons import explanation_to_dict
 from kyodo.hoiku.model.instance import AGE_CLASSES
-from kyodo.hoiku.model.result import CHECK_KINDS, FlagKind, Result
+from kyodo.hoiku.model.result import Status
+from kyodo.hoiku.outcome import Outcome
 from kyodo.web.hoiku.models import Run, RunChild
 
-FLAG_LABELS = {
-    FlagKind.LOTTERY_TIE: "抽選で順位決定",
-    FlagKind.BLOCKING: "正当な不満の可能性",
-    FlagKind.SUSPECT_DATA: "入力誤りの可能性",
-    FlagKind.CHOICES_OVER_LIMIT: "希望数が上限超過",
-}
 BATCH = 1000
+MAX_VIOLATIONS_SHOWN = 200
 
 
 def _item(item: Any, facility_id: str | None = None) -> dict[str, Any]:
@@ -35,58 +30,58 @@ def _item(item: Any, facility_id: str | None = None) -> dict[str, Any]:
     }
 
 
-def store(run: Run, result: Result) -> None:
-    """Replace the run's per-child rows and summary with those of `result`."""
-    instance = result.instance
-    waitlist = result.waitlist_ranks()
-    # The engine's reasons (kyodo.hoiku.explain.reasons): the rules file is found again from the run record.
-    explainer = Explainer(result)
-    flags: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for flag in result.flags:
-        flags[flag.child_id].append({"kind": flag.kind, "message": flag.message})
+def store(run: Run, outcome: Outcome) -> None:
+    """Replace the run's per-child rows and summary with those of `outcome`."""
+    instance = outcome.instance
+    priority = outcome.priority
+    flags: dict[str, list[dict[str, str]]] = {}
+    for flag in outcome.flags:
+        flags.setdefault(flag.child_id, []).append({"kind": str(flag.kind), "message": flag.message})
     rows = []
     for cid, child in instance.children.items():
-        score = result.scores[cid]
-        assigned = result.assignment.get(cid)
+        score = outcome.scores[cid]
+        e = outcome.explanations[cid]
+        assigned = e.assigned
         choices = []
         for facility_id in child.choices:
             seat = (facility_id, child.age_class)
-            rank = result.priority.rank(seat, cid)
+            rank = priority.rank(seat, cid)
             facility = instance.facilities.get(facility_id)
             choices.append({
                 "facility_id": facility_id,
                 "name": facility.name if facility else facility_id,
                 "points": score.at(facility_id),
                 "rank": rank + 1 if rank is not None else None,
-                "applicants": len(result.priority.order.get(seat, ())),
+                "applicants": len(priority.order.get(seat, ())),
                 "offered": assigned == facility_id,
-                "waitlist": waitlist.get((cid, facility_id)),
+                "waitlist": outcome.waitlist.get((cid, facility_id)),
             })
         breakdown = [_item(i) for i in score.items]
         for facility_id, items in score.facility_items.items():
             breakdown += [_item(i, facility_id) for i in items]
-        number = child.choices.index(assigned) + 1 if assigned in child.choices else None
-        first = waitlist.get((cid, child.choices[0])) if child.choices and not assigned else None
+        first = outcome.waitlist.get((cid, child.choices[0])) if child.choices and not assigned else None
+        status = outcome.statuses[cid]
         rows.append(RunChild(
             organisation_id=run.organisation_id, run=run, child_id=cid, household_id=child.household_id,
             name=child.name or "",
-            age_class=child.age_class, facility_id=assigned or "", choice_number=number,
+            age_class=child.age_class, facility_id=assigned or "", choice_number=e.choice_rank,
             points=score.at(assigned) if assigned else score.total, choices=choices, breakdown=breakdown,
-            explanation=explanation_to_dict(explainer.explain(cid)),
-            flags=flags.get(cid, []), flagged=cid in flags, current_facility=child.current_facility or "", best_waitlist=first,
+            explanation={**explanation_to_dict(e), "status": str(status), "status_label": status.label},
+            flags=flags.get(cid, []), flagged=cid in flags, current_facility=child.current_facility or "",
+            best_waitlist=first,
         ))
     RunChild.objects.unscoped("replacing this run's own rows").filter(run=run).delete()
     RunChild.objects.bulk_create(rows, batch_size=BATCH)
-    run.summary = summarize(result, explainer.cutoffs)
-    run.record = _record(result)
+    run.summary = summarize(outcome)
+    run.record = _record(outcome)
     run.save(update_fields=["summary", "record"])
 
 
-def _record(result: Result) -> dict[str, Any]:
+def _record(outcome: Outcome) -> dict[str, Any]:
     """The engine's run record as JSON data, every field of it (the record grows with the engine)."""
-    if result.run is None:
+    if outcome.run is None:
         return {}
-    return {f.name: _plain(getattr(result.run, f.name)) for f in fields(result.run)}
+    return {f.name: _plain(getattr(outcome.run, f.name)) for f in fields(outcome.run)}
 
 
 def _plain(value: Any) -> Any:
@@ -97,55 +92,39 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def summarize(result: Result, cutoffs: Mapping[tuple[str, int], CutoffCell]) -> dict[str, Any]:
-    """Counts by age class and facility, with the engine's cut-off table (最低指数 / 空有 / ―) per seat."""
-    instance = result.instance
-    applicants: Counter[int] = Counter(c.age_class for c in instance.children.values())
-    offered: Counter[int] = Counter()
-    offered_at: Counter[tuple[str, int]] = Counter()
-    for cid, facility_id in result.assignment.items():
-        child = instance.children.get(cid)
-        if child is None or not facility_id:
-            continue
-        offered[child.age_class] += 1
-        offered_at[(facility_id, child.age_class)] += 1
-    vacancies: Counter[int] = Counter()
+def summarize(outcome: Outcome) -> dict[str, Any]:
+    """The Outcome's Summary as the pages show it: the same counts (`Summary.to_dict`), with Japanese labels,
+    and the cut-off table laid out per facility (最低指数 / 空有 / ― per age class)."""
+    summary = outcome.summary
+    data = summary.to_dict()
+    cells = {(s.facility_id, s.age_class): s for s in summary.by_seat}
     facilities = []
-    for facility in sorted(instance.facilities.values(), key=lambda f: f.id):
-        ages = []
+    for facility in sorted(outcome.instance.facilities.values(), key=lambda f: f.id):
+        ages: list[dict[str, Any]] = []
         for age in AGE_CLASSES:
-            seat = (facility.id, age)
-            vacancies[age] += facility.vacancy(age)
-            cell = cutoffs.get(seat)
+            seat = cells.get((facility.id, age))
             ages.append({
-                "age": age, "vacancies": facility.vacancy(age), "offered": offered_at[seat],
-                "applicants": len(result.priority.order.get(seat, ())),
-                "cutoff": cell.points if cell else None,  # lowest points offered (None: none offered)
-                "label": cell.label if cell else "",  # as wards publish it: points, 空有 or ―
+                "age": age, "vacancies": facility.vacancy(age), "offered": seat.new_seats if seat else 0,
+                "applicants": seat.applicants if seat else 0,
+                "cutoff": seat.cutoff.points if seat else None,  # lowest points offered (None: none offered)
+                "label": seat.cutoff.label if seat else "",  # as wards publish it: points, 空有 or ―
             })
         facilities.append({"id": facility.id, "name": facility.name, "kind": facility.kind, "ages": ages,
-                           "offered": sum(offered_at[(facility.id, age)] for age in AGE_CLASSES)})
-    by_age = [
-        {"age": age, "applicants": applicants[age], "offered": offered[age],
-         "waitlisted": applicants[age] - offered[age], "vacancies": vacancies[age]}
-        for age in AGE_CLASSES
+                           "offered": sum(a["offered"] for a in ages)})
+    data["statuses"] = [{"key": str(s), "label": s.label, "count": summary.counts[s]} for s in Status]
+    data["age_rows"] = [
+        {"age": a.age_class, "applicants": a.applicants, "vacancies": a.vacancies,
+         "counts": [a.counts[s] for s in Status], "waitlisted": a.counts[Status.WAITLISTED]}
+        for a in summary.by_age
     ]
-    flag_counts = Counter(f.kind for f in result.flags)
-    return {
-        "children": len(instance.children),
-        "facilities": len(instance.facilities),
-        "offered": sum(offered.values()),
-        "waitlisted": len(instance.children) - sum(offered.values()),
-        "vacancies": sum(vacancies.values()),
-        "by_age": by_age,
-        "facility_table": facilities,
-        "flags": [{"kind": k, "label": FLAG_LABELS.get(k, k), "count": n} for k, n in sorted(flag_counts.items())],
-        "violations": [
-            {"kind": v.kind, "label": CHECK_KINDS.get(v.kind, v.kind), "message": v.message}
-            for v in result.violations[:200]
-        ],
-        "violation_count": len(result.violations),
-    }
+    data["facility_table"] = facilities
+    data["flag_rows"] = [{"kind": str(k), "label": k.label, "count": n} for k, n in summary.flags.items()]
+    data["violation_count"] = summary.violation_count
+    data["violation_list"] = [
+        {"kind": str(v.kind), "label": v.kind.label, "message": v.message}
+        for v in outcome.violations[:MAX_VIOLATIONS_SHOWN]
+    ]
+    return data
 
 
 def reasons(row: RunChild) -> list[str]:

@@ -8,31 +8,38 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import logging
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from kyodo.hoiku.io.source import InputFile
 from kyodo.hoiku.model.errors import InputError, Problem, RuleError
 from kyodo.hoiku.model.instance import Instance
 from kyodo.web import jobs
 from kyodo.web.hoiku.models import Decision, InputSet, Round, Run, RunStatus
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from kyodo.hoiku import Outcome
 
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class UploadedFile:
     name: str
     data: bytes
+
+    def as_input(self) -> InputFile:
+        """The engine's view: the bytes as uploaded, under the file's safe name (no temporary file)."""
+        return InputFile(safe_name(self.name), self.data)
 
 
 def safe_name(name: str) -> str:
@@ -43,6 +50,7 @@ def safe_name(name: str) -> str:
 
 
 def choice_limit(rules_name: str, fiscal_year: int) -> int | None:
+    """The ward's maximum number of choices in that fiscal year (None: no rules, or no limit)."""
     if not rules_name:
         return None
     from kyodo.hoiku.rules import load_rules
@@ -51,34 +59,28 @@ def choice_limit(rules_name: str, fiscal_year: int) -> int | None:
     return int(rules.choice_limit.at(fiscal_year)) if rules.choice_limit else None
 
 
-def _write_inputs(directory: Path, children: UploadedFile, facilities: UploadedFile) -> tuple[Path, Path]:
-    # Each file in its own folder so that two uploads with the same name do not collide.
-    paths = []
-    for role, upload in (("children", children), ("facilities", facilities)):
-        folder = directory / role
-        folder.mkdir()
-        path = folder / safe_name(upload.name)
-        path.write_bytes(upload.data)
-        paths.append(path)
-    return paths[0], paths[1]
-
-
-def read_upload(round_: Round, children: UploadedFile, facilities: UploadedFile) -> tuple[Instance | None, list[Problem]]:
-    """Read and check the two files as the engine will; every problem found, located by file, row and column.
+def read_upload(
+    round_: Round,
+    children: UploadedFile,
+    facilities: UploadedFile,
+    combinations: UploadedFile | None = None,
+) -> tuple[Instance | None, list[Problem]]:
+    """Read and check the files as the engine will; every problem found, located by file, row and column.
 
     The engine tells the format from the content (an old .xls, a PDF, a renamed file each get their own
-    message), so the file name's extension is not checked here.
+    message), so the file name's extension is not checked here. The bytes go to the engine as they are.
     """
-    from kyodo.hoiku.io import read_instance
+    from kyodo.hoiku import read, resolve_rules
 
     try:
-        limit = choice_limit(round_.rules_name, round_.fiscal_year)
-        with tempfile.TemporaryDirectory(prefix="kyodo-upload-") as tmp:
-            children_path, facilities_path = _write_inputs(Path(tmp), children, facilities)
-            instance = read_instance(
-                children_path, facilities_path, fiscal_year=round_.fiscal_year, choice_limit=limit
-            )
-        _check_scorable(round_, instance)
+        rules = resolve_rules(round_.rules_name or None)
+        instance = read(
+            (children.as_input(), facilities.as_input()),
+            rules,
+            fiscal_year=round_.fiscal_year,
+            combinations=combinations.as_input() if combinations is not None else None,
+        )
+        _check_scorable(round_, instance, rules)
     except InputError as exc:
         return None, list(exc.problems)
     except RuleError as exc:
@@ -86,19 +88,32 @@ def read_upload(round_: Round, children: UploadedFile, facilities: UploadedFile)
     return instance, []
 
 
-def _check_scorable(round_: Round, instance: Instance) -> None:
+def _check_scorable(round_: Round, instance: Instance, rules: Any) -> None:
     """Score once now so that a missing fact is reported on the check page, not later in the run."""
     if instance.points_given:
         return
-    if not round_.rules_name:
+    if rules is None:
         raise RuleError("申込ファイルに指数が無いので、利用調整回に利用調整基準を指定してください")
     from kyodo.hoiku.engine.scoring import score_instance
-    from kyodo.hoiku.rules import load_rules
 
-    score_instance(instance, load_rules(round_.rules_name), round_.fiscal_year)
+    score_instance(instance, rules, round_.fiscal_year)
 
 
-def store_upload(round_: Round, user: Any, children: UploadedFile, facilities: UploadedFile, instance: Instance) -> InputSet:
+def store_upload(
+    round_: Round,
+    user: Any,
+    children: UploadedFile,
+    facilities: UploadedFile,
+    instance: Instance,
+    combinations: UploadedFile | None = None,
+) -> InputSet:
+    extra: dict[str, Any] = {}
+    if combinations is not None:
+        extra = {
+            "combinations_name": safe_name(combinations.name),
+            "combinations_data": combinations.data,
+            "combinations_sha256": hashlib.sha256(combinations.data).hexdigest(),
+        }
     input_set: InputSet = InputSet.objects.create(
         organisation_id=round_.organisation_id,
         round=round_,
@@ -111,6 +126,7 @@ def store_upload(round_: Round, user: Any, children: UploadedFile, facilities: U
         children_count=len(instance.children),
         facilities_count=len(instance.facilities),
         uploaded_by=user,
+        **extra,
     )
     return input_set
 
@@ -163,25 +179,28 @@ def _progress(run_id: int) -> Callable[..., None]:
 
 
 def execute(run_id: int) -> None:
-    """Run one queued run to the end, recording progress, results, or the reason it failed."""
+    """Run one queued run to the end, recording progress, results, or the reason it failed.
+
+    The engine runs once (`kyodo.hoiku.run`); every stored document and row formats its Outcome."""
     from kyodo.web.hoiku import results
 
     report = _progress(run_id)
     run = Run.objects.unscoped("the worker acts for the user who queued the run").select_related(
         "input_set", "round"
     ).get(pk=run_id)
-    report(5, "入力ファイルを読み込んでいます", status=RunStatus.RUNNING, started_at=timezone.now())
+    report(5, "入力ファイルを読み込み、指数の計算と利用調整を行っています", status=RunStatus.RUNNING,
+           started_at=timezone.now())
     try:
-        result = _run_engine(run, report)
+        outcome = _run_engine(run)
         report(70, "結果を保存しています")
         with transaction.atomic():
-            results.store(run, result)
-        report(75, "Excel と JSON を作成しています")
-        workbook, result_json = _documents(result)
-        report(80, "通知書(PDF)を作成しています", workbook=workbook, result_json=result_json)
-        notices, appeals, note = _notices(result)
+            results.store(run, outcome)
+        report(75, "Excel・CSV・JSON を作成しています")
+        documents = _documents(outcome)
+        report(80, "通知書(PDF)を作成しています", **documents)
+        notices, appeals, note = _notices(outcome)
         report(90, "前回の実行との差分を求めています", notices_pdf=notices, appeals_pdf=appeals, documents_note=note)
-        base, changes = _diff_with_previous(run, result)
+        base, changes = _diff_with_previous(run, outcome)
         report(100, "完了しました", status=RunStatus.DONE, diff_base=base, diff_changes=changes,
                finished_at=timezone.now())
     except InputError as exc:
@@ -196,77 +215,78 @@ def execute(run_id: int) -> None:
         raise
 
 
-def _notices(result: Any) -> tuple[bytes | None, bytes | None, str]:
+def _notices(outcome: Outcome) -> tuple[bytes | None, bytes | None, str]:
     """PDF notices and appeal sheets; without a Japanese font the run still finishes, and says so."""
     from django.conf import settings
 
-    from kyodo.hoiku.outputs.notices import FontNotFound, write_appeal_sheets, write_notices
+    from kyodo.hoiku.outputs.notices import FontNotFound, appeal_sheets_bytes, notices_bytes
 
     if not settings.HOIKU_WRITE_NOTICES:
         return None, None, "通知書(PDF)の作成は設定(KYODO_HOIKU_NOTICES=0)で止めています"
     try:
-        with tempfile.TemporaryDirectory(prefix="kyodo-pdf-") as tmp:
-            notices, appeals = Path(tmp) / "notices.pdf", Path(tmp) / "appeals.pdf"
-            write_notices(result, notices)
-            write_appeal_sheets(result, appeals)
-            return notices.read_bytes(), appeals.read_bytes(), ""
+        return notices_bytes(outcome), appeal_sheets_bytes(outcome), ""
     except FontNotFound as exc:
         return None, None, f"通知書を作れませんでした: {exc}"[:200]
 
 
-def _diff_with_previous(run: Run, result: Any) -> tuple[Run | None, list[dict[str, Any]]]:
-    """The engine's diff against the round's previous finished run, which is run again from what it stored."""
-    from kyodo.hoiku.explain.diff import diff_runs
+def _diff_with_previous(run: Run, outcome: Outcome) -> tuple[Run | None, list[dict[str, Any]]]:
+    """The engine's diff against the round's previous finished run, read from the result JSON it stored
+    (the previous run is not executed again)."""
+    from kyodo.hoiku.explain.diff import Snapshot, diff_runs
 
     previous = (
         Run.objects.unscoped("the worker compares its own round's runs")
         .filter(round_id=run.round_id, status=RunStatus.DONE, number__lt=run.number)
-        .select_related("input_set")
+        .exclude(result_json=None)
+        .only("pk", "number", "result_json")
         .order_by("-number")
         .first()
     )
     if previous is None:
         return None, []
-    before = _run_engine(previous, lambda *a, **k: None)
+    before = Snapshot.from_json(json.loads(gzip.decompress(bytes(previous.result_json))))
     return previous, [
-        {"child_id": c.child_id, "before": c.before, "after": c.after, "causes": list(c.causes), "text": c.text}
-        for c in diff_runs(before, result)
+        {"child_id": c.child_id, "before": c.before, "after": c.after, "causes": [str(k) for k in c.causes],
+         "text": c.text}
+        for c in diff_runs(before, outcome)
     ]
 
 
-def _run_engine(run: Run, report: Callable[..., None]) -> Any:
-    from kyodo.hoiku.engine.pipeline import Decision as EngineDecision
-    from kyodo.hoiku.engine.pipeline import run_round
-    from kyodo.hoiku.io import read_instance
-
-    inputs = run.input_set
-    with tempfile.TemporaryDirectory(prefix="kyodo-run-") as tmp:
-        children_path, facilities_path = _write_inputs(
-            Path(tmp),
-            UploadedFile(inputs.children_name, bytes(inputs.children_data)),
-            UploadedFile(inputs.facilities_name, bytes(inputs.facilities_data)),
-        )
-        instance = read_instance(
-            children_path, facilities_path, fiscal_year=run.fiscal_year,
-            choice_limit=choice_limit(run.rules_name, run.fiscal_year),
-        )
-    report(30, "指数の計算と利用調整を行っています")
-    decisions = [EngineDecision(**{k: v for k, v in d.items() if v is not None}) for d in run.decisions]
-    return run_round(
-        instance,
-        rules=run.rules_name or None,
-        fiscal_year=run.fiscal_year,
-        seed=run.seed,
-        decisions=decisions,
-        inputs_sha256={inputs.children_name: inputs.children_sha256, inputs.facilities_name: inputs.facilities_sha256},
+def engine_inputs(input_set: InputSet) -> tuple[InputFile, InputFile, InputFile | None]:
+    """The stored files as the engine reads them (bytes, under their names)."""
+    combinations = None
+    if input_set.combinations_name and input_set.combinations_data is not None:
+        combinations = InputFile(input_set.combinations_name, bytes(input_set.combinations_data))
+    return (
+        InputFile(input_set.children_name, bytes(input_set.children_data)),
+        InputFile(input_set.facilities_name, bytes(input_set.facilities_data)),
+        combinations,
     )
 
 
-def _documents(result: Any) -> tuple[bytes, bytes]:
-    from kyodo.hoiku.outputs.workbook import write_json, write_workbook
+def _run_engine(run: Run) -> Outcome:
+    from kyodo.hoiku import Decision as EngineDecision
+    from kyodo.hoiku import run as run_round
 
-    with tempfile.TemporaryDirectory(prefix="kyodo-out-") as tmp:
-        workbook_path, json_path = Path(tmp) / "result.xlsx", Path(tmp) / "result.json"
-        write_workbook(result, workbook_path)
-        write_json(result, json_path)
-        return workbook_path.read_bytes(), gzip.compress(json_path.read_bytes())
+    children, facilities, combinations = engine_inputs(run.input_set)
+    decisions = [EngineDecision(**{k: v for k, v in d.items() if v is not None}) for d in run.decisions]
+    return run_round(
+        (children, facilities),
+        run.rules_name or None,
+        seed=run.seed,
+        decisions=decisions,
+        combinations=combinations,
+        fiscal_year=run.fiscal_year,
+    )
+
+
+def _documents(outcome: Outcome) -> dict[str, bytes]:
+    from kyodo.hoiku.outputs.result_json import json_bytes
+    from kyodo.hoiku.outputs.results_csv import results_csv_bytes
+    from kyodo.hoiku.outputs.workbook import workbook_bytes
+
+    return {
+        "workbook": workbook_bytes(outcome),
+        "result_json": gzip.compress(json_bytes(outcome)),
+        "results_csv": results_csv_bytes(outcome),
+    }

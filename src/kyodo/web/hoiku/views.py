@@ -50,7 +50,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "round": round_,
         "inputs": round_.inputs.order_by("-uploaded_at", "-id").select_related("uploaded_by")
-        .defer("children_data", "facilities_data"),
+        .defer("children_data", "facilities_data", "combinations_data"),
         "runs": round_.runs.select_related("created_by").defer(*Run.STORED_FILES),
         "decisions": round_.decisions.select_related("created_by", "revoked_by"),
         "upload_form": UploadForm(),
@@ -68,19 +68,25 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "hoiku/upload.html", {"round": round_, "form": form})
     files = {
         role: services.UploadedFile(form.cleaned_data[role].name, form.cleaned_data[role].read())
-        for role in ("children", "facilities")
+        for role in ("children", "facilities", "combinations")
+        if form.cleaned_data.get(role)
     }
-    instance, problems = services.read_upload(round_, files["children"], files["facilities"])
+    combinations = files.get("combinations")
+    instance, problems = services.read_upload(round_, files["children"], files["facilities"], combinations)
     if problems or instance is None:
         record_request(request, Action.UPLOAD_REJECTED, round_, problems=len(problems),
                        files=[f.name for f in files.values()])
         return render(request, "hoiku/upload.html",
                       {"round": round_, "form": UploadForm(), "problems": problems}, status=422)
-    input_set = services.store_upload(round_, request.user, files["children"], files["facilities"], instance)
+    input_set = services.store_upload(
+        round_, request.user, files["children"], files["facilities"], instance, combinations
+    )
+    sha256 = {input_set.children_name: input_set.children_sha256,
+              input_set.facilities_name: input_set.facilities_sha256}
+    if input_set.combinations_name:
+        sha256[input_set.combinations_name] = input_set.combinations_sha256
     record_request(request, Action.UPLOAD, input_set, children=input_set.children_count,
-                   facilities=input_set.facilities_count,
-                   sha256={input_set.children_name: input_set.children_sha256,
-                           input_set.facilities_name: input_set.facilities_sha256})
+                   facilities=input_set.facilities_count, sha256=sha256)
     messages.success(request, f"読み込みました: 申込 {input_set.children_count} 件、施設 {input_set.facilities_count} か所。")
     return redirect("hoiku:round_detail", pk=round_.pk)
 

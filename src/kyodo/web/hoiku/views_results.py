@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import gzip
-import io
 from urllib.parse import quote
 
 from django.core.paginator import Paginator
@@ -161,7 +159,7 @@ def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     elif kind == "appeals":
         body = bytes(run.appeals_pdf or b"")
     else:
-        body = _results_csv(run)
+        body = bytes(run.results_csv or b"")
     if not body:
         raise Http404("ファイルがありません")
     record_request(request, Action.DOWNLOAD, run, kind=kind, number=run.number)
@@ -176,27 +174,13 @@ def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 def input_download(request: HttpRequest, pk: int, role: str) -> HttpResponse:
     """An uploaded file as it was stored, e.g. to reproduce a run with `kyodo hoiku allocate`."""
     input_set = get_for_user_or_404(InputSet, request, pk)
-    if role not in ("children", "facilities"):
+    if role not in ("children", "facilities", "combinations"):
         raise Http404("その種類のファイルはありません")
     name = getattr(input_set, f"{role}_name")
+    if not name:
+        raise Http404("ファイルがありません")
     record_request(request, Action.DOWNLOAD, input_set, kind=f"input_{role}", file=name)
     content_type = "text/csv" if name.lower().endswith(".csv") else DOWNLOADS["workbook"][0]
     response = HttpResponse(bytes(getattr(input_set, f"{role}_data")), content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
-
-
-def _results_csv(run: Run) -> bytes:
-    names = results.facility_names(run)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["児童番号", "氏名", "世帯番号", "年齢クラス", "指数", "結果", "内定施設番号", "内定施設名", "希望順位",
-                     "第1希望の待機順位", "要確認"])
-    for row in _rows(run).order_by("child_id").iterator(chunk_size=2000):
-        writer.writerow([
-            row.child_id, row.name, row.household_id, row.age_class, row.points, "内定" if row.facility_id else "保留",
-            row.facility_id, names.get(row.facility_id, ""), row.choice_number or "", row.best_waitlist or "",
-            " / ".join(f["message"] for f in row.flags),
-        ])
-    # BOM so that Excel opens the Japanese text correctly.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -3,19 +3,26 @@ with how many facilities had places left (空有) or offered none (―) under th
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
-from kyodo.hoiku.explain.reasons import NONE_OFFERED, VACANT, WITHHELD, cutoff_table
+from kyodo.hoiku.explain.reasons import NONE_OFFERED, VACANT, WITHHELD
 from kyodo.hoiku.model.instance import AGE_CLASSES
-from kyodo.hoiku.model.result import Result
+from kyodo.hoiku.outcome import Outcome
 from kyodo.hoiku.outputs.notices.fonts import japanese_font
-from kyodo.tables import write_atomic
+from kyodo.tables import write_all
 
 
 def write_cutoff_chart(
-    result: Result, path: Path, *, withhold_small: bool = False, title: str | None = None
+    outcome: Outcome, path: Path, *, withhold_small: bool = False, title: str | None = None
 ) -> None:
-    """A PNG of the cut-off table (see `kyodo.hoiku.explain.reasons.cutoff_table`). Raises FontNotFound without IPAex."""
+    """The chart as a PNG file, written atomically. Raises FontNotFound without IPAex."""
+    data = cutoff_chart_png(outcome, withhold_small=withhold_small, title=title)
+    write_all({Path(path): lambda tmp: tmp.write_bytes(data)})
+
+
+def cutoff_chart_png(outcome: Outcome, *, withhold_small: bool = False, title: str | None = None) -> bytes:
+    """A PNG of the Outcome's cut-off table (`withhold_small`: 非公開 where 1-2 were offered)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -26,14 +33,14 @@ def write_cutoff_chart(
     font_manager.fontManager.addfont(str(font_path))
     family = font_manager.FontProperties(fname=str(font_path)).get_name()
 
-    table = cutoff_table(result, withhold_small=withhold_small)
     points: dict[int, list[int]] = {age: [] for age in AGE_CLASSES}
     counts: dict[int, dict[str, int]] = {
         age: {VACANT: 0, NONE_OFFERED: 0, WITHHELD: 0} for age in AGE_CLASSES
     }
-    for (_fid, age), cell in sorted(table.items()):
-        if cell.label in counts[age]:
-            counts[age][cell.label] += 1
+    for (_fid, age), cell in sorted(outcome.cutoffs.items()):
+        label = cell.published(withhold_small=withhold_small)
+        if label in counts[age]:
+            counts[age][label] += 1
         elif cell.points is not None:
             points[age].append(cell.points)
 
@@ -54,17 +61,16 @@ def write_cutoff_chart(
             labels.append(f"{age}歳児{extra}")
         ax.set_xticks(range(len(AGE_CLASSES)), labels, fontsize=8)
         ax.set_ylabel("内定した方の最低指数(施設ごと)")
-        year = result.instance.fiscal_year
+        year = outcome.instance.fiscal_year
         ax.set_title(
             title or f"{year}年度 施設別・年齢別の最低指数(赤線: 年齢クラスで最も低い施設)", fontsize=10
         )
         ax.grid(axis="y", alpha=0.3)
         fig.tight_layout()
 
-        def write(tmp: Path) -> None:
-            fig.savefig(tmp, format="png", metadata={"Software": None})
-
+        buffer = io.BytesIO()
         try:
-            write_atomic(Path(path), write)
+            fig.savefig(buffer, format="png", metadata={"Software": None})
         finally:
             plt.close(fig)
+    return buffer.getvalue()

@@ -7,22 +7,19 @@ source, and for each choice above the result its cut-off and what decided it. Fo
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from kyodo.hoiku.explain.reasons import REASON_LABELS, Explanation, explain_all, rules_of_run
-from kyodo.hoiku.model.result import Result
+from kyodo.hoiku.explain.reasons import REASON_LABELS, Explanation
+from kyodo.hoiku.model.result import Result, Status
+from kyodo.hoiku.outcome import Outcome
 from kyodo.hoiku.outputs.notices.fonts import japanese_font
-from kyodo.hoiku.rules import Rules
-from kyodo.tables import write_atomic
+from kyodo.tables import write_all
 
 FONT = "IPAexGothic"
-TITLES = {
-    "offered": "保育所等利用調整結果のお知らせ(内定)",
-    "stays": "保育所等利用調整結果のお知らせ(在園継続)",
-    "waitlisted": "保育所等利用調整結果のお知らせ(保留)",
-}
+TITLES = {status: f"保育所等利用調整結果のお知らせ({status.label})" for status in Status}
 # The standard instruction on appeals (行政不服審査法・行政事件訴訟法); wards replace the body name.
 APPEAL_NOTE = (
     "この決定に不服がある場合は、この決定があったことを知った日の翌日から起算して3か月以内に、"
@@ -178,7 +175,7 @@ def _appeal_story(result: Result, e: Explanation, municipality: str, styles: dic
     return story
 
 
-def _build(path: Path, stories: Iterable[list[Any]], title: str) -> None:
+def _build(target: Path | io.BytesIO, stories: Iterable[list[Any]], title: str) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import PageBreak, SimpleDocTemplate
@@ -189,59 +186,64 @@ def _build(path: Path, stories: Iterable[list[Any]], title: str) -> None:
         if flow:
             flow.append(PageBreak())
         flow += story
-
-    def write(tmp: Path) -> None:
-        doc = SimpleDocTemplate(
-            str(tmp),
-            pagesize=A4,
-            leftMargin=20 * mm,
-            rightMargin=20 * mm,
-            topMargin=18 * mm,
-            bottomMargin=18 * mm,
-            title=title,
-            author="Kyodo",
-            invariant=1,
-        )
-        doc.build(flow)
-
-    write_atomic(Path(path), write)
+    doc = SimpleDocTemplate(
+        target if isinstance(target, io.BytesIO) else str(target),
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=title,
+        author="Kyodo",
+        invariant=1,
+    )
+    doc.build(flow)
 
 
-def _municipality(rules: Rules | None, explain_rules: Rules | None) -> str:
-    chosen = rules or explain_rules
-    return chosen.municipality if chosen is not None else ""
+Story = Callable[[Result, Explanation, str, dict[str, Any]], list[Any]]
+NOTICE_TITLE = "保育所等利用調整結果のお知らせ"
+APPEAL_TITLE = "利用調整結果の確認・申立て用シート"
 
 
-def write_notices(
-    result: Result, path: Path, *, rules: Rules | None = None, child_ids: Iterable[str] | None = None
-) -> int:
+def write_notices(outcome: Outcome, path: Path, *, child_ids: Iterable[str] | None = None) -> int:
     """One batch PDF: a notice per child (input order, or `child_ids`). Returns the number of notices."""
-    return _write_batch(result, path, rules, child_ids, _notice_story, "保育所等利用調整結果のお知らせ")
+    return _write_batch(outcome, path, child_ids, _notice_story, NOTICE_TITLE)
 
 
-def write_appeal_sheets(
-    result: Result, path: Path, *, rules: Rules | None = None, child_ids: Iterable[str] | None = None
-) -> int:
+def write_appeal_sheets(outcome: Outcome, path: Path, *, child_ids: Iterable[str] | None = None) -> int:
     """One batch PDF: an appeal sheet per applicant (points and reasons to check, fields to fill in)."""
-    return _write_batch(result, path, rules, child_ids, _appeal_story, "利用調整結果の確認・申立て用シート")
+    return _write_batch(outcome, path, child_ids, _appeal_story, APPEAL_TITLE)
+
+
+def notices_bytes(outcome: Outcome, *, child_ids: Iterable[str] | None = None) -> bytes:
+    return _batch_bytes(outcome, child_ids, _notice_story, NOTICE_TITLE)
+
+
+def appeal_sheets_bytes(outcome: Outcome, *, child_ids: Iterable[str] | None = None) -> bytes:
+    return _batch_bytes(outcome, child_ids, _appeal_story, APPEAL_TITLE)
 
 
 def _write_batch(
-    result: Result,
-    path: Path,
-    rules: Rules | None,
-    child_ids: Iterable[str] | None,
-    story: Callable[[Result, Explanation, str, dict[str, Any]], list[Any]],
-    title: str,
+    outcome: Outcome, path: Path, child_ids: Iterable[str] | None, story: Story, title: str
 ) -> int:
-    """A page (or a few) per child, built by `story`, in one PDF written atomically."""
-    loaded = rules or rules_of_run(result)
-    explanations = explain_all(result, loaded)
-    ids = list(child_ids) if child_ids is not None else list(result.instance.children)
-    styles = _styles_once()
-    town = _municipality(rules, loaded)
-    _build(path, (story(result, explanations[c], town, styles) for c in ids), title)
+    ids = list(child_ids) if child_ids is not None else list(outcome.instance.children)
+    write_all({Path(path): lambda tmp: _render(outcome, tmp, ids, story, title)})
     return len(ids)
+
+
+def _batch_bytes(outcome: Outcome, child_ids: Iterable[str] | None, story: Story, title: str) -> bytes:
+    ids = list(child_ids) if child_ids is not None else list(outcome.instance.children)
+    buffer = io.BytesIO()
+    _render(outcome, buffer, ids, story, title)
+    return buffer.getvalue()
+
+
+def _render(outcome: Outcome, target: Path | io.BytesIO, ids: list[str], story: Story, title: str) -> None:
+    """A page (or a few) per child, from the Outcome's explanations and the municipality of its rules."""
+    styles = _styles_once()
+    town = outcome.rules.municipality if outcome.rules is not None else ""
+    result = outcome.result
+    _build(target, (story(result, outcome.explanations[c], town, styles) for c in ids), title)
 
 
 def _styles_once() -> dict[str, Any]:
