@@ -406,6 +406,12 @@ def _base_rule(
             else:
                 grade_provenance[str(g)] = provenance
             grades[str(g)] = r.dated(v, at)
+    # The item's provenance is that of its first value (the rule-level keys are the rows' default), so that
+    # a workbook, which has one row per value, describes the same rules.
+    if rows:
+        provenance = rows[0].provenance
+    elif grades:
+        provenance = grade_provenance[next(iter(grades))]
     return BaseRule(
         reason=reason,
         label=str(spec.get("label") or reason.value),
