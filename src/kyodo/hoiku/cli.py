@@ -102,6 +102,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     from kyodo.hoiku.rules.commands import register_rules
 
     register_rules(sub)
+    from kyodo.hoiku.tools.parity import register_parity
+
+    register_parity(sub)
 
 
 def _fail(messages: list[str] | str) -> int:
