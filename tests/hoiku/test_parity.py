@@ -83,7 +83,7 @@ def test_over_capacity_in_the_manual_result() -> None:
     r = result(child("1", 40, ["A"], "A"), child("2", 30, ["A"], None))
     report = parity(r, {"1": "A", "2": "A"}, TIES)
     (d,) = report.differences
-    assert d.cause == "capacity" and "募集人数1人を超えて" in d.text
+    assert d.cause == "capacity" and "受け入れられる1人(募集人数と転園で空く席)を超えて" in d.text
 
 
 def test_a_transfer_left_in_place() -> None:

@@ -10,9 +10,11 @@ from typing import Any
 import openpyxl
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kyodo.cli import main
-from kyodo.hoiku.rules import Rules, available_rules, load_rules, parse_rules
+from kyodo.hoiku.rules import Dated, Rules, available_rules, load_rules, parse_rules
 from kyodo.hoiku.rules.cases import load_cases
 from kyodo.hoiku.rules.workbook import export_workbook
 from kyodo.hoiku.rules.workbook_import import import_workbook
@@ -129,3 +131,57 @@ def test_text_starting_with_equals_stays_text() -> None:
     book = openpyxl.load_workbook(io.BytesIO(export_workbook(rules, [])))
     assert book["基本情報"]["B4"].value == '=HYPERLINK("http://x")'
     assert book["基本情報"]["B4"].data_type == "s"
+
+
+TEXT = (
+    st.text(
+        alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
+        min_size=1,
+        max_size=30,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    note=TEXT,
+    section=TEXT,
+    points=st.dictionaries(st.integers(2000, 2040), st.integers(-20, 60), min_size=1, max_size=3),
+)
+def test_any_note_section_and_dated_points_survive_the_workbook(
+    note: str, section: str, points: dict[int, int]
+) -> None:
+    rules = load_rules("koto")
+    adjustment = dataclasses.replace(
+        rules.adjustments[0],
+        points=Dated(tuple(sorted(points.items())), ""),
+        provenance=dataclasses.replace(rules.adjustments[0].provenance, note=note, section=section),
+    )
+    rules = dataclasses.replace(rules, adjustments=(adjustment, *rules.adjustments[1:]))
+    _, _, back = import_workbook(export_workbook(rules, []), "koto.xlsx")
+    assert back.adjustments[0] == adjustment
+
+
+def test_rules_lists_confirmed_and_to_confirm_per_ward(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["hoiku", "rules"]) == 0
+    lines = {line.split("\t")[0]: line.split("\t") for line in capsys.readouterr().out.splitlines()}
+    for name in ("koto", "ota", "edogawa", "shinagawa"):
+        confirmed, to_confirm = load_rules(name).status_counts()
+        assert lines[name][2:4] == [str(confirmed), str(to_confirm)]
+        assert confirmed + to_confirm == len(load_rules(name).values()) > 30
+
+
+def test_a_confirmed_value_needs_who_and_when_in_yaml_too() -> None:
+    from kyodo.hoiku.model.errors import RuleError
+
+    none: dict[str, Any] = {"points": 0, "status": "確認済み"}
+    data: dict[str, Any] = {"municipality": "X区", "household": {}, "base": {"none": none}}
+    with pytest.raises(RuleError, match="確認者"):
+        parse_rules(data, name="x", file_name="x.yaml")
+    none.update(confirmed_by="山田", confirmed_on="2026/11/30")
+    with pytest.raises(RuleError, match="confirmed_on: 日付"):
+        parse_rules(data, name="x", file_name="x.yaml")
+    none["confirmed_on"] = "2026-11-30"
+    assert parse_rules(data, name="x", file_name="x.yaml").status_counts() == (1, 1)  # the household: 要確認

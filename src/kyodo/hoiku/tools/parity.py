@@ -260,7 +260,7 @@ class _Compare:
                 e,
                 m,
                 "capacity",
-                f"{head}。手作業の結果は{self.name(m)}({c['age_class']}歳児)に募集人数{places}人を超えて内定しています",
+                f"{head}。手作業の結果は{self.name(m)}({c['age_class']}歳児)に受け入れられる{places}人(募集人数と転園で空く席)を超えて内定しています",
             )
         if m is not None and m not in c["choices"] and m != c["current_facility"]:
             return Difference(cid, e, m, "not_chosen", f"{head}。{self.name(m)}は希望施設にありません")
@@ -307,18 +307,15 @@ def tie_break_of(result: Mapping[str, Any]) -> list[Any]:
         return []
 
 
-def write_parity_xlsx(report: Parity, path: Path) -> None:
+def parity_xlsx_bytes(report: Parity) -> bytes:
     """Two sheets: 概要 (agreement, counts by cause) and 違い (every difference)."""
     import io
 
     import xlsxwriter
 
-    from kyodo.tables import write_atomic
-
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    book = xlsxwriter.Workbook(buffer, options)
     bold = book.add_format({"bold": True})
     summary = book.add_worksheet("概要")
     rows: list[tuple[str, object]] = [
@@ -336,25 +333,18 @@ def write_parity_xlsx(report: Parity, path: Path) -> None:
     sheet.write_row(0, 0, headers, bold)
     sheet.freeze_panes(1, 0)
     for r, d in enumerate(report.differences, start=1):
-        sheet.write_row(
-            r,
-            0,
-            (
-                CAUSES[d.cause],
-                d.child_id,
-                d.engine or "保留",
-                d.manual or "保留",
-                d.other_child_id or "",
-                d.text,
-            ),
+        cells = (
+            CAUSES[d.cause],
+            d.child_id,
+            d.engine or "保留",
+            d.manual or "保留",
+            d.other_child_id or "",
+            d.text,
         )
+        sheet.write_row(r, 0, cells)
     sheet.set_column(5, 5, 120)
     book.close()
-
-    def write(tmp: Path) -> None:
-        tmp.write_bytes(buffer.getvalue())
-
-    write_atomic(path, write)
+    return buffer.getvalue()
 
 
 def register_parity(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -369,6 +359,12 @@ def register_parity(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def parity_command(args: argparse.Namespace) -> int:
     from kyodo.tables import write_all
 
+    for path, suffix in ((args.json, ".json"), (args.output, ".xlsx")):
+        if path is not None and path.suffix.lower() != suffix:
+            print(
+                f"エラー: {path} の拡張子は {suffix} にしてください(何も書き出していません)", file=sys.stderr
+            )
+            return 1
     try:
         result = read_result(args.result)
         report = parity(result, read_manual(args.manual, result), tie_break_of(result))
@@ -384,7 +380,8 @@ def parity_command(args: argparse.Namespace) -> int:
     writers = {}
     if args.json:
         writers[args.json] = lambda p: p.write_text(text, encoding="utf-8")
-    write_all(writers)
     if args.output:
-        write_parity_xlsx(report, args.output)
+        book = parity_xlsx_bytes(report)
+        writers[args.output] = lambda p: p.write_bytes(book)
+    write_all(writers)  # both or neither
     return 0
