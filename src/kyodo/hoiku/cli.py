@@ -99,8 +99,12 @@ def register(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, required=True, help="出力フォルダ")
     p.set_defaults(handler=_generate)
 
-    p = sub.add_parser("rules", help="同梱の利用調整基準の一覧")
-    p.set_defaults(handler=_list_rules)
+    from kyodo.hoiku.rules.commands import register_rules
+
+    register_rules(sub)
+    from kyodo.hoiku.tools.parity import register_parity
+
+    register_parity(sub)
 
 
 def _fail(messages: list[str] | str) -> int:
@@ -460,15 +464,4 @@ def _generate(args: argparse.Namespace) -> int:
     print(f"合成データを作りました(児童{len(instance.children)}人、施設{len(instance.facilities)}か所):")
     for path in written:
         print(f"  {path}")
-    return 0
-
-
-def _list_rules(args: argparse.Namespace) -> int:
-    from kyodo.hoiku.rules import available_rules, load_rules
-
-    for name in available_rules():
-        rules = load_rules(name)
-        unconfirmed = sum(1 for s in rules.sources.values() if s.confirm)
-        note = f"(要確認の出典 {unconfirmed}件)" if unconfirmed else ""
-        print(f"{name}\t{rules.municipality}\t{rules.title}{note}")
     return 0

@@ -7,8 +7,9 @@ because the people who maintain these files are ward clerks.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,8 @@ TIE_BREAK_KEYS: frozenset[str] = (
 )
 COMBINE_MODES = ("sum", "lower_doubled", "lower")
 OPERATORS = ("min", "max", "in", "contains")
+PROVENANCE_KEYS = ("source", "section", "status", "confirmed_by", "confirmed_on", "note")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +55,35 @@ class Source:
     confirm: bool = False  # from a third-party summary: the municipality must confirm it
 
 
+class Status(StrEnum):
+    """Whether the ward's staff checked a value against the ward's own current document."""
+
+    CONFIRMED = "確認済み"
+    TO_CONFIRM = "要確認"
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where one value comes from and who checked it. `note` is for staff only, never for letters."""
+
+    source: Source | None = None
+    section: str = ""  # e.g. 「別表1 2(1)」
+    status: Status = Status.TO_CONFIRM
+    confirmed_by: str = ""
+    confirmed_on: str = ""  # ISO date
+    note: str = ""
+
+    @property
+    def confirmed(self) -> bool:
+        return self.status == Status.CONFIRMED
+
+
 @dataclass(frozen=True, slots=True)
 class Dated:
     """An integer that changes by fiscal year: ((from_year, value), …) in ascending order."""
 
     values: tuple[tuple[int, int], ...]
-    where: str  # e.g. "koto.yaml: base.employment.table[0].points", for messages
+    where: str = field(compare=False)  # e.g. "koto.yaml: base.employment.table[0].points", for messages
 
     def at(self, fiscal_year: int) -> int:
         found: int | None = None
@@ -77,6 +103,7 @@ class Dated:
 class TableRow:
     conditions: Mapping[str, float]  # key of TABLE_CONDITIONS → minimum
     points: Dated
+    provenance: Provenance = Provenance()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +115,8 @@ class BaseRule:
     otherwise: Dated | None = None
     grades: Mapping[str, Dated] | None = None
     points: Dated | None = None
+    provenance: Provenance = Provenance()  # of the item, and of `points`; rows and grades may differ
+    grade_provenance: Mapping[str, Provenance] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +143,7 @@ class Adjustment:
     points: Dated
     scope: Scope
     source: Source | None
+    provenance: Provenance = Provenance()
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +151,7 @@ class TieBreak:
     key: str
     direction: str  # "higher" or "lower"
     label: str
+    provenance: Provenance = Provenance()
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +169,25 @@ class Rules:
     tie_break: tuple[TieBreak, ...]
     sha256: str
     version: str
+    # Provenance of the rules' top-level values: "household" (how guardians combine) and "choice_limit".
+    provenance: Mapping[str, Provenance] = field(default_factory=dict)
+
+    def values(self) -> list[tuple[str, Provenance]]:
+        """Every value a clerk confirms, with its provenance: (where, provenance), in file order."""
+        found: list[tuple[str, Provenance]] = [(k, p) for k, p in self.provenance.items()]
+        for reason, rule in self.base.items():
+            found += [(f"base.{reason.value}.table[{i}]", row.provenance) for i, row in enumerate(rule.table)]
+            found += [(f"base.{reason.value}.grades.{g}", p) for g, p in rule.grade_provenance.items()]
+            if rule.points is not None:
+                found.append((f"base.{reason.value}.points", rule.provenance))
+        found += [(f"adjustments.{a.id}", a.provenance) for a in self.adjustments]
+        found += [(f"tie_break[{i}]", t.provenance) for i, t in enumerate(self.tie_break)]
+        return found
+
+    def status_counts(self) -> tuple[int, int]:
+        """(confirmed, to confirm) over values()."""
+        confirmed = sum(1 for _, p in self.values() if p.confirmed)
+        return confirmed, len(self.values()) - confirmed
 
     def max_base_points(self) -> int:
         """The highest base points any row or grade can give (used for a missing guardian)."""
@@ -202,6 +252,35 @@ class _Reader:
             return Dated(tuple(sorted(pairs)), full)
         raise self.fail(where, "整数、または 年度 → 整数 の対応が必要です")
 
+    def provenance(
+        self,
+        spec: Mapping[str, Any],
+        sources: Mapping[str, Source],
+        where: str,
+        default: Provenance | None = None,
+    ) -> Provenance:
+        """The provenance keys of `spec`; those it lacks come from `default` (the item's, for a row)."""
+        base = default or Provenance()
+        if not any(k in spec for k in PROVENANCE_KEYS):
+            return base
+        status_text = spec.get("status", base.status.value)
+        try:
+            status = Status(status_text)
+        except ValueError:
+            raise self.fail(f"{where}.status", "確認済み または 要確認 を指定してください") from None
+        texts = {}
+        for key in ("section", "confirmed_by", "confirmed_on", "note"):
+            value = spec.get(key, getattr(base, key))
+            texts[key] = "" if value is None else str(value)
+        if texts["confirmed_on"] and not _ISO_DATE.match(texts["confirmed_on"]):
+            raise self.fail(f"{where}.confirmed_on", "日付は 2026-04-01 の形で書いてください")
+        if status == Status.CONFIRMED and not (texts["confirmed_by"] and texts["confirmed_on"]):
+            raise self.fail(where, "確認済みには確認者(confirmed_by)と確認日(confirmed_on)が必要です")
+        source = self.source(spec["source"], sources, f"{where}.source") if "source" in spec else base.source
+        return Provenance(
+            source, texts["section"], status, texts["confirmed_by"], texts["confirmed_on"], texts["note"]
+        )
+
     def source(self, value: Any, sources: Mapping[str, Source], where: str) -> Source | None:
         if value is None:
             return None
@@ -263,9 +342,16 @@ def parse_rules(data: Any, *, name: str, file_name: str, sha256: str = "") -> Ru
         direction = t.get("direction", "higher")
         if direction not in ("higher", "lower"):
             raise r.fail(f"tie_break[{i}].direction", "higher または lower を指定してください")
-        tie_break.append(TieBreak(key, direction, str(t.get("label") or key)))
+        provenance = r.provenance(t, sources, f"tie_break[{i}]")
+        tie_break.append(TieBreak(key, direction, str(t.get("label") or key), provenance))
 
+    top_provenance = {"household": r.provenance(household, sources, "household")}
     limit = top.get("choice_limit")
+    if isinstance(limit, Mapping) and "value" in limit:
+        top_provenance["choice_limit"] = r.provenance(limit, sources, "choice_limit")
+        limit = limit["value"]
+    elif limit is not None:
+        top_provenance["choice_limit"] = Provenance()
     return Rules(
         name=name,
         municipality=r.text(top["municipality"], "municipality"),
@@ -280,6 +366,7 @@ def parse_rules(data: Any, *, name: str, file_name: str, sha256: str = "") -> Ru
         tie_break=tuple(tie_break),
         sha256=sha256,
         version=str(top.get("version", sha256[:12])),
+        provenance=top_provenance,
     )
 
 
@@ -290,28 +377,47 @@ def _base_rule(
     kinds = [k for k in ("table", "grades", "points") if k in spec]
     if len(kinds) != 1:
         raise r.fail(where, "table・grades・points のどれか1つを書いてください")
+    provenance = r.provenance(spec, sources, where)
     rows = []
     for i, row in enumerate(spec.get("table") or []):
         row = r.mapping(row, f"{where}.table[{i}]")
         conditions: dict[str, float] = {}
         for key, value in row.items():
-            if key == "points":
+            if key == "points" or key in PROVENANCE_KEYS:
                 continue
             if key not in TABLE_CONDITIONS:
                 raise r.fail(f"{where}.table[{i}]", f"未知の条件「{key}」です")
             if not isinstance(value, int | float) or isinstance(value, bool):
                 raise r.fail(f"{where}.table[{i}].{key}", "数値が必要です")
             conditions[key] = float(value)
-        rows.append(TableRow(conditions, r.dated(row.get("points"), f"{where}.table[{i}].points")))
+        points = r.dated(row.get("points"), f"{where}.table[{i}].points")
+        rows.append(
+            TableRow(conditions, points, r.provenance(row, sources, f"{where}.table[{i}]", provenance))
+        )
     grades = None
+    grade_provenance: dict[str, Provenance] = {}
     if "grades" in spec:
-        grades = {
-            str(g): r.dated(v, f"{where}.grades.{g}") for g, v in r.mapping(spec["grades"], where).items()
-        }
+        grades = {}
+        for g, v in r.mapping(spec["grades"], where).items():
+            at = f"{where}.grades.{g}"
+            if isinstance(v, Mapping) and "points" in v:
+                grade_provenance[str(g)] = r.provenance(v, sources, at, provenance)
+                v = v["points"]
+            else:
+                grade_provenance[str(g)] = provenance
+            grades[str(g)] = r.dated(v, at)
+    # The item's provenance is that of its first value (the rule-level keys are the rows' default), so that
+    # a workbook, which has one row per value, describes the same rules.
+    if rows:
+        provenance = rows[0].provenance
+    elif grades:
+        provenance = grade_provenance[next(iter(grades))]
     return BaseRule(
         reason=reason,
         label=str(spec.get("label") or reason.value),
-        source=r.source(spec.get("source"), sources, f"{where}.source"),
+        source=provenance.source,
+        provenance=provenance,
+        grade_provenance=grade_provenance,
         table=tuple(rows),
         otherwise=r.dated(spec["otherwise"], f"{where}.otherwise") if "otherwise" in spec else None,
         grades=grades,
@@ -338,11 +444,13 @@ def _adjustment(r: _Reader, i: int, spec: Mapping[str, Any], sources: Mapping[st
             conditions.append(Condition(str(key), str(op), operand))
         else:
             conditions.append(Condition(str(key), "eq", value))
+    provenance = r.provenance(spec, sources, where)
     return Adjustment(
         id=r.text(spec.get("id"), f"{where}.id"),
         label=r.text(spec.get("label", spec.get("id")), f"{where}.label"),
         when=tuple(conditions),
         points=r.dated(spec.get("points"), f"{where}.points"),
         scope=scope,
-        source=r.source(spec.get("source"), sources, f"{where}.source"),
+        source=provenance.source,
+        provenance=provenance,
     )
