@@ -3,9 +3,11 @@
 Steps (each reports progress as a share of the whole job):
 1. Read and check the recording (audio.load_audio).
 2. Find speech (Silero VAD); no speech at all is an error, not empty minutes.
-3. Recognise Japanese speech with word timestamps (faster-whisper), glossary as hotwords.
+3. Recognise Japanese speech with word timestamps (faster-whisper); the vocabulary terms most relevant
+   to the meeting, within Whisper's prompt budget, as hotwords.
 4. Diarize the speech regions and give each word the speaker talking at that moment.
-5. Group words into utterances, apply the correction list, clean (ケバ取り・整文).
+5. Group words into utterances, apply the correction list and reading-based correction (the whole
+   vocabulary and the meeting's own terms), clean (ケバ取り・整文).
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from kyodo.gijiroku.audio import SAMPLE_RATE, Audio, detect_speech, load_audio
 from kyodo.gijiroku.cleaning import RuleSet, clean_text, default_rules
 from kyodo.gijiroku.diarize import diarize, speaker_at
 from kyodo.gijiroku.errors import AudioError
-from kyodo.gijiroku.glossary import Glossary, apply_corrections
-from kyodo.gijiroku.model import load_whisper, resolve_model
+from kyodo.gijiroku.glossary import Glossary, apply_corrections, vocabulary_terms
+from kyodo.gijiroku.model import ModelLocation, load_whisper, resolve_model
+from kyodo.gijiroku.reading import ReadingIndex, correct_by_reading
 from kyodo.gijiroku.recognize import RecognitionOptions, recognize
 from kyodo.gijiroku.transcript import Segment, SpeakerTurn, Transcript, Utterance
+from kyodo.gijiroku.vocabulary import MeetingContext, select_prompt_terms, whisper_token_counter
 
 Progress = Callable[[str, float], None]
 # Share of the total run time each step takes on a CPU, measured on the benchmark meeting.
@@ -50,6 +54,8 @@ class PipelineOptions:
     model: str | Path | None = None  # a CTranslate2 Whisper folder; None: KYODO_WHISPER_MODEL or the default
     model_dir: str | Path | None = None  # cache for the joined default model
     glossary: Glossary = field(default_factory=Glossary)
+    meeting: MeetingContext = field(default_factory=MeetingContext)  # its title, agenda, people join the vocabulary
+    reading_correction: bool = True
     max_seconds: float | None = None
     cpu_threads: int = 0  # 0: CTranslate2 decides (all cores)
     compute_type: str = "int8"
@@ -111,14 +117,33 @@ def renumber_speakers(utterances: Sequence[Utterance]) -> None:
 
 
 def clean_utterances(
-    utterances: Sequence[Utterance], glossary: Glossary, rules: RuleSet | None = None
+    utterances: Sequence[Utterance],
+    glossary: Glossary,
+    rules: RuleSet | None = None,
+    meeting: MeetingContext | None = None,
+    reading_correction: bool = True,
 ) -> None:
-    """Fill each utterance's cleaned text; raw_text is left exactly as recognised."""
+    """Fill each utterance's cleaned text; raw_text is left exactly as recognised.
+
+    The correction list goes first (staff's own decisions), then reading-based correction.
+    """
     rules = rules or default_rules()
+    index = ReadingIndex(vocabulary_terms(glossary, meeting)) if reading_correction else None
     for u in utterances:
         corrected, applied = apply_corrections(u.raw_text, glossary)
+        if index is not None:
+            corrected, by_reading = correct_by_reading(corrected, index)
+            applied += by_reading
         u.corrections = applied
         u.text = clean_text(corrected, rules).text
+
+
+def prompt_terms(options: PipelineOptions, location: ModelLocation) -> list[str]:
+    """The hotwords for this meeting: its most relevant vocabulary within Whisper's prompt budget."""
+    terms = vocabulary_terms(options.glossary, options.meeting)
+    if not terms:
+        return []
+    return select_prompt_terms(terms, options.meeting, count_tokens=whisper_token_counter(location.path))
 
 
 def transcribe_audio(
@@ -148,7 +173,7 @@ def transcribe_audio(
     segments = recognize(
         model,
         samples,
-        glossary_terms=options.glossary.terms,
+        glossary_terms=prompt_terms(options, location),
         options=options.recognition,
         progress=lambda f: report.step("音声認識", f),
     )
@@ -162,7 +187,7 @@ def transcribe_audio(
     report.finish("話者分離")
 
     clock = time.perf_counter()
-    clean_utterances(utterances, options.glossary, options.rules)
+    clean_utterances(utterances, options.glossary, options.rules, options.meeting, options.reading_correction)
     renumber_speakers(utterances)
     times.seconds["整文"] = time.perf_counter() - clock
     report.finish("整文")

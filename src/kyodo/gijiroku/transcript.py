@@ -37,11 +37,16 @@ class SpeakerTurn:
 
 @dataclass(frozen=True, slots=True)
 class AppliedCorrection:
-    """A correction-list entry that changed an utterance, kept so a person can review it."""
+    """A correction that changed an utterance, kept so a person can review it.
+
+    `source`: "list" for the organisation's correction list, "reading" for reading-based correction
+    (kyodo.gijiroku.reading), "replace" for a find-and-replace by staff.
+    """
 
     wrong: str
     right: str
     count: int
+    source: str = "list"
 
 
 @dataclass(slots=True)
@@ -66,7 +71,9 @@ class Utterance:
             "end": round(self.end, 2),
             "raw_text": self.raw_text,
             "text": self.text,
-            "corrections": [{"wrong": c.wrong, "right": c.right, "count": c.count} for c in self.corrections],
+            "corrections": [
+                {"wrong": c.wrong, "right": c.right, "count": c.count, "source": c.source} for c in self.corrections
+            ],
         }
 
 
@@ -105,7 +112,9 @@ class Transcript:
                 raw_text=str(u["raw_text"]),
                 text=str(u.get("text", "")),
                 corrections=[
-                    AppliedCorrection(str(c["wrong"]), str(c["right"]), int(c["count"]))
+                    AppliedCorrection(
+                        str(c["wrong"]), str(c["right"]), int(c["count"]), str(c.get("source", "list"))
+                    )
                     for c in u.get("corrections", [])
                 ],
             )
