@@ -19,35 +19,19 @@ from pathlib import Path
 
 from kyodo.gijiroku.audio import SAMPLE_RATE, Audio, detect_speech, load_audio
 from kyodo.gijiroku.cleaning import RuleSet, clean_text, default_rules
-from kyodo.gijiroku.diarize import diarize, speaker_at
+from kyodo.gijiroku.diarize import diarize
 from kyodo.gijiroku.errors import AudioError
 from kyodo.gijiroku.glossary import Glossary, apply_corrections, vocabulary_terms
 from kyodo.gijiroku.model import ModelLocation, load_whisper, resolve_model
 from kyodo.gijiroku.reading import ReadingIndex, correct_by_reading
 from kyodo.gijiroku.recognize import RecognitionOptions, recognize
+from kyodo.gijiroku.sentences import build_utterances
 from kyodo.gijiroku.transcript import Segment, SpeakerTurn, Transcript, Utterance
 from kyodo.gijiroku.vocabulary import MeetingContext, select_prompt_terms, whisper_token_counter
 
 Progress = Callable[[str, float], None]
 # Share of the total run time each step takes on a CPU, measured on the benchmark meeting.
 _WEIGHTS = {"読み込み": 0.02, "発話検出": 0.04, "音声認識": 0.82, "話者分離": 0.06, "整文": 0.06}
-_MARKS = ("。", "、", "?", "!", "?", "!")
-# Endings after which Whisper's pause marks the end of a sentence rather than a phrase.
-_SENTENCE_ENDINGS = (
-    "ます",
-    "です",
-    "ました",
-    "でした",
-    "ません",
-    "ください",
-    "ございます",
-    "ですか",
-    "ますか",
-)
-# A pause longer than this starts a new utterance even when the speaker stays the same.
-UTTERANCE_GAP_S = 2.0
-
-
 @dataclass(frozen=True, slots=True)
 class PipelineOptions:
     speakers: int | None = None
@@ -83,24 +67,8 @@ class _Reporter:
 
 
 def assign_speakers(segments: Sequence[Segment], turns: Sequence[SpeakerTurn]) -> list[Utterance]:
-    """Words → utterances: a new utterance when the speaker changes or a long pause falls."""
-    utterances: list[Utterance] = []
-    for seg in segments:
-        # Whisper puts a space before a segment's first word; Japanese text has none between words.
-        pieces = [(w.text.strip(), w.start, w.end) for w in seg.words] or [
-            (seg.text.strip(), seg.start, seg.end)
-        ]
-        for text, start, end in pieces:
-            speaker = speaker_at(turns, start, end)
-            last = utterances[-1] if utterances else None
-            if last is not None and last.speaker == speaker and start - last.end < UTTERANCE_GAP_S:
-                last.raw_text += text
-                last.end = end
-            else:
-                utterances.append(Utterance(speaker=speaker, start=start, end=end, raw_text=text))
-    for u in utterances:
-        u.raw_text = u.raw_text.strip()
-    return [u for u in utterances if u.raw_text]
+    """Words → utterances cut between sentences at speaker changes and long pauses (kyodo.gijiroku.sentences)."""
+    return build_utterances(segments, turns)
 
 
 def renumber_speakers(utterances: Sequence[Utterance]) -> None:
@@ -130,7 +98,7 @@ def clean_utterances(
     rules = rules or default_rules()
     index = ReadingIndex(vocabulary_terms(glossary, meeting)) if reading_correction else None
     for u in utterances:
-        corrected, applied = apply_corrections(u.raw_text, glossary)
+        corrected, applied = apply_corrections(u.punctuated or u.raw_text, glossary)
         if index is not None:
             corrected, by_reading = correct_by_reading(corrected, index)
             applied += by_reading

@@ -63,6 +63,7 @@ class Utterance:
     raw_text: str
     text: str = ""
     corrections: list[AppliedCorrection] = field(default_factory=list)
+    punctuated: str = ""  # raw_text with the 。 and 、 restored from pauses and sentence-final forms
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -70,6 +71,7 @@ class Utterance:
             "start": round(self.start, 2),
             "end": round(self.end, 2),
             "raw_text": self.raw_text,
+            "punctuated": self.punctuated,
             "text": self.text,
             "corrections": [
                 {"wrong": c.wrong, "right": c.right, "count": c.count, "source": c.source} for c in self.corrections
@@ -111,6 +113,7 @@ class Transcript:
                 end=float(u["end"]),
                 raw_text=str(u["raw_text"]),
                 text=str(u.get("text", "")),
+                punctuated=str(u.get("punctuated", "")),
                 corrections=[
                     AppliedCorrection(
                         str(c["wrong"]), str(c["right"]), int(c["count"]), str(c.get("source", "list"))
