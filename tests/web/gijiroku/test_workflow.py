@@ -37,7 +37,7 @@ def test_a_recording_is_transcribed_edited_and_exported(bob_client, bob, clip, s
     first = segments[0]
     assert first.raw_text.startswith("あの") and not first.text.startswith("あの")
     assert "総合防災訓練" in first.text and "総合" not in first.raw_text
-    assert first.corrections == [{"wrong": "防災訓練", "right": "総合防災訓練", "count": 1}]
+    assert first.corrections == [{"wrong": "防災訓練", "right": "総合防災訓練", "count": 1, "source": "list"}]
     # Speakers named from the attendees, in speaking order.
     assert [s.label() for s in meeting.speakers.all()] == ["事務局(佐藤花子君)", "議長(山田太郎君)"]
 

@@ -57,16 +57,29 @@ def audio_file(meeting: Meeting) -> Path:
     return media_dir() / str(meeting.audio_path)
 
 
+def meeting_context(meeting: Meeting) -> Any:
+    """The meeting's own words for the vocabulary: its title and the attendees' roles and names."""
+    from kyodo.gijiroku.minutes import parse_speaker_names
+    from kyodo.gijiroku.vocabulary import MeetingContext
+
+    people = [p for n in parse_speaker_names(str(meeting.attendees)) for p in (n.role, n.name) if p]
+    return MeetingContext(title=str(meeting.title), people=tuple(people))
+
+
 def pipeline_options(meeting_or_vocabulary: Meeting | dict[str, Any], speakers: int | None = None) -> Any:
     from kyodo.gijiroku.glossary import parse_glossary
     from kyodo.gijiroku.pipeline import PipelineOptions
+    from kyodo.gijiroku.vocabulary import MeetingContext
 
+    context = MeetingContext()
     if isinstance(meeting_or_vocabulary, Meeting):
         vocabulary, speakers = meeting_or_vocabulary.vocabulary, meeting_or_vocabulary.speakers_expected
+        context = meeting_context(meeting_or_vocabulary)
     else:
         vocabulary = meeting_or_vocabulary
     return PipelineOptions(
         speakers=speakers,
+        meeting=context,
         model=getattr(settings, "GIJIROKU_MODEL", None),
         model_dir=getattr(settings, "GIJIROKU_MODEL_DIR", None),
         glossary=parse_glossary(vocabulary or None),
@@ -77,9 +90,26 @@ def pipeline_options(meeting_or_vocabulary: Meeting | dict[str, Any], speakers: 
 
 # --- vocabulary -------------------------------------------------------------------------------------------
 
+def default_terms(organisation: str) -> list[str]:
+    """The organisation's starting vocabulary (engine: its name, towns, the 62, council terms), by name or code."""
+    from kyodo.gijiroku.vocabulary import default_vocabulary
+
+    try:
+        return [t.text for t in default_vocabulary(organisation)]
+    except GijirokuError:
+        return []
+
+
 def vocabulary_for(organisation_id: int) -> Vocabulary:
+    """The organisation's vocabulary; made on first use with its default terms, which staff may then edit."""
+    from kyodo.web.accounts.models import Organisation
+
+    found: Vocabulary | None = Vocabulary.objects.for_org(organisation_id).filter(organisation_id=organisation_id).first()
+    if found is not None:
+        return found
+    code = Organisation.objects.get(pk=organisation_id).code
     vocabulary: Vocabulary = Vocabulary.objects.for_org(organisation_id).get_or_create(
-        organisation_id=organisation_id
+        organisation_id=organisation_id, defaults={"terms": default_terms(str(code))}
     )[0]
     return vocabulary
 
@@ -261,7 +291,8 @@ def execute(meeting_id: int) -> None:
             Segment.objects.bulk_create([
                 Segment(organisation_id=meeting.organisation_id, meeting=meeting, index=i, speaker=u.speaker,
                         start=u.start, end=u.end, raw_text=u.raw_text, cleaned_text=u.text, text=u.text,
-                        corrections=[{"wrong": c.wrong, "right": c.right, "count": c.count} for c in u.corrections],
+                        corrections=[{"wrong": c.wrong, "right": c.right, "count": c.count, "source": c.source}
+                                     for c in u.corrections],
                         mark=marks.get(i, Mark.NONE))
                 for i, u in enumerate(transcript.utterances)
             ])
