@@ -105,6 +105,13 @@ MATRIX: dict[str, Entry] = {
     "gijiroku:segment_edit": Entry("member", "post", kwargs=gj("segment")),
     "gijiroku:glossary": Entry("member", kwargs=gj("")),
     "gijiroku:corrections": Entry("member", kwargs=gj("")),
+    "gijiroku:attendees": Entry("member", "post", kwargs=gj("meeting")),
+    "gijiroku:speaker_add": Entry("member", "post", kwargs=gj("meeting")),
+    "gijiroku:replace": Entry("member", "post", kwargs=gj("meeting")),
+    "gijiroku:speaker_assign": Entry("member", "post", kwargs=gj("speaker")),
+    "gijiroku:segment_split": Entry("member", "post", kwargs=gj("segment")),
+    "gijiroku:segment_merge": Entry("member", "post", kwargs=gj("segment")),
+    "gijiroku:search": Entry("member", kwargs=gj("")),
 }
 
 

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from kyodo.gijiroku.errors import AudioError, GijirokuError
 from kyodo.web import jobs
+from kyodo.web.gijiroku import editing
 from kyodo.web.gijiroku.models import Mark, Meeting, MeetingStatus, Segment, Speaker, Vocabulary
 
 log = logging.getLogger(__name__)
@@ -62,8 +63,11 @@ def meeting_context(meeting: Meeting) -> Any:
     from kyodo.gijiroku.minutes import parse_speaker_names
     from kyodo.gijiroku.vocabulary import MeetingContext
 
-    people = [p for n in parse_speaker_names(str(meeting.attendees)) for p in (n.role, n.name) if p]
-    return MeetingContext(title=str(meeting.title), people=tuple(people))
+    people = [p for a in meeting.attendee_list.all() for p in (str(a.role), str(a.name)) if p]
+    if not people:
+        people = [p for n in parse_speaker_names(str(meeting.attendees)) for p in (n.role, n.name) if p]
+    agenda = tuple(line.strip() for line in str(meeting.agenda).splitlines() if line.strip())
+    return MeetingContext(title=str(meeting.title), agenda=agenda, people=tuple(people))
 
 
 def pipeline_options(meeting_or_vocabulary: Meeting | dict[str, Any], speakers: int | None = None) -> Any:
@@ -218,6 +222,7 @@ def store(temporary: Path, *, organisation_id: int, user: Any, info: dict[str, A
                 organisation_id=organisation_id, created_by=user, audio_name=audio_name, audio_path=relative,
                 audio_sha256=sha256, audio_size=size, duration=duration, **info,
             )
+            editing.set_attendees(meeting, str(meeting.attendees))
             os.replace(temporary, final)
     except BaseException:
         final.unlink(missing_ok=True)  # the row was rolled back: no recording without its meeting
@@ -269,7 +274,6 @@ def _reporter(meeting_id: int) -> Callable[[str, float], None]:
 
 def execute(meeting_id: int) -> None:
     """Transcribe one queued meeting and store its segments and speakers, or the reason it failed."""
-    from kyodo.gijiroku.minutes import parse_speaker_names
     from kyodo.gijiroku.pipeline import transcribe_file
 
     meetings = Meeting.objects.unscoped("the worker acts for the user who uploaded the recording")
@@ -278,13 +282,16 @@ def execute(meeting_id: int) -> None:
                                           step="録音を読み込んでいます", progress=0, **jobs.heartbeat())
     try:
         transcript = transcribe_file(audio_file(meeting), pipeline_options(meeting), progress=_reporter(meeting_id))
-        names = parse_speaker_names(meeting.attendees)
+        attendees = list(meeting.attendee_list.all())
         with transaction.atomic():
             meeting.segments.all().delete()
             meeting.speakers.all().delete()
+            # Voices are numbered in speaking order, like the attendees typed at upload: a first guess to check.
             Speaker.objects.bulk_create([
                 Speaker(organisation_id=meeting.organisation_id, meeting=meeting, index=i,
-                        role=names[i].role if i < len(names) else "", name=names[i].name if i < len(names) else "")
+                        role=attendees[i].role if i < len(attendees) else "",
+                        name=attendees[i].name if i < len(attendees) else "",
+                        attendee=attendees[i] if i < len(attendees) else None)
                 for i in sorted({u.speaker for u in transcript.utterances})
             ])
             marks = _found_marks(transcript)
