@@ -61,8 +61,12 @@ def _container_seconds(path: Path) -> float | None:
     return None
 
 
-def load_audio(path: str | Path, max_seconds: float | None = None) -> Audio:
-    """Decode a recording to 16 kHz mono, refusing what cannot be a meeting recording."""
+def probe(path: str | Path, max_seconds: float | None = None) -> float | None:
+    """Check a recording from its container header alone (no decoding): it exists, is not empty, holds an
+    audio stream and is not over the limit. Its length in seconds, or None when the header does not say.
+
+    Cheap enough for a web request whatever the length; silence is found when the recording is decoded.
+    """
     path = Path(path)
     if not path.is_file():
         raise AudioError(f"音声ファイルが見つかりません: {path}")
@@ -72,6 +76,14 @@ def load_audio(path: str | Path, max_seconds: float | None = None) -> Audio:
     header_seconds = _container_seconds(path)
     if header_seconds is not None and header_seconds > limit:
         raise AudioError(_too_long(path, header_seconds, limit))
+    return header_seconds
+
+
+def load_audio(path: str | Path, max_seconds: float | None = None) -> Audio:
+    """Decode a recording to 16 kHz mono, refusing what cannot be a meeting recording."""
+    path = Path(path)
+    probe(path, max_seconds)
+    limit = max_seconds_setting(max_seconds)
 
     from faster_whisper.audio import decode_audio
 

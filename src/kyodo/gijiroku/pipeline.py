@@ -3,8 +3,9 @@
 Steps (each reports progress as a share of the whole job):
 1. Read and check the recording (audio.load_audio).
 2. Find speech (Silero VAD); no speech at all is an error, not empty minutes.
-3. Recognise Japanese speech with word timestamps (faster-whisper); the vocabulary terms most relevant
-   to the meeting, within Whisper's prompt budget, as hotwords.
+3. Recognise Japanese speech with word timestamps (faster-whisper), in checkpointed chunks of about five
+   minutes (a stopped run resumes); the vocabulary terms most relevant to the meeting, within Whisper's
+   prompt budget, as hotwords.
 4. Diarize the speech regions and give each word the speaker talking at that moment.
 5. Group words into utterances, apply the correction list and reading-based correction (the whole
    vocabulary and the meeting's own terms), clean (ケバ取り・整文).
@@ -18,13 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kyodo.gijiroku.audio import SAMPLE_RATE, Audio, detect_speech, load_audio
+from kyodo.gijiroku.chunks import recognise_in_chunks
 from kyodo.gijiroku.cleaning import RuleSet, clean_text, default_rules
 from kyodo.gijiroku.diarize import diarize
 from kyodo.gijiroku.errors import AudioError
 from kyodo.gijiroku.glossary import Glossary, apply_corrections, vocabulary_terms
 from kyodo.gijiroku.model import ModelLocation, load_whisper, resolve_model
 from kyodo.gijiroku.reading import ReadingIndex, correct_by_reading
-from kyodo.gijiroku.recognize import RecognitionOptions, recognize
+from kyodo.gijiroku.recognize import RecognitionOptions
 from kyodo.gijiroku.sentences import build_utterances
 from kyodo.gijiroku.transcript import Segment, SpeakerTurn, Transcript, Utterance
 from kyodo.gijiroku.vocabulary import MeetingContext, select_prompt_terms, whisper_token_counter
@@ -40,6 +42,8 @@ class PipelineOptions:
     glossary: Glossary = field(default_factory=Glossary)
     meeting: MeetingContext = field(default_factory=MeetingContext)  # its title, agenda, people join the vocabulary
     reading_correction: bool = True
+    # Where finished recognition chunks are kept, so a stopped run resumes (kyodo.gijiroku.chunks); None: nowhere.
+    checkpoint_dir: str | Path | None = None
     max_seconds: float | None = None
     cpu_threads: int = 0  # 0: CTranslate2 decides (all cores)
     compute_type: str = "int8"
@@ -50,6 +54,7 @@ class PipelineOptions:
 @dataclass(slots=True)
 class StepTimes:
     seconds: dict[str, float] = field(default_factory=dict)
+    resumed_chunks: int = 0  # recognition chunks read back from the checkpoint folder
 
 
 class _Reporter:
@@ -138,13 +143,17 @@ def transcribe_audio(
     location = resolve_model(options.model, options.model_dir)
     if model is None:
         model = load_whisper(location, cpu_threads=options.cpu_threads, compute_type=options.compute_type)
-    segments = recognize(
+    segments, resumed = recognise_in_chunks(
         model,
         samples,
-        glossary_terms=prompt_terms(options, location),
-        options=options.recognition,
+        regions,
+        prompt_terms(options, location),
+        options.recognition,
+        model_name=location.name,
+        checkpoint_dir=Path(options.checkpoint_dir) if options.checkpoint_dir else None,
         progress=lambda f: report.step("音声認識", f),
     )
+    times.resumed_chunks = resumed
     times.seconds["音声認識"] = time.perf_counter() - clock
     report.finish("音声認識")
 

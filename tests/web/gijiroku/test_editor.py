@@ -99,3 +99,11 @@ def test_search_finds_words_and_speakers_in_the_organisations_meetings_only(bob_
     assert "0件" in bob_client.get("/gijiroku/search/", {"q": "原案", "speaker": "部長"}).content.decode()
     other = charlie_client.get("/gijiroku/search/", {"q": "原案"}).content.decode()
     assert "0件" in other and SECRET_TEXT not in other
+
+
+def test_the_time_remaining_is_estimated_from_this_runs_own_progress():
+    assert services.remaining_ja(2.0, 0.0, 0.5) == ""  # too early to say
+    assert services.remaining_ja(600.0, 0.0, 0.5) == "(残り約10分)"
+    assert services.remaining_ja(600.0, 0.4, 0.5) == "(残り約50分)"  # resumed at 40 %: judged on its own pace
+    assert services.remaining_ja(600.0, 0.0, 0.1) == "(残り約1時間30分)"
+    assert services.remaining_ja(600.0, 0.0, 0.99) == "(まもなく完了)"
