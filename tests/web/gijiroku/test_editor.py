@@ -107,3 +107,12 @@ def test_the_time_remaining_is_estimated_from_this_runs_own_progress():
     assert services.remaining_ja(600.0, 0.4, 0.5) == "(残り約50分)"  # resumed at 40 %: judged on its own pace
     assert services.remaining_ja(600.0, 0.0, 0.1) == "(残り約1時間30分)"
     assert services.remaining_ja(600.0, 0.0, 0.99) == "(まもなく完了)"
+
+
+def test_the_meeting_adds_its_title_agenda_and_attendees_to_the_vocabulary(bob):
+    meeting = make_meeting(bob)
+    meeting.agenda = "亀戸防災拠点の整備\n\n待機児童対策"
+    options = services.pipeline_options(meeting)
+    assert options.meeting.agenda == ("亀戸防災拠点の整備", "待機児童対策")
+    assert {"議長", "子ども未来部長", "佐藤花子"} <= set(options.meeting.people)
+    assert str(options.checkpoint_dir).endswith(f"checkpoints/{meeting.pk}")
