@@ -156,7 +156,7 @@ def embed_windows(samples: Audio, windows: Sequence[Window], voice: bool = True)
     from kyodo.gijiroku.voice import embed_pieces, volume_gain
 
     pieces = [samples[int(w.start * SAMPLE_RATE) : int(w.end * SAMPLE_RATE)] for w in windows]
-    gain = volume_gain(np.concatenate(pieces))
+    gain = volume_gain(pieces)
     ge2e = embed_pieces(pieces, gain).astype(np.float64) * np.sqrt(stats.shape[1])
     result: FloatArray = np.hstack([ge2e, stats])
     return result

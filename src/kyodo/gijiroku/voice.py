@@ -259,9 +259,14 @@ def partial_slices(frames: int) -> list[slice]:
     return [slice(s, s + PARTIAL_FRAMES) for s in starts]
 
 
-def volume_gain(samples: npt.NDArray[np.floating]) -> float:
-    """The gain that brings speech to −30 dBFS (never lowered), as Resemblyzer's preprocessing does."""
-    rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64)))) if samples.size else 0.0
+def volume_gain(pieces: Sequence[npt.NDArray[np.floating]]) -> float:
+    """The gain that brings speech to −30 dBFS (never lowered), as Resemblyzer's preprocessing does.
+
+    Summed piece by piece: joining the pieces would copy all the speech of a long session once more.
+    """
+    count = sum(p.size for p in pieces)
+    energy = sum(float(np.sum(np.square(p, dtype=np.float64))) for p in pieces)
+    rms = float(np.sqrt(energy / count)) if count else 0.0
     if rms <= 0:
         return 1.0
     dbfs = 20 * np.log10(rms)
