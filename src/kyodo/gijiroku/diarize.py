@@ -85,14 +85,16 @@ def frame_features(samples: Audio) -> tuple[FloatArray, FloatArray, FloatArray]:
 
     Computed in blocks of frames so that memory stays small for a four-hour recording.
     """
-    x = np.asarray(samples, dtype=np.float64)
+    x = np.asarray(samples, dtype=np.float32)
     if x.size < N_FFT:
         x = np.pad(x, (0, N_FFT - x.size))
-    x = np.append(x[0], x[1:] - 0.97 * x[:-1])  # pre-emphasis
     count = 1 + (x.size - N_FFT) // HOP
     bank, dct = _mel_filterbank(), _dct_matrix()
+    # Pre-emphasis block by block, in float64 only for the block: a whole four-hour recording in float64, twice
+    # (copy and pre-emphasis), would take 1.8 GB per copy.
     parts = [
-        _block_features(x, first, min(first + BLOCK, count), bank, dct) for first in range(0, count, BLOCK)
+        _block_features(_emphasised(x, first, min(first + BLOCK, count)), first, min(first + BLOCK, count), bank, dct)
+        for first in range(0, count, BLOCK)
     ]
     mfcc = np.concatenate([p[0] for p in parts])
     log_f0 = np.concatenate([p[1] for p in parts])
@@ -100,11 +102,23 @@ def frame_features(samples: Audio) -> tuple[FloatArray, FloatArray, FloatArray]:
     return mfcc, log_f0, energy
 
 
+def _emphasised(x: npt.NDArray[np.float32], first: int, last: int) -> FloatArray:
+    """The samples frames first..last-1 cover, pre-emphasised (y[n] = x[n] − 0.97 x[n−1]; y[0] = x[0])."""
+    a, b = first * HOP, (last - 1) * HOP + N_FFT
+    block = x[max(a - 1, 0) : b].astype(np.float64)
+    if a == 0:
+        emphasised: FloatArray = np.append(block[0], block[1:] - 0.97 * block[:-1])
+        return emphasised
+    result: FloatArray = block[1:] - 0.97 * block[:-1]
+    return result
+
+
 def _block_features(
     x: FloatArray, first: int, last: int, bank: FloatArray, dct: FloatArray
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Features of frames first..last-1 from their own pre-emphasised samples `x` (starting at frame `first`)."""
     count = last - first
-    index = np.arange(N_FFT)[None, :] + HOP * np.arange(first, last)[:, None]
+    index = np.arange(N_FFT)[None, :] + HOP * np.arange(0, count)[:, None]
     frames = x[index]
     energy = np.log(np.sum(frames[:, :FRAME] ** 2, axis=1) + 1e-10)
     windowed = frames[:, :FRAME] * np.hamming(FRAME)
