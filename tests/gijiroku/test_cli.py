@@ -36,11 +36,15 @@ def test_transcribe_writes_minutes_and_the_transcript(
             "総務委員会",
             "--threads",
             "2",
+            "--organisation",
+            "131083",
         ]
     )
     assert code == 0, capsys.readouterr().err
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# 総務委員会") and "○議長(山田太郎君)" in text and "午前10時00分 開会" in text
+    # 江東区's own name comes out right: heard right with its vocabulary, or put back by its reading.
+    assert "江東区議会総務委員会を開会" in text
     data = json.loads((tmp_path / "minutes.transcript.json").read_text(encoding="utf-8"))
     assert all("raw_text" in u and "text" in u for u in data["utterances"])
 
@@ -82,6 +86,15 @@ def test_transcribe_refuses_an_unknown_model_folder(
     )
     assert code == 1 and "モデルのフォルダーが見つかりません" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_transcribe_refuses_an_unknown_organisation(
+    short_meeting: SyntheticMeeting, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["gijiroku", "transcribe", str(short_meeting.path), "-o", str(tmp_path / "m.md"),
+                 "--organisation", "横浜市"])
+    assert code == 1 and "組織「横浜市」が見つかりません" in capsys.readouterr().err
+    assert not (tmp_path / "m.md").exists()
 
 
 def test_transcribe_refuses_an_unknown_output_type_before_working(

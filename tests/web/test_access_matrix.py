@@ -202,6 +202,14 @@ MATRIX: dict[str, Entry] = {
     "jirei:question_answer": Entry("member", "post", kwargs=jr("question")),
     "jirei:contact_create": Entry("member", kwargs=jr("case")),
     "jirei:contact_list": Entry("member", kwargs=jr("")),
+
+    "gijiroku:attendees": Entry("member", "post", kwargs=gj("meeting")),
+    "gijiroku:speaker_add": Entry("member", "post", kwargs=gj("meeting")),
+    "gijiroku:replace": Entry("member", "post", kwargs=gj("meeting")),
+    "gijiroku:speaker_assign": Entry("member", "post", kwargs=gj("speaker")),
+    "gijiroku:segment_split": Entry("member", "post", kwargs=gj("segment")),
+    "gijiroku:segment_merge": Entry("member", "post", kwargs=gj("segment")),
+    "gijiroku:search": Entry("member", kwargs=gj("")),
 }
 
 

@@ -27,6 +27,13 @@ def register(parser: argparse.ArgumentParser) -> None:
     )
     t.add_argument("--glossary", type=Path, default=None, help="用語集・訂正リスト(YAML)")
     t.add_argument(
+        "--organisation",
+        "--organization",
+        default=None,
+        help="組織の名前かコード(例: 江東区、131083)。その組織の既定の用語(組織名・町名・都内62区市町村・議会の用語)を使う",
+    )
+    t.add_argument("--no-reading-correction", action="store_true", help="読みによる訂正(カメイド→亀戸など)をしない")
+    t.add_argument(
         "--model",
         type=Path,
         default=None,
@@ -108,6 +115,16 @@ def _meeting_info(args: argparse.Namespace) -> Any:
     )
 
 
+def _meeting_context(args: argparse.Namespace) -> Any:
+    """The meeting's own words for the vocabulary: its title, agenda items and the people in --names."""
+    from kyodo.gijiroku.minutes import parse_speaker_names
+    from kyodo.gijiroku.vocabulary import MeetingContext
+
+    people = [p for n in parse_speaker_names(args.names) for p in (n.role, n.name) if p]
+    title = "" if args.title == "会議" else args.title
+    return MeetingContext(title=title, agenda=tuple(args.agenda), people=tuple(people))
+
+
 def _write(transcript: Any, args: argparse.Namespace) -> Path:
     from kyodo.gijiroku.export import format_for, write_minutes
     from kyodo.gijiroku.minutes import build_minutes
@@ -123,7 +140,7 @@ def _transcribe(args: argparse.Namespace) -> int:
 
         from kyodo.gijiroku.audio import load_audio
         from kyodo.gijiroku.export import format_for, write_transcript
-        from kyodo.gijiroku.glossary import Glossary, load_glossary
+        from kyodo.gijiroku.glossary import Glossary, load_glossary, organisation_glossary
         from kyodo.gijiroku.model import resolve_model
         from kyodo.gijiroku.pipeline import PipelineOptions, transcribe_audio
 
@@ -132,10 +149,14 @@ def _transcribe(args: argparse.Namespace) -> int:
         if args.speakers is not None and args.speakers < 1:
             raise GijirokuError("--speakers は1以上の人数にしてください")
         glossary = load_glossary(args.glossary) if args.glossary else Glossary()
+        if args.organisation:
+            glossary = organisation_glossary(args.organisation, glossary)
         options = PipelineOptions(
             speakers=args.speakers,
             model=args.model,
             glossary=glossary,
+            meeting=_meeting_context(args),
+            reading_correction=not args.no_reading_correction,
             max_seconds=args.max_minutes * 60 if args.max_minutes else None,
             cpu_threads=args.threads,
         )

@@ -2,14 +2,15 @@
 
 A glossary file is YAML that a clerk edits:
 
-    organisation: 江東区
-    terms: [江東区, 事務局, 総務委員会]        # passed to recognition as hotwords
+    organisation: 江東区                       # with defaults: true, its default vocabulary is included
+    defaults: true                             # (kyodo.gijiroku.vocabulary: its name, towns, the 62, council terms)
+    terms: [江東区, 事務局, 総務委員会]        # the most relevant go to recognition as hotwords
     corrections:                               # recurring misrecognitions, applied after recognition
       - {wrong: 交通区, right: 江東区, note: 地名の聞き違い}
 
-Whisper reads at most about 220 prompt tokens, so only the first 60-80 terms of a long glossary
-reach the recogniser: put the terms that matter most first, and rely on the correction list for
-the rest. Corrections change only the cleaned text; every change is recorded on the utterance so that a
+Whisper reads at most about 220 prompt tokens, so only the terms most relevant to the meeting reach
+the recogniser (vocabulary.select_prompt_terms); every term serves reading-based correction
+(kyodo.gijiroku.reading), and the correction list fixes what neither catches. Corrections change only the cleaned text; every change is recorded on the utterance so that a
 person can review it, and the raw transcript keeps what the recogniser heard.
 """
 
@@ -21,8 +22,9 @@ from typing import Any
 
 import yaml
 
-from kyodo.gijiroku.errors import RuleFileError
+from kyodo.gijiroku.errors import GijirokuError, RuleFileError
 from kyodo.gijiroku.transcript import AppliedCorrection
+from kyodo.gijiroku.vocabulary import MeetingContext, Term, TermKind, default_vocabulary, merge_terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,36 @@ def parse_glossary(data: Any, source: str = "用語集") -> Glossary:
         if wrong == right:
             raise RuleFileError(f"{source}: 訂正リストの{number}件目は誤と正が同じです(「{wrong}」)")
         corrections.append(Correction(wrong, right, str(item.get("note", ""))))
-    return Glossary(str(data.get("organisation", "")), terms, tuple(corrections))
+    organisation = str(data.get("organisation", "") or "")
+    if data.get("defaults"):
+        if not organisation:
+            raise RuleFileError(f"{source}: defaults を使うときは organisation(組織名かコード)を書いてください")
+        try:
+            terms = tuple(t.text for t in merge_terms([Term(t) for t in terms], default_vocabulary(organisation)))
+        except GijirokuError as exc:
+            raise RuleFileError(f"{source}: {exc.message}") from exc
+    return Glossary(organisation, terms, tuple(corrections))
+
+
+def organisation_glossary(organisation: str, extra: Glossary | None = None) -> Glossary:
+    """An organisation's default vocabulary (name or code), with a glossary file's terms and corrections added."""
+    extra = extra or Glossary()
+    defaults = default_vocabulary(organisation)
+    terms = merge_terms([Term(t) for t in extra.terms], defaults)
+    return Glossary(defaults[0].text, tuple(t.text for t in terms), extra.corrections)
+
+
+def vocabulary_terms(glossary: Glossary, meeting: MeetingContext | None = None) -> list[Term]:
+    """The glossary's terms with their kinds and readings recovered from the organisation's data sources
+    (towns keep Japan Post's readings); terms staff added are CUSTOM and read by the dictionary later."""
+    known: dict[str, Term] = {}
+    if glossary.organisation:
+        try:
+            known = {t.text: t for t in default_vocabulary(glossary.organisation)}
+        except GijirokuError:
+            known = {}  # an organisation outside Tokyo's 63: its terms are all its own
+    own = [known.get(text, Term(text, TermKind.CUSTOM)) for text in glossary.terms]
+    return merge_terms(meeting.terms() if meeting else [], own)
 
 
 def load_glossary(path: str | Path) -> Glossary:

@@ -26,13 +26,19 @@ STYLES = ("full", "summary")
 
 @dataclass(frozen=True, slots=True)
 class SpeakerName:
-    """How a speaker appears in the minutes: role (議長, 委員, 事務局長…) and personal name."""
+    """How a speaker appears in the minutes: role (議長, 委員, 子ども未来部長…) and personal name.
+
+    `official`: an executive or staff member (理事者・職員), whom the minutes name by their title (職名) alone.
+    """
 
     role: str = ""
     name: str = ""
+    official: bool = False
 
     def label(self, index: int) -> str:
-        """The assembly-style label without the leading ○: 議長(山田太郎君), 山田太郎君, 発言者1."""
+        """The assembly-style label without the leading ○: 議長(山田太郎君), 子ども未来部長, 山田太郎君, 発言者1."""
+        if self.official and self.role:
+            return self.role
         if self.role and self.name:
             return f"{self.role}({self.name}君)"
         if self.name:
@@ -40,12 +46,30 @@ class SpeakerName:
         return self.role or f"発言者{index + 1}"
 
 
-def parse_speaker_names(text: str) -> list[SpeakerName]:
-    """'議長:山田太郎,委員:佐藤花子,事務局' → names in speaker order (order of first speaking)."""
+# Council members' roles: named with 君 after their role. Any other role is a title (職名) of an official.
+MEMBER_ROLES = ("議長", "副議長", "委員長", "副委員長", "委員", "議員", "会長", "副会長", "座長")
+
+
+def speaker_name(role: str, name: str, member_roles: Sequence[str] = MEMBER_ROLES) -> SpeakerName:
+    """A member (議長:山田太郎 → 議長(山田太郎君)) or an official (子ども未来部長:佐藤花子 → 子ども未来部長)."""
+    role, name = role.strip(), name.strip()
+    return SpeakerName(role, name, official=bool(role) and bool(name) and role not in member_roles)
+
+
+def parse_speaker_names(text: str, member_roles: Sequence[str] | None = None) -> list[SpeakerName]:
+    """'議長:山田太郎,委員:佐藤花子,事務局' → names in speaker order (order of first speaking).
+
+    With `member_roles`, roles outside it are officials' titles (speaker_name).
+    """
     names = []
-    for part in (p.strip() for p in re.split(r"[,、,]", text) if p.strip()):
+    for part in (p.strip() for p in re.split(r"[,、,\n]", text) if p.strip()):
         role, sep, name = part.replace("\uff1a", ":").partition(":")
-        names.append(SpeakerName(role.strip(), name.strip()) if sep else SpeakerName(role=part))
+        if not sep:
+            names.append(SpeakerName(role=part))
+        elif member_roles is None:
+            names.append(SpeakerName(role.strip(), name.strip()))
+        else:
+            names.append(speaker_name(role, name, member_roles))
     return names
 
 

@@ -3,9 +3,12 @@
 Steps (each reports progress as a share of the whole job):
 1. Read and check the recording (audio.load_audio).
 2. Find speech (Silero VAD); no speech at all is an error, not empty minutes.
-3. Recognise Japanese speech with word timestamps (faster-whisper), glossary as hotwords.
+3. Recognise Japanese speech with word timestamps (faster-whisper), in checkpointed chunks of about five
+   minutes (a stopped run resumes); the vocabulary terms most relevant to the meeting, within Whisper's
+   prompt budget, as hotwords.
 4. Diarize the speech regions and give each word the speaker talking at that moment.
-5. Group words into utterances, apply the correction list, clean (ケバ取り・整文).
+5. Group words into utterances, apply the correction list and reading-based correction (the whole
+   vocabulary and the meeting's own terms), clean (ケバ取り・整文).
 """
 
 from __future__ import annotations
@@ -16,40 +19,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kyodo.gijiroku.audio import SAMPLE_RATE, Audio, detect_speech, load_audio
+from kyodo.gijiroku.chunks import recognise_in_chunks
 from kyodo.gijiroku.cleaning import RuleSet, clean_text, default_rules
-from kyodo.gijiroku.diarize import diarize, speaker_at
+from kyodo.gijiroku.diarize import diarize
 from kyodo.gijiroku.errors import AudioError
-from kyodo.gijiroku.glossary import Glossary, apply_corrections
-from kyodo.gijiroku.model import load_whisper, resolve_model
-from kyodo.gijiroku.recognize import RecognitionOptions, recognize
+from kyodo.gijiroku.glossary import Glossary, apply_corrections, vocabulary_terms
+from kyodo.gijiroku.model import ModelLocation, load_whisper, resolve_model
+from kyodo.gijiroku.reading import ReadingIndex, correct_by_reading
+from kyodo.gijiroku.recognize import RecognitionOptions
+from kyodo.gijiroku.sentences import build_utterances
 from kyodo.gijiroku.transcript import Segment, SpeakerTurn, Transcript, Utterance
+from kyodo.gijiroku.vocabulary import MeetingContext, select_prompt_terms, whisper_token_counter
 
 Progress = Callable[[str, float], None]
 # Share of the total run time each step takes on a CPU, measured on the benchmark meeting.
 _WEIGHTS = {"読み込み": 0.02, "発話検出": 0.04, "音声認識": 0.82, "話者分離": 0.06, "整文": 0.06}
-_MARKS = ("。", "、", "?", "!", "?", "!")
-# Endings after which Whisper's pause marks the end of a sentence rather than a phrase.
-_SENTENCE_ENDINGS = (
-    "ます",
-    "です",
-    "ました",
-    "でした",
-    "ません",
-    "ください",
-    "ございます",
-    "ですか",
-    "ますか",
-)
-# A pause longer than this starts a new utterance even when the speaker stays the same.
-UTTERANCE_GAP_S = 2.0
-
-
 @dataclass(frozen=True, slots=True)
 class PipelineOptions:
     speakers: int | None = None
     model: str | Path | None = None  # a CTranslate2 Whisper folder; None: KYODO_WHISPER_MODEL or the default
     model_dir: str | Path | None = None  # cache for the joined default model
     glossary: Glossary = field(default_factory=Glossary)
+    meeting: MeetingContext = field(default_factory=MeetingContext)  # its title, agenda, people join the vocabulary
+    reading_correction: bool = True
+    # Where finished recognition chunks are kept, so a stopped run resumes (kyodo.gijiroku.chunks); None: nowhere.
+    checkpoint_dir: str | Path | None = None
     max_seconds: float | None = None
     cpu_threads: int = 0  # 0: CTranslate2 decides (all cores)
     compute_type: str = "int8"
@@ -60,6 +54,7 @@ class PipelineOptions:
 @dataclass(slots=True)
 class StepTimes:
     seconds: dict[str, float] = field(default_factory=dict)
+    resumed_chunks: int = 0  # recognition chunks read back from the checkpoint folder
 
 
 class _Reporter:
@@ -77,24 +72,8 @@ class _Reporter:
 
 
 def assign_speakers(segments: Sequence[Segment], turns: Sequence[SpeakerTurn]) -> list[Utterance]:
-    """Words → utterances: a new utterance when the speaker changes or a long pause falls."""
-    utterances: list[Utterance] = []
-    for seg in segments:
-        # Whisper puts a space before a segment's first word; Japanese text has none between words.
-        pieces = [(w.text.strip(), w.start, w.end) for w in seg.words] or [
-            (seg.text.strip(), seg.start, seg.end)
-        ]
-        for text, start, end in pieces:
-            speaker = speaker_at(turns, start, end)
-            last = utterances[-1] if utterances else None
-            if last is not None and last.speaker == speaker and start - last.end < UTTERANCE_GAP_S:
-                last.raw_text += text
-                last.end = end
-            else:
-                utterances.append(Utterance(speaker=speaker, start=start, end=end, raw_text=text))
-    for u in utterances:
-        u.raw_text = u.raw_text.strip()
-    return [u for u in utterances if u.raw_text]
+    """Words → utterances cut between sentences at speaker changes and long pauses (kyodo.gijiroku.sentences)."""
+    return build_utterances(segments, turns)
 
 
 def renumber_speakers(utterances: Sequence[Utterance]) -> None:
@@ -111,14 +90,33 @@ def renumber_speakers(utterances: Sequence[Utterance]) -> None:
 
 
 def clean_utterances(
-    utterances: Sequence[Utterance], glossary: Glossary, rules: RuleSet | None = None
+    utterances: Sequence[Utterance],
+    glossary: Glossary,
+    rules: RuleSet | None = None,
+    meeting: MeetingContext | None = None,
+    reading_correction: bool = True,
 ) -> None:
-    """Fill each utterance's cleaned text; raw_text is left exactly as recognised."""
+    """Fill each utterance's cleaned text; raw_text is left exactly as recognised.
+
+    The correction list goes first (staff's own decisions), then reading-based correction.
+    """
     rules = rules or default_rules()
+    index = ReadingIndex(vocabulary_terms(glossary, meeting)) if reading_correction else None
     for u in utterances:
-        corrected, applied = apply_corrections(u.raw_text, glossary)
+        corrected, applied = apply_corrections(u.punctuated or u.raw_text, glossary)
+        if index is not None:
+            corrected, by_reading = correct_by_reading(corrected, index)
+            applied += by_reading
         u.corrections = applied
         u.text = clean_text(corrected, rules).text
+
+
+def prompt_terms(options: PipelineOptions, location: ModelLocation) -> list[str]:
+    """The hotwords for this meeting: its most relevant vocabulary within Whisper's prompt budget."""
+    terms = vocabulary_terms(options.glossary, options.meeting)
+    if not terms:
+        return []
+    return select_prompt_terms(terms, options.meeting, count_tokens=whisper_token_counter(location.path))
 
 
 def transcribe_audio(
@@ -145,13 +143,17 @@ def transcribe_audio(
     location = resolve_model(options.model, options.model_dir)
     if model is None:
         model = load_whisper(location, cpu_threads=options.cpu_threads, compute_type=options.compute_type)
-    segments = recognize(
+    segments, resumed = recognise_in_chunks(
         model,
         samples,
-        glossary_terms=options.glossary.terms,
-        options=options.recognition,
+        regions,
+        prompt_terms(options, location),
+        options.recognition,
+        model_name=location.name,
+        checkpoint_dir=Path(options.checkpoint_dir) if options.checkpoint_dir else None,
         progress=lambda f: report.step("音声認識", f),
     )
+    times.resumed_chunks = resumed
     times.seconds["音声認識"] = time.perf_counter() - clock
     report.finish("音声認識")
 
@@ -162,7 +164,7 @@ def transcribe_audio(
     report.finish("話者分離")
 
     clock = time.perf_counter()
-    clean_utterances(utterances, options.glossary, options.rules)
+    clean_utterances(utterances, options.glossary, options.rules, options.meeting, options.reading_correction)
     renumber_speakers(utterances)
     times.seconds["整文"] = time.perf_counter() - clock
     report.finish("整文")

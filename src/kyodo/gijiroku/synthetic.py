@@ -135,6 +135,44 @@ def meeting_script(topics: int = 9) -> tuple[Line, ...]:
     return tuple(lines)
 
 
+# A committee of 江東区 with the proper nouns Whisper base gets wrong without the organisation's vocabulary:
+# the council's name, towns (豊洲, 亀戸, 南砂, 東雲, 有明), a department, a committee, a programme, people.
+COMMITTEE_TITLE = "江東区議会 子ども家庭支援委員会"
+COMMITTEE_AGENDA = ("待機児童対策について", "南砂地区のまちづくりについて")
+COMMITTEE_PEOPLE = ("委員長:山田太郎", "子ども未来部長:佐藤花子", "委員:鈴木一郎")
+PROPER_NOUNS = ("江東区議会", "子ども家庭支援委員会", "豊洲", "亀戸", "南砂地区", "東雲", "有明", "都市整備部", "待機児童")
+
+
+def committee_script(rounds: int = 1) -> tuple[Line, ...]:
+    """A 江東区 committee meeting (about 2 minutes per round) rich in proper nouns; `rounds` repeats the agenda."""
+    lines = [
+        Line(0, "えー、ただいまから江東区議会子ども家庭支援委員会を開会いたします。",
+             "ただいまから江東区議会子ども家庭支援委員会を開会いたします。"),
+    ]
+    for _ in range(rounds):
+        lines += [
+            Line(0, "日程第一、待機児童対策についてを議題といたします。子ども未来部長から説明をお願いします。",
+                 "日程第一、待機児童対策についてを議題といたします。子ども未来部長から説明をお願いします。"),
+            Line(1, "はい、子ども未来部長です。えー、豊洲と有明では保育所の定員を増やしました。"
+                    "四月の待機児童は十二人になりました。",
+                 "子ども未来部長です。豊洲と有明では保育所の定員を増やしました。四月の待機児童は十二人になりました。"),
+            Line(2, "あのー、亀戸の保育所はどうなっていますか。東雲の学童クラブについても伺います。",
+                 "亀戸の保育所はどうなっていますか。東雲の学童クラブについても伺います。"),
+            Line(1, "亀戸では来年の四月に新しい保育所を開設します。東雲の学童クラブは定員を二十人増やします。",
+                 "亀戸では来年の四月に新しい保育所を開設します。東雲の学童クラブは定員を二十人増やします。"),
+            Line(0, "日程第二、南砂地区のまちづくりについてを議題といたします。",
+                 "日程第二、南砂地区のまちづくりについてを議題といたします。"),
+            Line(1, "南砂地区の再開発については、都市整備部と協議しています。えー、秋に説明会を開きます。",
+                 "南砂地区の再開発については、都市整備部と協議しています。秋に説明会を開きます。"),
+            Line(2, "南砂地区の説明会は、区民の意見をよく聞いてください。",
+                 "南砂地区の説明会は、区民の意見をよく聞いてください。"),
+            Line(0, "ほかにご意見がなければ、本件は了承することとします。",
+                 "ほかにご意見がなければ、本件は了承することとします。"),
+        ]
+    lines.append(Line(0, "以上で子ども家庭支援委員会を閉会いたします。", "以上で子ども家庭支援委員会を閉会いたします。"))
+    return tuple(lines)
+
+
 def _speak(text: str, voice: tuple[float, float, float]) -> np.ndarray:
     import pyopenjtalk
 

@@ -37,11 +37,16 @@ class SpeakerTurn:
 
 @dataclass(frozen=True, slots=True)
 class AppliedCorrection:
-    """A correction-list entry that changed an utterance, kept so a person can review it."""
+    """A correction that changed an utterance, kept so a person can review it.
+
+    `source`: "list" for the organisation's correction list, "reading" for reading-based correction
+    (kyodo.gijiroku.reading), "replace" for a find-and-replace by staff.
+    """
 
     wrong: str
     right: str
     count: int
+    source: str = "list"
 
 
 @dataclass(slots=True)
@@ -58,6 +63,7 @@ class Utterance:
     raw_text: str
     text: str = ""
     corrections: list[AppliedCorrection] = field(default_factory=list)
+    punctuated: str = ""  # raw_text with the 。 and 、 restored from pauses and sentence-final forms
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -65,8 +71,11 @@ class Utterance:
             "start": round(self.start, 2),
             "end": round(self.end, 2),
             "raw_text": self.raw_text,
+            "punctuated": self.punctuated,
             "text": self.text,
-            "corrections": [{"wrong": c.wrong, "right": c.right, "count": c.count} for c in self.corrections],
+            "corrections": [
+                {"wrong": c.wrong, "right": c.right, "count": c.count, "source": c.source} for c in self.corrections
+            ],
         }
 
 
@@ -104,8 +113,11 @@ class Transcript:
                 end=float(u["end"]),
                 raw_text=str(u["raw_text"]),
                 text=str(u.get("text", "")),
+                punctuated=str(u.get("punctuated", "")),
                 corrections=[
-                    AppliedCorrection(str(c["wrong"]), str(c["right"]), int(c["count"]))
+                    AppliedCorrection(
+                        str(c["wrong"]), str(c["right"]), int(c["count"]), str(c.get("source", "list"))
+                    )
                     for c in u.get("corrections", [])
                 ],
             )

@@ -39,8 +39,14 @@ def test_an_empty_file_is_refused(bob_client, bob, settings):
     _refused(upload(bob_client, name="kaigi.m4a", data=b""), bob, settings, "音声ファイルが空です(0バイト): kaigi.m4a")
 
 
-def test_a_silent_recording_is_refused(bob_client, bob, settings, silent_wav):
-    _refused(upload(bob_client, silent_wav), bob, settings, "音声が無音です。録音できているか確認してください: silent.wav")
+def test_a_silent_recording_fails_in_the_worker_with_the_reason(bob_client, bob, settings, silent_wav):
+    # The upload reads only the container header (no decoding in the web process), so silence is found by the
+    # worker: the meeting fails and its page says why.
+    response = upload(bob_client, silent_wav)
+    meeting = Meeting.objects.for_user(bob).get()
+    assert response.status_code == 302 and meeting.status == "failed"
+    assert "音声が無音です。録音できているか確認してください" in meeting.error
+    assert "音声が無音です" in bob_client.get(f"/gijiroku/meetings/{meeting.pk}/").content.decode()
 
 
 def test_a_recording_longer_than_the_limit_is_refused(bob_client, bob, settings, clip):

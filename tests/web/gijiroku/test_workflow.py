@@ -37,9 +37,10 @@ def test_a_recording_is_transcribed_edited_and_exported(bob_client, bob, clip, s
     first = segments[0]
     assert first.raw_text.startswith("あの") and not first.text.startswith("あの")
     assert "総合防災訓練" in first.text and "総合" not in first.raw_text
-    assert first.corrections == [{"wrong": "防災訓練", "right": "総合防災訓練", "count": 1}]
-    # Speakers named from the attendees, in speaking order.
-    assert [s.label() for s in meeting.speakers.all()] == ["事務局(佐藤花子君)", "議長(山田太郎君)"]
+    assert first.corrections == [{"wrong": "防災訓練", "right": "総合防災訓練", "count": 1, "source": "list"}]
+    # Speakers named from the attendees, in speaking order: a member with 君, an official by the title alone.
+    assert [s.label() for s in meeting.speakers.all()] == ["事務局", "議長(山田太郎君)"]
+    assert [str(a) for a in meeting.attendee_list.all()] == ["事務局:佐藤花子", "議長:山田太郎"]
 
     page = bob_client.get(f"/gijiroku/meetings/{meeting.pk}/").content.decode()
     assert f'src="/gijiroku/meetings/{meeting.pk}/audio/"' in page and "gijiroku/editor.js" in page
@@ -70,13 +71,13 @@ def test_a_recording_is_transcribed_edited_and_exported(bob_client, bob, clip, s
     text = _docx_text(full.content)
     assert "総務委員会" in text and "2026年11月20日" in text and "第一委員会室" in text
     assert f"○委員長(鈴木一郎君)\u3000{edited}" in text
-    assert "○事務局長(佐藤花子君)\u3000本件は原案のとおり承認します。" in text
+    assert "○事務局長\u3000本件は原案のとおり承認します。" in text  # an official: the title alone
     assert "午前10時00分 開会" in text
 
     summary = _docx_text(bob_client.get(f"/gijiroku/meetings/{meeting.pk}/export/summary/docx/").content)
     decisions = summary.split("決定事項")[1].split("今後の対応")[0]
     actions = summary.split("今後の対応")[1]
-    assert "本件は原案のとおり承認します。(事務局長(佐藤花子君))" in decisions
+    assert "本件は原案のとおり承認します。(事務局長)" in decisions
     assert edited in actions and "期限: 来月末" in actions
 
     markdown = bob_client.get(f"/gijiroku/meetings/{meeting.pk}/export/summary/md/")

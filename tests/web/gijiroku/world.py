@@ -15,7 +15,7 @@ from django.test import override_settings
 
 from kyodo.web.accounts.models import User
 from kyodo.web.gijiroku import services
-from kyodo.web.gijiroku.models import Mark, Meeting, MeetingStatus, Segment, Speaker
+from kyodo.web.gijiroku.models import Attendee, Mark, Meeting, MeetingStatus, Segment, Speaker
 
 # Text only 江東区's users may ever see.
 SECRET_TITLE = "江東区議会総務委員会(秘密会)"
@@ -43,6 +43,8 @@ def make_meeting(user: User, title: str = SECRET_TITLE) -> Meeting:
         audio_sha256="0" * 64, audio_size=64_000, duration=6.0, status=MeetingStatus.DONE, progress=100,
         step="完了しました", model_name="test",
     )
+    Attendee.objects.create(organisation_id=org, meeting=meeting, order=0, role="議長", name=SECRET_SPEAKER)
+    Attendee.objects.create(organisation_id=org, meeting=meeting, order=1, role="子ども未来部長", name="佐藤花子")
     Speaker.objects.create(organisation_id=org, meeting=meeting, index=0, role="議長", name=SECRET_SPEAKER)
     Speaker.objects.create(organisation_id=org, meeting=meeting, index=1)
     rows = [
@@ -71,7 +73,8 @@ def matrix_objects(o: dict[str, Any]) -> dict[str, Any]:
     vocabulary.terms = [SECRET_TERM]
     vocabulary.save()
     o["secrets"] += [SECRET_TITLE, SECRET_TEXT, SECRET_SPEAKER, SECRET_TERM]
-    o["gijiroku"] = {"meeting": meeting, "segment": meeting.segments.get(index=0)}
+    o["gijiroku"] = {"meeting": meeting, "segment": meeting.segments.get(index=0),
+                     "speaker": meeting.speakers.get(index=0)}
     return o["gijiroku"]  # type: ignore[no-any-return]
 
 

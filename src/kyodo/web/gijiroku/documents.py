@@ -24,7 +24,7 @@ _CHUNK = 256 * 1024
 def meeting_info(meeting: Meeting) -> Any:
     from kyodo.gijiroku.minutes import MeetingInfo, SpeakerName
 
-    speakers = {s.index: SpeakerName(s.role, s.name) for s in meeting.speakers.all()}
+    speakers = {s.index: s.speaker_name() for s in meeting.speakers.all()}
     count = max(speakers, default=-1) + 1
     started = timezone.localtime(meeting.started_at).replace(tzinfo=None) if meeting.started_at else None
     return MeetingInfo(

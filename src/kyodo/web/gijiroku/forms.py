@@ -20,6 +20,10 @@ class UploadForm(forms.Form):
         label="発言者(発言順)", required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="例: 議長:山田太郎,事務局:佐藤花子,委員:鈴木一郎(役職:氏名をカンマ区切り。後から変更できます)",
     )
+    agenda = forms.CharField(
+        label="議題(1行に1つ)", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="会議名・議題・出席者の言葉は、音声認識のヒントと読みによる訂正に使います。",
+    )
     speakers_expected = forms.IntegerField(label="発言者の人数", min_value=1, max_value=20, required=False,
                                            help_text="分かれば入力(空欄なら自動で推定します)")
     # Empty files are let through so that the engine's own message (音声ファイルが空です) is shown.
@@ -39,7 +43,7 @@ class UploadForm(forms.Form):
 
     def meeting_info(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {key: data[key] for key in ("title", "started_at", "place", "attendees", "speakers_expected")}
+        return {key: data[key] for key in ("title", "started_at", "place", "attendees", "agenda", "speakers_expected")}
 
 
 class SegmentForm(forms.Form):

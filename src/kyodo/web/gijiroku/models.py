@@ -8,6 +8,8 @@ is `OrgOwned`. The engine (`kyodo.gijiroku`) recognises and cleans; these rows k
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -28,7 +30,8 @@ class Meeting(OrgOwned, BackgroundJob):
     title = models.CharField("会議名", max_length=200)
     started_at = models.DateTimeField("開始日時", null=True, blank=True)
     place = models.CharField("場所", max_length=200, blank=True)
-    attendees = models.TextField("出席者", blank=True)
+    attendees = models.TextField("出席者", blank=True)  # as typed at upload; the list itself is `Attendee`
+    agenda = models.TextField("議題", blank=True)  # one item per line; its words join the vocabulary
     speakers_expected = models.PositiveSmallIntegerField("発言者の人数", null=True, blank=True)
     audio_name = models.CharField("録音ファイル", max_length=200)
     # Relative to settings.GIJIROKU_MEDIA_DIR (kyodo.web.gijiroku.storage), so the data folder can move.
@@ -61,6 +64,27 @@ class Meeting(OrgOwned, BackgroundJob):
         return str(self.status) in {"done", "failed"}  # MeetingStatus.DONE and FAILED
 
 
+class Attendee(OrgOwned):
+    """Someone at the meeting: a member (議長・委員長・委員 …, named 議長(山田太郎君)) or an official, whose role is
+    a title (子ども未来部長, named by the title alone). Which roles are members': kyodo.gijiroku.minutes.MEMBER_ROLES."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendee_list")
+    order = models.PositiveSmallIntegerField()
+    role = models.CharField("役職・職名", max_length=50, blank=True)
+    name = models.CharField("氏名", max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.role}:{self.name}" if self.role else str(self.name)
+
+    def label(self) -> str:
+        from kyodo.gijiroku.minutes import speaker_name
+
+        return str(speaker_name(str(self.role), str(self.name)).label(0))
+
+
 class Speaker(OrgOwned):
     """A voice the diarizer found (0-based index, in speaking order) and the role and name staff gave it."""
 
@@ -68,15 +92,20 @@ class Speaker(OrgOwned):
     index = models.PositiveSmallIntegerField()
     role = models.CharField("役職", max_length=50, blank=True)
     name = models.CharField("氏名", max_length=100, blank=True)
+    # The attendee staff mapped this voice to (its role and name are copied, so the minutes keep them).
+    attendee = models.ForeignKey(Attendee, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["index"]
         constraints = [models.UniqueConstraint(fields=["meeting", "index"], name="gijiroku_speaker_per_meeting")]
 
     def label(self) -> str:
-        from kyodo.gijiroku.minutes import SpeakerName
+        return str(self.speaker_name().label(self.index))
 
-        return str(SpeakerName(self.role, self.name).label(self.index))
+    def speaker_name(self) -> Any:
+        from kyodo.gijiroku.minutes import speaker_name
+
+        return speaker_name(str(self.role), str(self.name))
 
 
 class Mark(models.TextChoices):

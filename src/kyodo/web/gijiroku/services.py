@@ -19,7 +19,9 @@ import hashlib
 import logging
 import os
 import re
+import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -31,6 +33,7 @@ from django.utils import timezone
 
 from kyodo.gijiroku.errors import AudioError, GijirokuError
 from kyodo.web import jobs
+from kyodo.web.gijiroku import editing
 from kyodo.web.gijiroku.models import Mark, Meeting, MeetingStatus, Segment, Speaker, Vocabulary
 
 log = logging.getLogger(__name__)
@@ -57,16 +60,39 @@ def audio_file(meeting: Meeting) -> Path:
     return media_dir() / str(meeting.audio_path)
 
 
+def checkpoint_dir(meeting: Meeting) -> Path:
+    """Finished recognition chunks of a transcription in progress (kept until it is done, so a stopped worker
+    resumes; the engine keys each chunk by what it depends on, kyodo.gijiroku.chunks)."""
+    return media_dir() / str(meeting.organisation_id) / "checkpoints" / str(meeting.pk)
+
+
+def meeting_context(meeting: Meeting) -> Any:
+    """The meeting's own words for the vocabulary: its title and the attendees' roles and names."""
+    from kyodo.gijiroku.minutes import parse_speaker_names
+    from kyodo.gijiroku.vocabulary import MeetingContext
+
+    people = [p for a in meeting.attendee_list.all() for p in (str(a.role), str(a.name)) if p]
+    if not people:
+        people = [p for n in parse_speaker_names(str(meeting.attendees)) for p in (n.role, n.name) if p]
+    agenda = tuple(line.strip() for line in str(meeting.agenda).splitlines() if line.strip())
+    return MeetingContext(title=str(meeting.title), agenda=agenda, people=tuple(people))
+
+
 def pipeline_options(meeting_or_vocabulary: Meeting | dict[str, Any], speakers: int | None = None) -> Any:
     from kyodo.gijiroku.glossary import parse_glossary
     from kyodo.gijiroku.pipeline import PipelineOptions
+    from kyodo.gijiroku.vocabulary import MeetingContext
 
+    context, checkpoints = MeetingContext(), None
     if isinstance(meeting_or_vocabulary, Meeting):
         vocabulary, speakers = meeting_or_vocabulary.vocabulary, meeting_or_vocabulary.speakers_expected
+        context, checkpoints = meeting_context(meeting_or_vocabulary), checkpoint_dir(meeting_or_vocabulary)
     else:
         vocabulary = meeting_or_vocabulary
     return PipelineOptions(
         speakers=speakers,
+        meeting=context,
+        checkpoint_dir=checkpoints,
         model=getattr(settings, "GIJIROKU_MODEL", None),
         model_dir=getattr(settings, "GIJIROKU_MODEL_DIR", None),
         glossary=parse_glossary(vocabulary or None),
@@ -77,9 +103,26 @@ def pipeline_options(meeting_or_vocabulary: Meeting | dict[str, Any], speakers: 
 
 # --- vocabulary -------------------------------------------------------------------------------------------
 
+def default_terms(organisation: str) -> list[str]:
+    """The organisation's starting vocabulary (engine: its name, towns, the 62, council terms), by name or code."""
+    from kyodo.gijiroku.vocabulary import default_vocabulary
+
+    try:
+        return [t.text for t in default_vocabulary(organisation)]
+    except GijirokuError:
+        return []
+
+
 def vocabulary_for(organisation_id: int) -> Vocabulary:
+    """The organisation's vocabulary; made on first use with its default terms, which staff may then edit."""
+    from kyodo.web.accounts.models import Organisation
+
+    found: Vocabulary | None = Vocabulary.objects.for_org(organisation_id).filter(organisation_id=organisation_id).first()
+    if found is not None:
+        return found
+    code = Organisation.objects.get(pk=organisation_id).code
     vocabulary: Vocabulary = Vocabulary.objects.for_org(organisation_id).get_or_create(
-        organisation_id=organisation_id
+        organisation_id=organisation_id, defaults={"terms": default_terms(str(code))}
     )[0]
     return vocabulary
 
@@ -163,17 +206,19 @@ def receive(chunks: Iterable[bytes], organisation_id: int) -> tuple[Path, str, i
 
 
 def check_recording(path: Path, display_name: str) -> float:
-    """The engine reads the recording as it will in the task; its length in seconds, or AudioError.
+    """The recording's container header, read by the engine without decoding it (a web request must stay cheap
+    for a six-hour session); its length in seconds (0 when the header does not say), or AudioError.
 
+    Silence and an unreadable stream show up when the worker decodes it: the meeting then fails with the reason.
     The temporary file's name is replaced by the uploaded one in messages.
     """
-    from kyodo.gijiroku.audio import SAMPLE_RATE, load_audio
+    from kyodo.gijiroku.audio import probe
 
     try:
-        samples = load_audio(path, max_seconds=getattr(settings, "GIJIROKU_MAX_SECONDS", None))
+        seconds = probe(path, max_seconds=getattr(settings, "GIJIROKU_MAX_SECONDS", None))
     except AudioError as exc:
         raise AudioError(exc.message.replace(path.name, display_name)) from exc
-    return float(samples.size / SAMPLE_RATE)
+    return float(seconds or 0.0)
 
 
 def store(temporary: Path, *, organisation_id: int, user: Any, info: dict[str, Any], audio_name: str,
@@ -188,6 +233,7 @@ def store(temporary: Path, *, organisation_id: int, user: Any, info: dict[str, A
                 organisation_id=organisation_id, created_by=user, audio_name=audio_name, audio_path=relative,
                 audio_sha256=sha256, audio_size=size, duration=duration, **info,
             )
+            editing.set_attendees(meeting, str(meeting.attendees))
             os.replace(temporary, final)
     except BaseException:
         final.unlink(missing_ok=True)  # the row was rolled back: no recording without its meeting
@@ -216,14 +262,31 @@ def delete(meeting: Meeting, audit: Callable[[], object]) -> None:
         audit()
         meeting.delete()
     path.unlink(missing_ok=True)
+    shutil.rmtree(checkpoint_dir(meeting), ignore_errors=True)
 
 
 # --- transcription (in the worker) ------------------------------------------------------------------------
 
+def remaining_ja(elapsed: float, first: float, fraction: float) -> str:
+    """'(残り約12分)' from the progress made since this run started (a resumed run starts part way)."""
+    gained = fraction - first
+    if elapsed < 5 or gained <= 0.01:
+        return ""
+    seconds = elapsed * (1.0 - fraction) / gained
+    if seconds < 60:
+        return "(まもなく完了)"
+    minutes = round(seconds / 60)
+    return f"(残り約{minutes // 60}時間{minutes % 60}分)" if minutes >= 60 else f"(残り約{minutes}分)"
+
+
 def _reporter(meeting_id: int) -> Callable[[str, float], None]:
     last = [-1]
+    began: list[float] = []  # monotonic clock and fraction at the first report
 
     def report(step: str, fraction: float) -> None:
+        now = time.monotonic()
+        if not began:
+            began.extend((now, fraction))
         percent = min(99, int(fraction * 100))
         if percent == last[0]:
             return
@@ -231,7 +294,8 @@ def _reporter(meeting_id: int) -> Callable[[str, float], None]:
         # A bare UPDATE, committed at once, so that the page polling the meeting sees each step; also the job's
         # heartbeat (kyodo.web.jobs: a job without one for long has stalled).
         Meeting.objects.unscoped("worker reports its own job's progress").filter(pk=meeting_id).update(
-            progress=percent, step=f"{step}を行っています", **jobs.heartbeat()
+            progress=percent, step=f"{step}を行っています{remaining_ja(now - began[0], began[1], fraction)}",
+            **jobs.heartbeat()
         )
 
     return report
@@ -239,7 +303,6 @@ def _reporter(meeting_id: int) -> Callable[[str, float], None]:
 
 def execute(meeting_id: int) -> None:
     """Transcribe one queued meeting and store its segments and speakers, or the reason it failed."""
-    from kyodo.gijiroku.minutes import parse_speaker_names
     from kyodo.gijiroku.pipeline import transcribe_file
 
     meetings = Meeting.objects.unscoped("the worker acts for the user who uploaded the recording")
@@ -248,20 +311,24 @@ def execute(meeting_id: int) -> None:
                                           step="録音を読み込んでいます", progress=0, **jobs.heartbeat())
     try:
         transcript = transcribe_file(audio_file(meeting), pipeline_options(meeting), progress=_reporter(meeting_id))
-        names = parse_speaker_names(meeting.attendees)
+        attendees = list(meeting.attendee_list.all())
         with transaction.atomic():
             meeting.segments.all().delete()
             meeting.speakers.all().delete()
+            # Voices are numbered in speaking order, like the attendees typed at upload: a first guess to check.
             Speaker.objects.bulk_create([
                 Speaker(organisation_id=meeting.organisation_id, meeting=meeting, index=i,
-                        role=names[i].role if i < len(names) else "", name=names[i].name if i < len(names) else "")
+                        role=attendees[i].role if i < len(attendees) else "",
+                        name=attendees[i].name if i < len(attendees) else "",
+                        attendee=attendees[i] if i < len(attendees) else None)
                 for i in sorted({u.speaker for u in transcript.utterances})
             ])
             marks = _found_marks(transcript)
             Segment.objects.bulk_create([
                 Segment(organisation_id=meeting.organisation_id, meeting=meeting, index=i, speaker=u.speaker,
                         start=u.start, end=u.end, raw_text=u.raw_text, cleaned_text=u.text, text=u.text,
-                        corrections=[{"wrong": c.wrong, "right": c.right, "count": c.count} for c in u.corrections],
+                        corrections=[{"wrong": c.wrong, "right": c.right, "count": c.count, "source": c.source}
+                                     for c in u.corrections],
                         mark=marks.get(i, Mark.NONE))
                 for i, u in enumerate(transcript.utterances)
             ])
@@ -269,6 +336,7 @@ def execute(meeting_id: int) -> None:
                 status=MeetingStatus.DONE, progress=100, step="完了しました", duration=transcript.duration,
                 model_name=transcript.model_name, finished_at=timezone.now(), error="",
             )
+        shutil.rmtree(checkpoint_dir(meeting), ignore_errors=True)  # done: nothing left to resume
     except GijirokuError as exc:
         meetings.filter(pk=meeting_id).update(status=MeetingStatus.FAILED, step="失敗しました",
                                               error=exc.message, finished_at=timezone.now())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kyodo.web.gijiroku import views, views_vocab
+from kyodo.web.gijiroku import views, views_editor, views_vocab
 
 app_name = "gijiroku"
 urlpatterns = [
@@ -14,6 +14,13 @@ urlpatterns = [
     path("meetings/<int:pk>/speakers/", views.speakers, name="speakers"),
     path("meetings/<int:pk>/export/<str:style>/<str:fmt>/", views.export, name="export"),
     path("segments/<int:pk>/", views.segment_edit, name="segment_edit"),
+    path("meetings/<int:pk>/attendees/", views_editor.attendees, name="attendees"),
+    path("meetings/<int:pk>/speakers/add/", views_editor.speaker_add, name="speaker_add"),
+    path("meetings/<int:pk>/replace/", views_editor.replace, name="replace"),
+    path("speakers/<int:pk>/assign/", views_editor.speaker_assign, name="speaker_assign"),
+    path("segments/<int:pk>/split/", views_editor.segment_split, name="segment_split"),
+    path("segments/<int:pk>/merge/", views_editor.segment_merge, name="segment_merge"),
+    path("search/", views_editor.search, name="search"),
     path("glossary/", views_vocab.glossary, name="glossary"),
     path("corrections/", views_vocab.corrections, name="corrections"),
 ]

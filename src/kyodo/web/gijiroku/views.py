@@ -114,7 +114,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     segments = list(meeting.segments.all())
     context = {
         "meeting": meeting, "speakers": speakers, "segments": segments, "labels": labels,
-        "marks": Mark.choices, "styles": services.STYLES,
+        "marks": Mark.choices, "styles": services.STYLES, "attendees": list(meeting.attendee_list.all()),
+        "speeds": ("0.75", "1", "1.25", "1.5", "2"),
     }
     return render(request, "gijiroku/meeting_detail.html", context)
 

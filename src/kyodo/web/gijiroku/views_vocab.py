@@ -21,6 +21,14 @@ from kyodo.web.gijiroku.forms import CorrectionsForm, TermsForm
 def glossary(request: HttpRequest) -> HttpResponse:
     vocabulary = services.vocabulary_for(request.user.organisation_id)
     form = TermsForm(request.POST or None, initial={"terms": "\n".join(vocabulary.terms)})
+    if request.method == "POST" and request.POST.get("defaults") == "add":
+        defaults = services.default_terms(str(vocabulary.organisation.code))
+        added = [t for t in defaults if t not in vocabulary.terms]
+        vocabulary.terms, vocabulary.updated_by = [*vocabulary.terms, *added], request.user
+        vocabulary.save(update_fields=["terms", "updated_by", "updated_at"])
+        record_request(request, GijirokuAction.GLOSSARY, vocabulary, added=added, removed=[])
+        messages.success(request, f"既定の用語を{len(added)}語加えました。")
+        return redirect("gijiroku:glossary")
     if request.method == "POST" and form.is_valid():
         try:
             terms = services.parse_terms(form.cleaned_data["terms"])
