@@ -1,7 +1,11 @@
-"""Load on the nursery results pages: 20 concurrent signed-in users, on loopback only.
+"""Load on the nursery results pages: 50 concurrent signed-in users, on loopback only.
 
     uv run python benchmarks/web_results_load.py                 # SQLite and PostgreSQL (if reachable)
     uv run python benchmarks/web_results_load.py --db sqlite --users 20 --requests 25
+    uv run python benchmarks/web_results_load.py --server runserver --cache none   # the old setup, for comparison
+
+The server is `kyodo web serve` (gunicorn, --workers × --threads) by default, or Django's development server;
+with --cache redis (the default when Redis answers) the result cache is shared in Redis (KYODO_CACHE_URL).
 
 For each database: a fresh database (a temporary SQLite file, or a temporary PostgreSQL database
 created on the server given by --postgres and dropped afterwards), the demo ward uploaded and run,
@@ -31,6 +35,7 @@ import urllib.request
 from pathlib import Path
 
 HOST = "127.0.0.1"
+REDIS_URL = "redis://127.0.0.1:6379/14"
 USERNAME, PASSWORD = "koto-staff", "kyodo-demo-2026"
 
 SETUP = """
@@ -168,18 +173,34 @@ def wait_for_server(port: int, proc: subprocess.Popen[bytes], seconds: float = 6
 def bench(name: str, env: dict[str, str], args: argparse.Namespace) -> dict:
     info = prepare(env, args.children, args.facilities)
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kyodo.cli", "web", "manage", "runserver", f"{HOST}:{port}", "--noreload"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    if args.server == "serve":
+        command = ["web", "serve", "--bind", f"{HOST}:{port}", "--workers", str(args.workers),
+                   "--threads", str(args.threads)]
+    else:
+        command = ["web", "manage", "runserver", f"{HOST}:{port}", "--noreload"]
+    server = subprocess.Popen([sys.executable, "-m", "kyodo.cli", *command], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_server(port, server)
         result = load(f"http://{HOST}:{port}", info, args.users, args.requests, args.max_seconds)
     finally:
         server.terminate()
         server.wait(timeout=20)
-    result["database"] = name
+    result["database"] = f"{name}/{args.server}/{'redis' if env.get('KYODO_CACHE_URL') else 'local'}"
     return result
+
+
+def redis_url(wanted: str) -> str | None:
+    if wanted == "none":
+        return None
+    try:
+        import redis
+
+        redis.Redis.from_url(wanted if wanted != "redis" else REDIS_URL).ping()
+    except Exception:
+        print("Redis に接続できません: 結果のキャッシュはプロセスごとにします", file=sys.stderr)
+        return None
+    return wanted if wanted != "redis" else REDIS_URL
 
 
 def postgres_database(url: str) -> tuple[str, object] | None:
@@ -201,7 +222,11 @@ def main() -> int:
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--postgres", default=os.environ.get("KYODO_BENCH_POSTGRES_URL",
                                                             "postgres://postgres@127.0.0.1:5432/test"))
-    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--server", choices=["serve", "runserver"], default="serve")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--cache", default="redis", help="redis (default), none, or a redis:// URL")
     parser.add_argument("--requests", type=int, default=25, help="requests per user")
     parser.add_argument("--max-seconds", type=float, default=120.0)
     parser.add_argument("--children", type=int, default=3000)
@@ -211,7 +236,10 @@ def main() -> int:
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("KYODO_") and k != "DATABASE_URL"}
     # Notices (PDF) are not what this measures, and would add a minute of setup per database.
     base_env.update({"KYODO_DEBUG": "0", "KYODO_ALLOWED_HOSTS": HOST, "DJANGO_SETTINGS_MODULE": "kyodo.web.settings",
-                     "KYODO_HOIKU_NOTICES": "0"})
+                     "KYODO_HOIKU_NOTICES": "0", "KYODO_SSL_REDIRECT": "0"})
+    cache = redis_url(args.cache)
+    if cache:
+        base_env["KYODO_CACHE_URL"] = cache
     results = []
     with tempfile.TemporaryDirectory(prefix="kyodo-bench-") as tmp:
         if args.db in ("sqlite", "both"):
@@ -228,9 +256,9 @@ def main() -> int:
                 finally:
                     admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[attr-defined]
                     admin.close()  # type: ignore[attr-defined]
-    print(f"{'database':<11} {'requests':>8} {'seconds':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'errors':>6}")
+    print(f"{'database':<26} {'requests':>8} {'seconds':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'errors':>6}")
     for r in results:
-        print(f"{r['database']:<11} {r['requests']:>8} {r['seconds']:>8.1f} {r['rps']:>7.1f} "
+        print(f"{r['database']:<26} {r['requests']:>8} {r['seconds']:>8.1f} {r['rps']:>7.1f} "
               f"{r['p50_ms']:>7.0f} {r['p95_ms']:>7.0f} {len(r['errors']):>6}")
         print("  p95 by page (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in r["p95_by_page_ms"].items()))
         for e in r["errors"][:10]:
