@@ -7,7 +7,6 @@ the Japanese messages (file, row, column) to stderr, writes no output and exits 
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -231,9 +230,9 @@ def _score(args: argparse.Namespace) -> int:
             ]
         )
     if args.output is None:
-        writer = csv.writer(sys.stdout)
-        writer.writerow(header)
-        writer.writerows(rows)
+        from kyodo.tables import csv_text
+
+        sys.stdout.write(csv_text(header, rows))
         return 0
     from kyodo.tables import write_csv
 

@@ -6,7 +6,6 @@ write_decisions(decisions, Path("decisions.json"))
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Any
 
 from kyodo.hoiku.model.decision import DECISION_KINDS, Decision, DecisionKind
 from kyodo.hoiku.model.errors import RuleError
-from kyodo.tables import write_atomic
+from kyodo.tables import TableError, csv_text, read_table, write_atomic
 
 # Decision files: CSV with Japanese (or English) headers, or JSON [{kind, child_id, facility_id, reason, by}].
 CSV_HEADER = ("種類", "児童番号", "施設番号", "理由", "担当者")
@@ -38,12 +37,12 @@ def read_decisions(path: Path) -> list[Decision]:
     種類 is 固定 / 除外 / 辞退 (or fix / forbid / withdraw). Raises RuleError naming the row.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(f"{path.name}: 職員判断のファイルを読めません({exc})") from exc
     rows: list[tuple[str, Mapping[str, Any]]] = []
     if path.suffix.lower() == ".json":
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RuleError(f"{path.name}: 職員判断のファイルを読めません({exc})") from exc
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -53,13 +52,17 @@ def read_decisions(path: Path) -> list[Decision]:
             raise RuleError(f"{path.name}: 職員判断の一覧(オブジェクトの配列)が必要です")
         rows = [(f"{n}件目", item) for n, item in enumerate(items, start=1)]
     else:
-        reader = csv.reader(text.splitlines())
-        header = [h.strip() for h in next(reader, [])]
+        # CSV through the shared reader (encodings, limits, and the formula guard read back as plain text).
+        try:
+            table = read_table(path)
+        except TableError as exc:
+            raise RuleError(str(exc.problem)) from exc
+        header = [h.strip() for h in table.headers]
         keys = {**dict(zip(CSV_HEADER, CSV_KEYS, strict=True)), **{k: k for k in CSV_KEYS}}
         unknown = [h for h in header if h and h not in keys]
         if unknown or ("児童番号" not in header and "child_id" not in header):
             raise RuleError(f"{path.name}: 1行目は「{','.join(CSV_HEADER)}」にしてください")
-        for n, cells in enumerate(reader, start=2):
+        for n, cells in table.rows:
             if any(c.strip() for c in cells):
                 rows.append(
                     (f"{n}行目", {keys[h]: c.strip() for h, c in zip(header, cells, strict=False) if h})
@@ -96,13 +99,9 @@ def write_decisions(decisions: Iterable[Decision], path: Path) -> None:
         if Path(path).suffix.lower() == ".json":
             tmp.write_text(json.dumps(items, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
             return
-        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(CSV_HEADER)
-            for i in items:
-                writer.writerow(
-                    [KIND_NAMES[str(i["kind"])], i["child_id"], i["facility_id"] or "", i["reason"], i["by"]]
-                )
+        rows = [[KIND_NAMES[str(i["kind"])], i["child_id"], i["facility_id"] or "", i["reason"], i["by"]]
+                for i in items]
+        tmp.write_text(csv_text(CSV_HEADER, rows), encoding="utf-8-sig", newline="")
 
     write_atomic(Path(path), write)
 

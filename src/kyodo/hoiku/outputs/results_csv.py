@@ -5,12 +5,10 @@ The CLI writes it with `allocate --csv`; the web stores the same bytes for its d
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from kyodo.hoiku.outcome import Outcome
-from kyodo.tables import write_all
+from kyodo.tables import csv_text, write_all
 
 HEADER = (
     "児童番号",
@@ -76,11 +74,8 @@ def results_rows(outcome: Outcome) -> list[list[str]]:
 
 
 def results_csv_bytes(outcome: Outcome) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    writer.writerows(results_rows(outcome))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    # The shared writer: text that Excel would take for a formula (= + - @ …) is written as text.
+    return ("\ufeff" + csv_text(HEADER, results_rows(outcome))).encode("utf-8")
 
 
 def write_results_csv(outcome: Outcome, path: Path) -> None:
