@@ -4,6 +4,7 @@ optimiser's own idea of what fits (`feasibility`), which it shares no code with.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -174,6 +175,11 @@ def test_each_broken_constraint_of_a_pair_is_reported() -> None:
 @st.composite
 def plans(draw: st.DrawFn) -> tuple[Instance, dict[str, str]]:
     inst = draw(instances(max_specialists=3, max_requests=6))
+    # Loads up to the whole week, so that the current load decides some plans.
+    loaded = tuple(
+        replace(s, current_load_hours=draw(st.integers(0, s.hours_per_week + 1))) for s in inst.specialists
+    )
+    inst = Instance(loaded, inst.requests)
     ids = [s.id for s in inst.specialists]
     plan = {r.id: draw(st.sampled_from(ids)) for r in inst.requests if draw(st.booleans())}
     return inst, plan
