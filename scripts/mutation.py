@@ -3,6 +3,7 @@
     uv run python scripts/mutation.py                 # all modules in scripts/mutation.toml, 20 minutes
     uv run python scripts/mutation.py --budget 600 --module hoiku.check
     uv run python scripts/mutation.py --tests before  # the test selection named "before" in the config
+    uv run python scripts/mutation.py --sample 5      # every mutant whose number ends in 0 or 5 (a fifth)
 
 Runs mutmut (3.x) in a scratch copy of src/ and tests/ (nothing is written in the checkout), over the
 modules listed in scripts/mutation.toml with the tests listed there, stops at the time budget, and prints
@@ -38,6 +39,8 @@ def main() -> int:
     parser.add_argument("--module", action="append", choices=sorted(config["modules"]), help="only these")
     parser.add_argument("--tests", default="after", choices=sorted(config["tests"]), help="test selection")
     parser.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 2) // 2))
+    parser.add_argument("--sample", type=int, choices=(1, 2, 5, 10), default=1,
+                        help="test one mutant in N, chosen by its number (the same ones every time)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch copy and print where it is")
     args = parser.parse_args()
 
@@ -47,7 +50,7 @@ def main() -> int:
     try:
         _prepare(scratch, [m["path"] for m in modules.values()], tests)
         started = time.monotonic()
-        finished = _run_mutmut(scratch, args.budget, args.jobs)
+        finished = _run_mutmut(scratch, args.budget, args.jobs, SAMPLES[args.sample])
         elapsed = time.monotonic() - started
         statuses = _statuses(scratch)
         print(f"\nmutmut {'finished' if finished else 'stopped at the budget'} after {elapsed:.0f} s "
@@ -76,9 +79,13 @@ def _prepare(scratch: Path, paths: list[str], tests: list[str]) -> None:
     (scratch / "setup.cfg").write_text("\n".join(lines) + "\n", "utf-8")
 
 
-def _run_mutmut(scratch: Path, budget: int, jobs: int) -> bool:
+# mutmut numbers each function's mutants 1, 2, …: a sample by last digit spreads over every function.
+SAMPLES = {1: [], 2: ["*__mutmut_*[02468]"], 5: ["*__mutmut_*[05]"], 10: ["*__mutmut_*0"]}
+
+
+def _run_mutmut(scratch: Path, budget: int, jobs: int, names: list[str]) -> bool:
     env = {**os.environ, "HYPOTHESIS_STORAGE_DIRECTORY": str(scratch / ".hypothesis"), "PYTHONHASHSEED": "0"}
-    cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs)]
+    cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs), *names]
     proc = subprocess.Popen(cmd, cwd=scratch, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, start_new_session=True)
     try:
@@ -118,24 +125,47 @@ def _module_of(mutant: str, modules: dict[str, dict[str, str]]) -> str | None:
 
 def _report(scratch: Path, modules: dict[str, dict[str, str]], statuses: dict[str, str]) -> float:
     worst = 100.0
+    survivors: list[str] = []
+    lines: list[str] = []
     for name, m in modules.items():
         mine = {k: v for k, v in statuses.items() if _module_of(k, modules) == name}
         counts = Counter(mine.values())
         killed = sum(n for s, n in counts.items() if s in KILLED)
-        survived = sorted(k for k, v in mine.items() if v in SURVIVED)
+        survived = sorted((k for k, v in mine.items() if v in SURVIVED), key=_natural)
         tested = killed + len(survived)
         rate = 100.0 * killed / tested if tested else 0.0
         worst = min(worst, rate)
         others = ", ".join(f"{s} {n}" for s, n in sorted(counts.items()) if s not in KILLED | SURVIVED)
-        print(f"{name:<18} {m['path']:<40} killed {killed}/{tested} = {rate:5.1f}%  ({others or 'all run'})")
-        for mutant in survived:
-            diff = subprocess.run([sys.executable, "-m", "mutmut", "show", mutant], cwd=scratch,
-                                  capture_output=True, text=True, check=False).stdout
-            changed = [ln for ln in diff.splitlines() if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
-            print(f"    survived {mutant}")
-            for ln in changed:
-                print(f"        {ln.strip()[:150]}")
+        lines.append(f"{name:<18} {m['path']:<40} killed {killed}/{tested} = {rate:5.1f}%  ({others or 'all run'})")
+        survivors += survived
+    print("\n".join(lines))
+    if survivors:
+        print("\nsurvivors:")
+        print(_diffs(scratch, survivors))
     return worst
+
+
+def _natural(name: str) -> tuple[str, int]:
+    head, _, number = name.rpartition("__mutmut_")
+    return head, int(number) if number.isdigit() else 0
+
+
+DIFFS = r"""
+import sys
+from mutmut.mutation.diff_apply import find_mutant, get_diff_for_mutant
+for name in sys.argv[1:]:
+    lines = get_diff_for_mutant(name, path=find_mutant(name).path).splitlines()
+    changed = [ln[:1] + " " + ln[1:].strip() for ln in lines if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
+    print("    " + name)
+    print("\n".join("        " + ln[:150] for ln in changed))
+"""
+
+
+def _diffs(scratch: Path, names: list[str]) -> str:
+    """Each survivor's changed lines, from one process (one `mutmut show` each takes seconds)."""
+    out = subprocess.run([sys.executable, "-c", DIFFS, *names], cwd=scratch, capture_output=True, text=True,
+                         check=False)
+    return out.stdout + (out.stderr[-2000:] if out.returncode else "")
 
 
 if __name__ == "__main__":
