@@ -559,3 +559,62 @@ def test_the_family_is_reported_once_at_its_best_blocking_combination() -> None:
     )
     inst = explicit(inst, ("A", "A"), ("B", "B"), ("C", "C"))
     assert family(inst, {"f2": "C", "f1": "C"}) == [("blocking_coalition", "f2", "A", None, None)]
+
+
+# --- what staff read -----------------------------------------------------------------------------------------
+
+
+def messages(inst: Instance, assignment: Assignment) -> list[str]:
+    priority = build_priority(inst, score_instance(inst, None, 2026), None, seed=1)
+    fams = families(inst)
+    joint = frozenset(c for f in fams.values() for c in f.children)
+    found = check_allocation(inst, priority, assignment, joint=joint)
+    return [v.message for v in found + check_families(inst, priority, assignment, fams)]
+
+
+def test_each_single_child_violation_says_who_where_and_why() -> None:
+    inst = instance(
+        [facility("A", age1=1), facility("B", age1=1), facility("C", age1=0), facility("D", age1=1)],
+        [
+            child("hi", ["A"], points=40),
+            child("lo", ["A"], points=30),
+            child("c", ["D"], points=35),
+            child("t", ["A"], points=10, current="C"),
+        ],
+    )
+    assert messages(inst, {"hi": None, "lo": "A", "c": "B", "t": None}) == [
+        "児童hiより優先順位の低い児童loがA(1歳)に内定しています",
+        "児童cが希望していないBに割り当てられています",
+        "児童cはD(1歳)を希望し空きがあるのに入れていません",
+        "転園申込の児童tが在園施設Cの席を失っています",
+    ]
+    assert messages(inst, {"hi": "A", "lo": "A", "c": "D", "t": "C"}) == ["定員超過: A 1歳 定員1人に2人"]
+
+
+def test_the_shared_limit_and_envy_through_it_are_named_as_shared() -> None:
+    inst = instance(
+        [shared(facility("A", age1=2, age2=2), (1, 2), 2)],
+        [
+            child("hi", ["A"], age=1, points=40),
+            child("mid", ["A"], age=2, points=35),
+            child("lo", ["A"], age=2, points=30),
+        ],
+    )
+    assert messages(inst, {"hi": None, "mid": "A", "lo": "A"}) == [
+        "児童hiより優先順位の低い児童loがAの共有枠(2歳)に内定しています"
+    ]
+    assert messages(inst, {"hi": "A", "mid": "A", "lo": "A"}) == ["定員超過: A 1・2歳の共有枠 2人に3人"]
+
+
+def test_family_violations_show_the_combinations() -> None:
+    inst = instance(
+        [facility("A", age1=1, age2=1), facility("B", age1=1, age2=1)],
+        sibling_pair(1, ["A", "B"], ["A", "B"]),
+    )
+    assert (
+        messages(inst, {"f2": "A", "f1": "B"})[0]
+        == "世帯Fの結果(f2→A、f1→B)は家族が受け入れる組み合わせにありません"
+    )
+    assert messages(inst, {"f2": None, "f1": None}) == [
+        "世帯Fは(f2→A、f1→A)を今の結果(f2→保留、f1→保留)より望み、全員が空き、または優先順位の低い児童に代わって入れます"
+    ]

@@ -200,3 +200,34 @@ def test_the_check_accepts_a_plan_exactly_when_the_optimisers_ledger_can_hold_it
         ledger.add(rid, sid)
     # The generator stays within the program caps, which the ledger leaves to the readers.
     assert holds == (violations(inst, plan) == [])
+
+
+def test_each_violation_says_what_is_broken() -> None:
+    s = specialist(
+        "A", {CLOUD: 1}, hours=40, modes=frozenset({Mode.REMOTE}), conflicts=frozenset({SMALL_TOWN})
+    )
+    r = request(
+        "R", {CLOUD: 2}, hours=25, mode=Mode.ONSITE, municipality=SMALL_TOWN, excluded=frozenset({"A"})
+    )
+    messages = {str(v.kind): v.message for v in violations(Instance((s,), (r,)), {"R": "A"})}
+    assert messages == {
+        "skill": "skill cloud_infrastructure below 2",
+        "mode": "mode 現地 not offered",
+        "conflict": "conflict of interest",
+        "excluded": "specialist excluded from this request",
+        "program_cap": "25 hours over the program cap",
+    }
+    [unknown] = violations(Instance((s,), (r,)), {"R": "Z"})
+    assert unknown.message == "unknown request or specialist"
+    [cases] = violations(
+        Instance((specialist("B", {CLOUD: 3}, max_cases=0),), (request("Q", {CLOUD: 1}),)), {"Q": "B"}
+    )
+    assert cases.message == "1 cases, limit 0"
+
+
+def test_a_period_ending_on_sunday_stays_in_its_week() -> None:
+    r = request("R", {CLOUD: 1}, hours=8)
+    r = Request(**{**{f: getattr(r, f) for f in r.__dataclass_fields__}, "end": MONDAY + timedelta(days=6)})
+    assert one(specialist("A", {CLOUD: 3}, hours=8), r) == []  # one week of 480 minutes, not two
+    [v] = violations(Instance((specialist("A", {CLOUD: 3}, hours=7),), (r,)), {"R": "A"})
+    assert v.message == f"week of {MONDAY.isoformat()}: 480 min planned, 420 available"
