@@ -618,3 +618,58 @@ def test_family_violations_show_the_combinations() -> None:
     assert messages(inst, {"f2": None, "f1": None}) == [
         "世帯Fは(f2→A、f1→A)を今の結果(f2→保留、f1→保留)より望み、全員が空き、または優先順位の低い児童に代わって入れます"
     ]
+
+
+def test_a_holder_outside_the_groups_order_cannot_be_displaced_through_the_group() -> None:
+    # x sits at A (age 2) without having applied there; c (age 1) has room at its age but the group is full.
+    inst = instance(
+        [shared(facility("A", age1=1, age2=1), (1, 2), 1)],
+        [child("c", ["A"], age=1, points=40), child("x", [], age=2, points=10)],
+    )
+    assert single(inst, {"c": None, "x": "A"}) == [("outside_choices", "x", "A", None, None)]
+
+
+def test_envy_at_a_full_age_class_of_a_group_names_the_age_class_not_the_group() -> None:
+    inst = instance(
+        [shared(facility("A", age1=1, age2=2), (1, 2), 3)],
+        [child("hi", ["A"], age=1, points=40), child("lo", ["A"], age=1, points=30)],
+    )
+    assert messages(inst, {"hi": None, "lo": "A"}) == [
+        "児童hiより優先順位の低い児童loがA(1歳)に内定しています"
+    ]
+
+
+def test_siblings_back_at_their_own_seats_take_those_places_from_a_third() -> None:
+    # Twins t1, t2 hold transfer seats at C (age 1); their brother n wants C too, below o who holds C's vacancy.
+    def inst_with(vacancies: int) -> Instance:
+        kids = [
+            child("t1", ["A"], age=1, points=40, household="F", sibling_pattern=5, current="C"),
+            child("t2", ["A"], age=1, points=40, household="F", sibling_pattern=5, current="C"),
+            child("n", ["C"], age=1, points=20, household="F", sibling_pattern=5),
+            child("o", ["C"], age=1, points=30),
+        ]
+        inst = instance([facility("A", age1=2), facility("C", age1=vacancies)], kids)
+        combos = (("C", "C", "C"), ("A", "A", None))
+        return replace(inst, family_combinations={"F": combos}, family_children={"F": ("t1", "t2", "n")})
+
+    got = {"t1": "A", "t2": "A", "n": None, "o": "C"}
+    assert family(inst_with(1), got) == []  # C: 3 places, o above n, and both twins back: n does not fit
+    assert family(inst_with(2), got) == [("blocking_coalition", "t1", "C", None, None)]
+
+
+def test_a_member_displaces_the_lowest_at_its_seat_and_only_that_one_leaves_the_group() -> None:
+    # f0 displaces s_lo (not s_hi) at age 0; s_hi stays ahead of f2 in the group.
+    def inst_with(group: int) -> Instance:
+        return instance(
+            [shared(facility("A", age0=2, age2=1), (0, 1, 2), group)],
+            [
+                child("s_lo", ["A"], age=0, points=15),
+                child("s_hi", ["A"], age=0, points=50),
+                child("f0", ["A"], age=0, points=40, household="F", sibling_pattern=1),
+                child("f2", ["A"], age=2, points=20, household="F", sibling_pattern=1),
+            ],
+        )
+
+    got = {"s_lo": "A", "s_hi": "A", "f0": None, "f2": None}
+    assert family(inst_with(2), got) == []
+    assert family(inst_with(3), got) == [("blocking_coalition", "f2", "A", None, None)]

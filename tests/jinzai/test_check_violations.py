@@ -231,3 +231,8 @@ def test_a_period_ending_on_sunday_stays_in_its_week() -> None:
     assert one(specialist("A", {CLOUD: 3}, hours=8), r) == []  # one week of 480 minutes, not two
     [v] = violations(Instance((specialist("A", {CLOUD: 3}, hours=7),), (r,)), {"R": "A"})
     assert v.message == f"week of {MONDAY.isoformat()}: 480 min planned, 420 available"
+
+
+def test_an_unknown_pair_does_not_hide_the_pairs_after_it() -> None:
+    s, r = specialist("A", {CLOUD: 1}), request("R", {CLOUD: 2})
+    assert found([s], [r], {"Q": "A", "R": "A"}) == [("unknown", "Q", "A"), ("skill", "R", "A")]
