@@ -41,6 +41,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 2) // 2))
     parser.add_argument("--sample", type=int, choices=(1, 2, 5, 10), default=1,
                         help="test one mutant in N, chosen by its number (the same ones every time)")
+    parser.add_argument("--tests-at", metavar="COMMIT", help="take tests/ as it was at this commit (a baseline)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch copy and print where it is")
     args = parser.parse_args()
 
@@ -49,12 +50,15 @@ def main() -> int:
     scratch = Path(tempfile.mkdtemp(prefix="kyodo-mutation-"))
     try:
         _prepare(scratch, [m["path"] for m in modules.values()], tests)
+        if args.tests_at:
+            _tests_at(scratch, args.tests_at)
         started = time.monotonic()
         finished = _run_mutmut(scratch, args.budget, args.jobs, SAMPLES[args.sample])
         elapsed = time.monotonic() - started
         statuses = _statuses(scratch)
         print(f"\nmutmut {'finished' if finished else 'stopped at the budget'} after {elapsed:.0f} s "
-              f"(tests: {args.tests}, {len(tests)} paths)\n")
+              f"(tests: {args.tests}{' at ' + args.tests_at if args.tests_at else ''}, {len(tests)} paths, "
+              f"{'all mutants' if args.sample == 1 else f'one mutant in {args.sample}'})\n")
         worst = _report(scratch, modules, statuses)
     finally:
         if args.keep:
@@ -81,6 +85,12 @@ def _prepare(scratch: Path, paths: list[str], tests: list[str]) -> None:
 
 # mutmut numbers each function's mutants 1, 2, …: a sample by last digit spreads over every function.
 SAMPLES = {1: [], 2: ["*__mutmut_*[02468]"], 5: ["*__mutmut_*[05]"], 10: ["*__mutmut_*0"]}
+
+
+def _tests_at(scratch: Path, commit: str) -> None:
+    shutil.rmtree(scratch / "tests")
+    archive = subprocess.run(["git", "archive", commit, "tests"], cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(scratch)], input=archive, check=True)
 
 
 def _run_mutmut(scratch: Path, budget: int, jobs: int, names: list[str]) -> bool:
