@@ -673,3 +673,41 @@ def test_a_member_displaces_the_lowest_at_its_seat_and_only_that_one_leaves_the_
     got = {"s_lo": "A", "s_hi": "A", "f0": None, "f2": None}
     assert family(inst_with(2), got) == []
     assert family(inst_with(3), got) == [("blocking_coalition", "f2", "A", None, None)]
+
+
+def test_members_count_in_the_groups_order_not_by_their_ids() -> None:
+    # za ranks first in the group, ab last, with o between them: ab has za and o ahead of it.
+    def inst_with(group: int) -> Instance:
+        return instance(
+            [shared(facility("A", age0=1, age1=1, age2=1), (0, 1, 2), group)],
+            [
+                child("za", ["A"], age=0, points=40, household="F", sibling_pattern=1),
+                child("ab", ["A"], age=2, points=20, household="F", sibling_pattern=1),
+                child("o", ["A"], age=1, points=30),
+            ],
+        )
+
+    got = {"za": None, "ab": None, "o": "A"}
+    assert family(inst_with(2), got) == []
+    assert family(inst_with(3), got) == [("blocking_coalition", "ab", "A", None, None)]
+
+
+def test_a_member_back_at_its_own_seat_in_a_group_holds_a_place_of_it() -> None:
+    # t's own seat at C (age 1) is the group's only place unless C shares one more; n (age 2) needs one too.
+    def inst_with(group: int) -> Instance:
+        inst = instance(
+            [shared(facility("C", age1=0, age2=1), (1, 2), group), facility("A", age1=1, age2=1)],
+            [
+                child("n", ["C", "A"], age=2, points=20, household="F", sibling_pattern=5),
+                child("t", ["A"], age=1, points=40, household="F", sibling_pattern=5, current="C"),
+            ],
+        )
+        return explicit_for(inst, ("n", "t"), ("C", "C"), ("A", "A"))
+
+    got = {"n": "A", "t": "A"}
+    assert family(inst_with(0), got) == []
+    assert family(inst_with(1), got) == [("blocking_coalition", "n", "C", None, None)]
+
+
+def explicit_for(inst: Instance, children: tuple[str, ...], *combos: tuple[str | None, ...]) -> Instance:
+    return replace(inst, family_combinations={"F": tuple(combos)}, family_children={"F": children})
