@@ -711,3 +711,20 @@ def test_a_member_back_at_its_own_seat_in_a_group_holds_a_place_of_it() -> None:
 
 def explicit_for(inst: Instance, children: tuple[str, ...], *combos: tuple[str | None, ...]) -> Instance:
     return replace(inst, family_combinations={"F": tuple(combos)}, family_children={"F": children})
+
+
+def test_a_combination_at_an_age_class_the_facility_does_not_take_does_not_block() -> None:
+    # A lists no places at all for age 1 (not even 0).
+    inst = instance(
+        [facility("A", age2=1), facility("B", age1=1, age2=1)], sibling_pair(4, ["A", "B"], ["A", "B"])
+    )
+    assert family(explicit(inst, ("A", "A"), ("B", "B")), {"f2": "B", "f1": "B"}) == []
+
+
+def test_a_result_outside_the_families_list_with_a_member_at_its_own_seat_is_no_split() -> None:
+    inst = instance(
+        [facility("A", age1=0, age2=0), facility("C")], sibling_pair(1, ["A"], ["A"], current="C")
+    )
+    only_together = explicit(inst, ("A", "A"))
+    assert family(only_together, {"f2": "C", "f1": None}) == []
+    assert family(only_together, {"f2": None, "f1": "A"})[0] == ("family_split", "f2", None, None, None)
