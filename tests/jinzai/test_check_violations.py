@@ -185,7 +185,7 @@ def plans(draw: st.DrawFn) -> tuple[Instance, dict[str, str]]:
     return inst, plan
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plans())
 def test_the_check_accepts_a_plan_exactly_when_the_optimisers_ledger_can_hold_it(
     drawn: tuple[Instance, dict[str, str]],
