@@ -658,19 +658,19 @@ def test_siblings_back_at_their_own_seats_take_those_places_from_a_third() -> No
 
 
 def test_a_member_displaces_the_lowest_at_its_seat_and_only_that_one_leaves_the_group() -> None:
-    # f0 displaces s_lo (not s_hi) at age 0; s_hi stays ahead of f2 in the group.
+    # f0 displaces a_lo (not z_hi) at age 0; z_hi stays ahead of f2 in the group. (Ids sort the other way round.)
     def inst_with(group: int) -> Instance:
         return instance(
             [shared(facility("A", age0=2, age2=1), (0, 1, 2), group)],
             [
-                child("s_lo", ["A"], age=0, points=15),
-                child("s_hi", ["A"], age=0, points=50),
+                child("a_lo", ["A"], age=0, points=15),
+                child("z_hi", ["A"], age=0, points=50),
                 child("f0", ["A"], age=0, points=40, household="F", sibling_pattern=1),
                 child("f2", ["A"], age=2, points=20, household="F", sibling_pattern=1),
             ],
         )
 
-    got = {"s_lo": "A", "s_hi": "A", "f0": None, "f2": None}
+    got = {"a_lo": "A", "z_hi": "A", "f0": None, "f2": None}
     assert family(inst_with(2), got) == []
     assert family(inst_with(3), got) == [("blocking_coalition", "f2", "A", None, None)]
 
@@ -728,3 +728,12 @@ def test_a_result_outside_the_families_list_with_a_member_at_its_own_seat_is_no_
     only_together = explicit(inst, ("A", "A"))
     assert family(only_together, {"f2": "C", "f1": None}) == []
     assert family(only_together, {"f2": None, "f1": "A"})[0] == ("family_split", "f2", None, None, None)
+
+
+def test_a_shared_group_over_an_age_class_without_places_gives_that_age_none() -> None:
+    # A shares places across ages 0-2 but lists none for age 1: the family's younger child cannot go there.
+    inst = instance(
+        [shared(facility("A", age0=1, age2=1), (0, 1, 2), 3), facility("B", age1=1, age2=1)],
+        sibling_pair(4, ["A", "B"], ["A", "B"]),
+    )
+    assert family(explicit(inst, ("A", "A"), ("B", "B")), {"f2": "B", "f1": "B"}) == []
