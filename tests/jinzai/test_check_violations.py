@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from kyodo.jinzai.check import violations
 from kyodo.jinzai.feasibility import Ledger, analyse
-from kyodo.jinzai.model import Instance, Mode, Request, Specialist
+from kyodo.jinzai.model import Instance, Mode, Request, Specialist, Unit
 from tests.jinzai.builders import BIG_WARD, MONDAY, SMALL_TOWN, instances, request, specialist
 
 CLOUD = "cloud_infrastructure"
@@ -236,3 +236,23 @@ def test_a_period_ending_on_sunday_stays_in_its_week() -> None:
 def test_an_unknown_pair_does_not_hide_the_pairs_after_it() -> None:
     s, r = specialist("A", {CLOUD: 1}), request("R", {CLOUD: 2})
     assert found([s], [r], {"Q": "A", "R": "A"}) == [("unknown", "Q", "A"), ("skill", "R", "A")]
+
+
+def test_one_hour_left_in_the_week_holds_a_one_hour_request() -> None:
+    r = request("R", {CLOUD: 1}, hours=1)
+    assert one(specialist("A", {CLOUD: 3}, hours=5, current_load_hours=4), r) == []
+    assert one(specialist("A", {CLOUD: 3}, hours=5, current_load_hours=5), r) == [("weekly_hours", None, "A")]
+
+
+def test_an_on_site_request_in_days_is_capped_in_hours() -> None:
+    days = Request(
+        **{
+            **{f: getattr(request("R", {CLOUD: 1}), f) for f in Request.__dataclass_fields__},
+            "amount": 4,
+            "unit": Unit.DAYS,
+            "mode": Mode.ONSITE,
+            "end": MONDAY + timedelta(days=11),
+        }
+    )
+    [v] = violations(Instance((specialist("A", {CLOUD: 3}, hours=40),), (days,)), {"R": "A"})
+    assert (str(v.kind), v.message) == ("program_cap", "32 hours over the program cap")
