@@ -737,3 +737,22 @@ def test_a_shared_group_over_an_age_class_without_places_gives_that_age_none() -
         sibling_pair(4, ["A", "B"], ["A", "B"]),
     )
     assert family(explicit(inst, ("A", "A"), ("B", "B")), {"f2": "B", "f1": "B"}) == []
+
+
+def test_twins_at_one_seat_count_in_the_seats_order_not_by_their_ids() -> None:
+    # za ranks above o, ab below it: with 2 places, ab has za and o ahead of it.
+    def inst_with(places: int) -> Instance:
+        return instance(
+            [facility("A", age1=places), facility("B", age1=2)],
+            [
+                child("za", ["A", "B"], age=1, points=40, household="F", sibling_pattern=4),
+                child("ab", ["A", "B"], age=1, points=20, household="F", sibling_pattern=4),
+                child("o", ["A"], age=1, points=30),
+            ],
+        )
+
+    got = {"za": "B", "ab": "B", "o": "A"}
+    assert family(explicit_for(inst_with(2), ("za", "ab"), ("A", "A"), ("B", "B")), got) == []
+    assert family(explicit_for(inst_with(3), ("za", "ab"), ("A", "A"), ("B", "B")), got) == [
+        ("blocking_coalition", "za", "A", None, None)
+    ]
