@@ -125,26 +125,24 @@ def family_instances(draw: st.DrawFn):  # type: ignore[no-untyped-def]
 
 
 def brute_force(inst):  # type: ignore[no-untyped-def]
-    """(a stable allocation exists, most children placed among stable ones) by enumeration."""
-    from kyodo.hoiku.checks.check import blocking_pairs
-    from kyodo.hoiku.engine.joint import build_units
-    from kyodo.hoiku.engine.pipeline import _check
+    """(a stable allocation exists, most children placed among stable ones) by enumeration, judged by the
+    test's own referee (`tests/hoiku/referee.py`), never by the engine's checkers."""
     from kyodo.hoiku.engine.priority import build_priority
     from kyodo.hoiku.engine.scoring import score_instance
+    from tests.hoiku import referee
 
     fams = families(inst)
     priority = build_priority(inst, score_instance(inst, None, 2026), None, 7)
-    units = build_units(inst, fams)
+    units = referee.units(inst, {h: (f.children, f.combinations) for h, f in fams.items()})
     best = None
-    for pick in itertools.product(*[[None, *u.options] for u in units]):
+    for pick in itertools.product(*[[None, *u.combinations] for u in units]):
         assignment = dict.fromkeys(inst.children)
         for u, combo in zip(units, pick, strict=True):
             if combo is not None:
                 assignment.update(zip(u.children, combo, strict=True))
-        violations = _check(inst, priority, assignment, fams, {})
-        if any(v.kind == "capacity" for v in violations):  # per age class or shared
+        if referee.over_capacity(inst, assignment):  # per age class or shared
             continue
-        if not blocking_pairs(violations):
+        if referee.stable(inst, priority, assignment, units):
             placed = sum(1 for f in assignment.values() if f is not None)
             best = placed if best is None else max(best, placed)
     return best is not None, best

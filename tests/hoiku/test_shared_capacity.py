@@ -17,6 +17,7 @@ from kyodo.hoiku.engine.pipeline import _check, run_round
 from kyodo.hoiku.engine.priority import build_priority
 from kyodo.hoiku.engine.scoring import score_instance
 from kyodo.hoiku.model.instance import Facility, Instance
+from tests.hoiku import referee
 from tests.hoiku.builders import child, facility, instance
 
 
@@ -199,20 +200,20 @@ def shared_instances(draw: st.DrawFn, *, siblings: bool) -> Instance:
 
 
 def brute_force(inst: Instance, seed: int) -> tuple[bool, int | None]:
-    """(a stable allocation exists, most children placed among stable ones), by enumeration."""
+    """(a stable allocation exists, most children placed among stable ones), by enumeration, judged by the
+    test's own referee (`tests/hoiku/referee.py`), never by the engine's checkers."""
     fams = families(inst)
     priority = build_priority(inst, score_instance(inst, None, 2026), None, seed)
-    units = build_units(inst, fams)
+    units = referee.units(inst, {h: (f.children, f.combinations) for h, f in fams.items()})
     best = None
-    for pick in itertools.product(*[[None, *u.options] for u in units]):
-        assignment = dict.fromkeys(inst.children)
+    for pick in itertools.product(*[[None, *u.combinations] for u in units]):
+        assignment: dict[str, str | None] = dict.fromkeys(inst.children)
         for u, combo in zip(units, pick, strict=True):
             if combo is not None:
                 assignment.update(zip(u.children, combo, strict=True))
-        violations = _check(inst, priority, assignment, fams, {})
-        if any(v.kind in ("capacity", "transfer_worse") for v in violations):
+        if referee.over_capacity(inst, assignment) or referee.lost_own_seat(inst, assignment):
             continue
-        if not blocking_pairs(violations):
+        if referee.stable(inst, priority, assignment, units):
             placed = sum(1 for f in assignment.values() if f is not None)
             best = placed if best is None else max(best, placed)
     return best is not None, best
@@ -265,6 +266,8 @@ def test_the_exact_model_counts_no_blocking_exactly_when_the_check_finds_none(in
     violations = _check(inst, priority, exact.assignment, fams, {})
     assert [v for v in violations if v.kind == "capacity"] == []
     assert (exact.blocking == 0) == (not blocking_pairs(violations))
+    referee_units = referee.units(inst, {h: (f.children, f.combinations) for h, f in fams.items()})
+    assert (exact.blocking == 0) == referee.stable(inst, priority, exact.assignment, referee_units)
     exists, _ = brute_force(inst, 7)
     assert (exact.blocking == 0) == exists
 

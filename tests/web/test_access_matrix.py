@@ -1,26 +1,34 @@
-"""Every URL of every app, for every kind of visitor.
+"""Every URL of every app, for every kind of visitor, with every method.
 
-- anonymous: sent to the login page (except the public login/logout pages);
-- Charlie (staff of 大田区): 403 or 404 on 江東区's objects, and never any of 江東区's personal data in a body;
-- Bob (staff of 江東区): 403 on administrator pages;
+- anonymous: sent to the login page (except the public login/logout pages), on GET and on POST;
+- Charlie (staff of 大田区) and Dave (administrator of 大田区): 403 or 404 on 江東区's objects and on pages above
+  their level, on GET and on POST, and never any of 江東区's data in a body: the ids, points and names of all of
+  its children and the names of all of its staff (and what each app's world adds); nothing of 江東区's changes;
+- Bob (staff of 江東区): 403 on administrator, coordinator, specialist and platform pages, on GET and on POST;
 - Alice (administrator of 江東区): the page works (or 405 for a GET on a POST-only URL).
 
-A URL with no entry here fails `test_every_url_has_a_matrix_entry`.
+Every app's objects are made before the first request, so every page is checked against every secret.
+A URL with no entry here fails `test_every_url_has_a_matrix_entry`; two URL patterns with one name fail too.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.db.models import F
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from kyodo.web.accounts.models import Role, User
 from kyodo.web.hoiku import services
 from kyodo.web.hoiku.models import Decision, RunChild, RunStatus
 
+from .conftest import client_for, make_user
 from .gijiroku.world import gj
 from .hyojunka.world import hy
 from .jinzai.world import jz
@@ -29,6 +37,8 @@ from .kenshu.world import ks
 from .shishin.world import sh
 
 Objects = dict[str, Any]
+# Shifted onto every child's points in the matrix (see `objects`): a leaked point count is then unmistakable.
+POINTS_MARK = 7_310_000
 
 
 @dataclass(frozen=True)
@@ -41,7 +51,7 @@ class Entry:
 
     # kenshu: "kenshu_tokyo" (東京都's training administrators, tests/web/kenshu/world.py); others get 403 there
     level: str
-    method: str = "get"
+    method: str = "get"  # the method the page is used with: "get" (a page or a form) or "post" (an action)
     kwargs: Callable[[Objects], dict[str, Any]] = lambda o: {}
 
 
@@ -213,30 +223,69 @@ MATRIX: dict[str, Entry] = {
 }
 
 
-def _names(patterns: list[Any], namespace: str = "") -> set[str]:
-    names = set()
+def _names(patterns: list[Any], namespace: str = "") -> list[str]:
+    names = []
     for p in patterns:
         if isinstance(p, URLResolver):
             inner = f"{namespace}{p.namespace}:" if p.namespace else namespace
-            names |= _names(p.url_patterns, inner)
+            names += _names(p.url_patterns, inner)
         elif isinstance(p, URLPattern):
-            names.add(f"{namespace}{p.name}")
+            names.append(f"{namespace}{p.name}")
     return names
 
 
 def test_every_url_has_a_matrix_entry():
     names = _names(get_resolver().url_patterns)
-    assert names - set(MATRIX) == set(), "add these URLs to MATRIX"
-    assert set(MATRIX) - names == set(), "MATRIX names URLs that do not exist"
+    assert set(names) - set(MATRIX) == set(), "add these URLs to MATRIX"
+    assert set(MATRIX) - set(names) == set(), "MATRIX names URLs that do not exist"
+
+
+def test_no_two_url_patterns_share_a_name():
+    # reverse() reaches only one of them, so the matrix would check one and leave the other unchecked.
+    names = _names(get_resolver().url_patterns)
+    assert [n for n, count in Counter(names).items() if count > 1] == []
+
+
+def test_duplicate_names_are_found():
+    from django.urls import include, path
+
+    inner = [path("a/", lambda r: None, name="x"), path("b/", lambda r: None, name="x")]
+    found = _names([path("app/", include((inner, "app"))), path("c/", lambda r: None, name="y")])
+    assert sorted(found) == ["app:x", "app:x", "y"]
+
+
+@pytest.fixture(scope="session")
+def ward_files(tmp_path_factory):
+    """The shared small ward with 江東区-looking ids (KT…), so that a leaked child or household id is recognisable
+    in a page (the generator numbers children 1, 2, …, which any page contains)."""
+    from kyodo.hoiku.io import write_instance
+    from kyodo.hoiku.tools.generate import generate_ward
+
+    inst = generate_ward(children=60, facilities=6, seed=7, fiscal_year=2026, sibling_share=0.0, max_choices=4)
+    children = {
+        f"KT{int(c.id):05d}C": replace(c, id=f"KT{int(c.id):05d}C", household_id=f"KT{c.household_id}H")
+        for c in inst.children.values()
+    }
+    households = {f"KT{h.id}H": replace(h, id=f"KT{h.id}H") for h in inst.households.values()}
+    directory = tmp_path_factory.mktemp("matrix-ward")
+    write_instance(replace(inst, children=children, households=households), directory, formats=("csv",))
+    return directory
+
+
+@pytest.fixture
+def dave(ota) -> User:
+    return make_user("dave", ota, Role.ORG_ADMIN, "大田 管理者")
 
 
 @pytest.fixture
 def objects(done_run, alice, bob) -> Objects:
-    rows = RunChild.objects.for_org(done_run.organisation_id).filter(run=done_run).order_by("child_id")
-    child = rows.first()
+    RunChild.objects.for_org(done_run.organisation_id).filter(run=done_run).update(points=F("points") + POINTS_MARK)
+    rows = list(RunChild.objects.for_org(done_run.organisation_id).filter(run=done_run).order_by("child_id"))
+    child = rows[0]
     other = services.start_run(done_run.round, alice, reproduce=done_run)
     other.refresh_from_db()
     assert other.status == RunStatus.DONE
+    RunChild.objects.for_org(done_run.organisation_id).filter(run=other).update(points=F("points") + POINTS_MARK)
     decision = Decision.objects.create(
         organisation_id=done_run.organisation_id, round=done_run.round, child_id=child.child_id,
         kind="withdraw", reason="辞退の申し出", created_by=alice,
@@ -244,42 +293,100 @@ def objects(done_run, alice, bob) -> Objects:
     return {
         "run": done_run, "other": other, "round": done_run.round, "child": child, "decision": decision,
         "facility": child.choices[0]["facility_id"], "bob": bob,
-        # Text that only 江東区's users may ever see.
-        "secrets": [*(r.name for r in rows[:5]), bob.display_name, alice.display_name, done_run.round.title],
+        # Text that only 江東区's users may ever see; each app's world adds its own.
+        "secrets": [
+            *(r.name for r in rows if r.name),
+            *(r.child_id for r in rows),
+            *(r.household_id for r in rows),
+            *(str(r.points) for r in rows),
+            done_run.round.title,
+        ],
     }
 
 
-def _request(client: Client, entry: Entry, url: str):  # type: ignore[no-untyped-def]
-    return client.post(url) if entry.method == "post" else client.get(url)
+def _secrets(objects: Objects) -> list[str]:
+    """All secrets, once every app's objects exist: with the names of all of 江東区's staff by then."""
+    staff = User.objects.filter(organisation_id=objects["run"].organisation_id)
+    return sorted({s for s in [*objects["secrets"], *(u.display_name for u in staff)] if s})
 
 
-def test_the_matrix(objects, alice_client, bob_client, charlie_client, platform_client):
+def _request(client: Client, method: str, url: str):  # type: ignore[no-untyped-def]
+    return client.post(url) if method == "post" else client.get(url)
+
+
+def _snapshot(organisation_id: int) -> dict[str, list[str]]:
+    """Every row of 江東区's, field by field, per table: to see that nothing a refused visitor sent changed any
+    of them. (Their own organisation's rows may change: a page may create their glossary on first visit.)"""
+    found = {}
+    for m in apps.get_models():
+        if m._meta.label_lower == "sessions.session" or "organisation" not in {f.name for f in m._meta.fields}:
+            continue
+        rows = m._base_manager.filter(organisation_id=organisation_id).order_by("pk").values()
+        found[m._meta.label_lower] = [repr(sorted(r.items())) for r in rows]
+    return found
+
+
+ABOVE_MEMBER = ("admin", "platform", "coordinator", "specialist", "kenshu_tokyo")
+
+
+def _refused(name: str, entry: Entry, kwargs: dict[str, Any], who: str, method: str, status: int) -> str | None:
+    """Why a refused visitor's response is wrong, or None. The other method than the page's may also be 405."""
+    allowed = {403, 404} | ({405} if method != entry.method else set())
+    if entry.level == "shared":  # every organisation reads it: only the secrets check applies
+        return None
+    if (kwargs or entry.level in ABOVE_MEMBER) and status not in allowed:
+        return f"{name}: {who} got {status} on {method.upper()}"
+    return None
+
+
+def _check_foreigners(name, entry, url, kwargs, visitors, secrets) -> list[str]:  # type: ignore[no-untyped-def]
     failures = []
-    for name, entry in MATRIX.items():
-        url = reverse(name, kwargs=entry.kwargs(objects))
-        anonymous = _request(Client(), entry, url)
-        if entry.level != "public" and not (
-            anonymous.status_code == 302 and anonymous["Location"].startswith("/login/")
-        ):
-            failures.append(f"{name}: anonymous got {anonymous.status_code}")
+    for who, client in visitors.items():
+        for method in ("get", "post"):
+            response = _request(client, method, url)
+            body = response.content.decode(errors="replace")
+            leaked = [s for s in secrets if s in body]
+            if leaked:
+                failures.append(f"{name}: {who} saw {leaked[:5]} on {method.upper()}")
+            level = entry.level if who != "Dave" or entry.level != "admin" else "member"  # his own organisation's
+            problem = _refused(name, replace(entry, level=level), kwargs, who, method, response.status_code)
+            if problem:
+                failures.append(problem)
+    return failures
+
+
+def test_the_matrix(objects, alice_client, bob_client, charlie_client, dave, platform_client):
+    # Every app's objects first (each app's kwargs function makes them), then the secrets are complete.
+    urls = {name: (entry, entry.kwargs(objects)) for name, entry in MATRIX.items()}
+    urls = {name: (entry, kwargs, reverse(name, kwargs=kwargs)) for name, (entry, kwargs) in urls.items()}
+    secrets = _secrets(objects)
+    foreigners = {"Charlie": charlie_client, "Dave": client_for(dave)}
+    failures = []
+    before = _snapshot(objects["run"].organisation_id)
+    for name, (entry, kwargs, url) in urls.items():
+        for method in ("get", "post"):
+            anonymous = _request(Client(), method, url)
+            redirected = anonymous.status_code == 302 and anonymous["Location"].startswith("/login/")
+            if entry.level != "public" and not redirected and not (method != entry.method and anonymous.status_code == 405):
+                failures.append(f"{name}: anonymous got {anonymous.status_code} on {method.upper()}")
         if entry.level == "public":
             continue
-        other = _request(charlie_client, entry, url)
-        body = other.content.decode(errors="replace")
-        leaked = [s for s in objects["secrets"] if s and s in body]
-        if leaked:
-            failures.append(f"{name}: Charlie saw {leaked}")
-        if entry.kwargs(objects) and entry.level != "shared" and other.status_code not in (403, 404):
-            failures.append(f"{name}: Charlie got {other.status_code}")
-        if entry.level in ("admin", "platform", "coordinator", "specialist", "kenshu_tokyo"):
-            staff = _request(bob_client, entry, url)
-            if staff.status_code != 403:
-                failures.append(f"{name}: staff got {staff.status_code}")
+        failures += _check_foreigners(name, entry, url, kwargs, foreigners, secrets)
+        if entry.level in ABOVE_MEMBER:
+            for method in ("get", "post"):
+                staff = _request(bob_client, method, url)
+                if staff.status_code not in ({403} | ({405} if method != entry.method else set())):
+                    failures.append(f"{name}: staff got {staff.status_code} on {method.upper()}")
+    after = _snapshot(objects["run"].organisation_id)
+    assert [t for t in before if after[t] != before[t]] == [], "a refused visitor changed 江東区's rows"
+    for name, (entry, _kwargs, url) in urls.items():
+        if entry.level == "public":
+            continue
         if entry.level == "platform":
-            org_admin = _request(alice_client, entry, url)
+            org_admin = alice_client.get(url)
             if org_admin.status_code != 403:
                 failures.append(f"{name}: an organisation administrator got {org_admin.status_code}")
-            owner = _request(platform_client, entry, url)
+            owner = platform_client.get(url)
             if owner.status_code != 200:
                 failures.append(f"{name}: the platform administrator got {owner.status_code}")
             continue
