@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from kyodo.hyojunka.catalog import Day, catalog, to_date
 from kyodo.hyojunka.io import PLAN_COLUMNS, STEP_COLUMNS, step_header
 from kyodo.hyojunka.model import CostLine, GroupSummary, PairKey, PairStatus, Plan, Report, Steps
 from kyodo.municipalities import BY_CODE
-from kyodo.tables import Writer, xlsx_value
+from kyodo.tables import xlsx_writer
 
 Cell = str | int | float | date | None
 Sheet = tuple[Sequence[str], Sequence[Sequence[Cell]]]
@@ -150,32 +149,6 @@ def _group_row(g: GroupSummary) -> list[Cell]:
 
 def _cost_row(c: CostLine) -> list[Cell]:
     return [c.name, c.pairs, c.before, c.after, c.change_percent, "はい" if c.meets_target else "いいえ", c.pairs_meeting]
-
-
-def xlsx_writer(sheets: Mapping[str, Sheet]) -> Writer:
-    """A workbook with one sheet per entry: bold frozen header; text starting with = stays text."""
-
-    def write(target: Path) -> None:
-        import openpyxl
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font
-
-        book = openpyxl.Workbook(write_only=True)
-        bold = Font(bold=True)
-        for title, (header, rows) in sheets.items():
-            sheet = book.create_sheet(title)
-            sheet.freeze_panes = "A2"
-            head = []
-            for text in header:
-                cell = WriteOnlyCell(sheet, value=text)
-                cell.font = bold
-                head.append(cell)
-            sheet.append(head)
-            for row in rows:
-                sheet.append([xlsx_value(sheet, v) for v in row])
-        book.save(target)
-
-    return write
 
 
 def plan_rows(plans: Sequence[Plan]) -> list[list[str]]:

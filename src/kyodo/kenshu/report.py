@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from kyodo.kenshu.model import Instance, Plan
@@ -76,25 +77,8 @@ def plan_sheets(instance: Instance, plan: Plan) -> dict[str, Sheet]:
     }
 
 
-def write_sheets(target: Any, sheets: dict[str, Sheet]) -> None:
-    """A workbook with one sheet per entry (bold frozen header; text starting with = stays text)."""
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+def write_sheets(target: Path, sheets: dict[str, Sheet]) -> None:
+    """A workbook with one sheet per entry, through the shared writer (bold frozen header; text never a formula)."""
+    from kyodo.tables import xlsx_writer
 
-    from kyodo.tables import xlsx_value
-
-    book = openpyxl.Workbook(write_only=True)
-    bold = Font(bold=True)
-    for title, (header, rows) in sheets.items():
-        sheet = book.create_sheet(title)
-        sheet.freeze_panes = "A2"
-        head = []
-        for text in header:
-            cell = WriteOnlyCell(sheet, value=text)
-            cell.font = bold
-            head.append(cell)
-        sheet.append(head)
-        for row in rows:
-            sheet.append([xlsx_value(sheet, v) for v in row])
-    book.save(target)
+    xlsx_writer(sheets)(target)

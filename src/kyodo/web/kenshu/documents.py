@@ -84,8 +84,12 @@ def checkin_qr_svg(url: str) -> str:
 
 
 def report_xlsx(header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
+    import tempfile
+    from pathlib import Path
+
     from kyodo.kenshu.report import write_sheets
 
-    buffer = io.BytesIO()
-    write_sheets(buffer, {"団体別": (header, rows)})
-    return buffer.getvalue()
+    with tempfile.TemporaryDirectory(prefix="kyodo-kenshu-") as folder:
+        path = Path(folder) / "report.xlsx"
+        write_sheets(path, {"団体別": (header, rows)})
+        return path.read_bytes()
