@@ -19,34 +19,24 @@ from __future__ import annotations
 
 import math
 import random
-from bisect import bisect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from itertools import accumulate
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
 from kyodo.hoiku.model.instance import (
     AGE_CLASSES,
     CHILD_FACTS,
-    HOUSEHOLD_FACTS,
     Child,
     Facility,
     FactValue,
-    Guardian,
     Household,
     Instance,
 )
 from kyodo.hoiku.tools.generate_calibration import (
-    _FIRST,
-    _REASON,
-    _SECOND,
-    _SINGLE,
-    _SITUATIONS,
-    _TAX,
-    _TAX_OTHER,
     APPLICANT_AGES,
     AREAS,
     BRANDS,
@@ -58,7 +48,6 @@ from kyodo.hoiku.tools.generate_calibration import (
     ENROLLED_SIBLING_SHARE,
     FAMILY_NAMES,
     GIVEN_NAMES,
-    GRADES,
     KIND_SUFFIX,
     KINDS,
     KM_PER_DEGREE_LAT,
@@ -69,12 +58,12 @@ from kyodo.hoiku.tools.generate_calibration import (
     SIBLING_PATTERN_CUM,
     SIBLING_PATTERNS,
     SIDE_KM_AT_311,
-    SINGLE_PARENT_SHARE,
     TILE_KM,
     TRANSFER_AGES,
 )
+from kyodo.hoiku.tools.generate_households import draw_household
+from kyodo.hoiku.tools.generate_households import pick as _pick
 
-_T = TypeVar("_T")
 _Placer = Callable[[float], tuple[float, float]]  # spread in km → a point, km east and north of the centre
 
 @dataclass(slots=True)
@@ -188,11 +177,6 @@ def _place_facilities(rng: random.Random, count: int, place: _Placer) -> list[_S
         x, y = place(0.9)
         sites.append(_Site(kind, ages, x, y, size * rng.lognormvariate(0, 0.35), rng.gauss(0, 0.5)))
     return sites
-
-
-def _pick(rng: random.Random, population: Sequence[_T], cum_weights: Sequence[float]) -> _T:
-    """rng.choices(population, cum_weights=cum_weights)[0] (the same draw) without its per-call overhead."""
-    return population[bisect(cum_weights, rng.random() * (cum_weights[-1] + 0.0), 0, len(population) - 1)]
 
 
 def _age_from(rng: random.Random, weights: Sequence[float]) -> int:
@@ -404,69 +388,6 @@ def _put_enrolled_sibling_first(d: _Draft, sites: list[_Site]) -> None:
 
 
 
-def _guardian(rng: random.Random, situation: str) -> Guardian:
-    reason = _REASON[situation]
-    if situation in ("full", "home"):
-        week = 5 if rng.random() < 0.93 else 6
-        hours = _pick(rng, (7.5, 8.0, 8.5, 9.0, 10.0), (8, 63, 73, 91, 100))
-        month = rng.choice((20, 21, 21, 22)) if week == 5 else 24
-    elif situation == "short":
-        week, hours, month = 5, rng.choice((5.0, 6.0, 6.0, 7.0)), rng.choice((20, 21))
-    elif situation in ("part", "study"):
-        week, hours = rng.choice((3, 4, 4, 5)), rng.choice((4.0, 5.0, 6.0))
-        month = week * 4 + rng.randint(0, 2)
-    elif reason in GRADES:
-        grades = GRADES[reason]
-        grade = _pick(rng, [g for g, _ in grades], tuple(accumulate(w for _, w in grades)))
-        return Guardian(reason, grade=grade)
-    else:
-        return Guardian(reason)
-    return Guardian(
-        reason, days_per_month=month, hours_per_day=hours, days_per_week=week, hours_per_week=week * hours
-    )
-
-
-def _tax(rng: random.Random, situation: str) -> int:
-    none, median, spread = _TAX.get(situation, _TAX_OTHER)
-    if rng.random() < none:
-        return 0
-    return int(median * rng.lognormvariate(0, spread)) // 100 * 100  # 所得割額 is in whole hundreds of yen
-
-
-def _household(rng: random.Random, family: list[_Draft]) -> Household:
-    single = rng.random() < SINGLE_PARENT_SHARE
-    if single:
-        situations = [_pick(rng, _SITUATIONS, _SINGLE)]
-    else:
-        situations = [
-            _pick(rng, _SITUATIONS, _FIRST),
-            _pick(rng, _SITUATIONS, _SECOND),
-        ]
-    guardians = tuple(_guardian(rng, s) for s in situations)
-    welfare = rng.random() < (0.10 if single else 0.005)
-    youngest = min(d.age for d in family)
-    working = any(s in ("full", "short", "home") for s in situations)
-    leave = working and rng.random() < (0.5, 0.45, 0.1, 0.02, 0.02, 0.02)[youngest]
-    unlicensed = not leave and rng.random() < (0.05, 0.2, 0.25, 0.2, 0.1, 0.1)[youngest]
-    waiting = rng.randint(1, 24 if youngest >= 2 else 12) if unlicensed and rng.random() < 0.6 else 0
-    enrolled = any(d.sibling_facility is not None or d.transfer for d in family)
-    facts: dict[str, FactValue] = {
-        "single_parent": single,
-        "welfare": welfare,
-        "municipal_tax": 0 if welfare else sum(_tax(rng, s) for s in situations),
-        "unlicensed_care": unlicensed,
-        "return_from_leave": leave,
-        "nursery_worker": working and rng.random() < 0.03,
-        "grandparent_can_care": not single and rng.random() < 0.03,
-        "waiting_months": waiting,
-        "children_under_school_age": len(family)
-        + int(enrolled and len(family) == 1)
-        + int(rng.random() < 0.08),
-    }
-    assert set(facts) == set(HOUSEHOLD_FACTS)
-    return Household(str(family[0].household + 1), guardians, single, facts)
-
-
 def _build(
     rng: random.Random,
     sites: list[_Site],
@@ -504,7 +425,8 @@ def _build(
     for size in household_sizes:
         family = drafts[start : start + size]
         start += size
-        household = _household(rng, family)
+        enrolled = any(d.sibling_facility is not None or d.transfer for d in family)
+        household = draw_household(rng, str(family[0].household + 1), [d.age for d in family], enrolled)
         households[household.id] = household
         surname = rng.choice(FAMILY_NAMES)
         for d in family:
