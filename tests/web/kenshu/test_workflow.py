@@ -10,12 +10,12 @@ import pytest
 from django.utils import timezone
 
 from kyodo.web.audit.models import AuditEntry
+from kyodo.web.kenshu import notices
 from kyodo.web.kenshu.models import (
     AllocationRun,
     DemandAnswer,
     Nomination,
     NominationStatus,
-    Notice,
     RunStatus,
     Survey,
     SurveyStatus,
@@ -58,7 +58,7 @@ def test_tokyo_publishes_a_course_and_a_survey_and_organisations_answer(tara_cli
     tara_client.post(f"/kenshu/surveys/{survey.pk}/status/")
     survey.refresh_from_db()
     assert survey.status == SurveyStatus.OPEN
-    assert Notice.objects.for_user(alice).exists()
+    assert notices.unread(alice).exists()
     alice_client.post("/kenshu/answer/", {"survey": survey.pk, f"count_{course.pk}": "4"})
     assert DemandAnswer.objects.for_user(alice).get().count == 4
     page = tara_client.get(f"/kenshu/surveys/{survey.pk}/").content.decode()
@@ -93,7 +93,7 @@ def test_allocation_seats_every_organisation_and_each_sees_only_its_own_nominees
     assert "江東 一郎" in alice_page and "大田 花子" not in alice_page
     assert "大田 花子" in charlie_page and "江東" not in charlie_page
     assert "江東 一郎" in tokyo_page and "大田 花子" in tokyo_page
-    assert "受講決定" in alice_page and Notice.objects.for_user(charlie).exists()
+    assert "受講決定" in alice_page and notices.unread(charlie).exists()
     assert "1番目" in alice_page  # 江東 二郎's place on the session's waitlist
     session_pk = koto["江東 一郎"].session_id
     charlie_session = charlie_client.get(f"/kenshu/sessions/{session_pk}/").content.decode()
@@ -126,7 +126,7 @@ def test_no_promotion_inside_the_cut_off(tara, alice, alice_client, tara_client)
     alice_client.post(f"/kenshu/nominations/{a.pk}/cancel/", {"reason": "急病"})
     b.refresh_from_db()
     assert b.status == NominationStatus.WAITLISTED
-    assert Notice.objects.for_user(alice).filter(text__contains="オンライン").exists()
+    assert notices.unread(alice).filter(title__contains="オンライン").exists()
 
 
 def test_a_course_that_needs_approval_counts_only_approved_nominees(tara, alice, bob, tara_client, alice_client,
@@ -260,3 +260,17 @@ def test_forms_explain_bad_input_in_japanese_and_save_nothing(tara, tara_client,
         "session_1": session.pk, "session_2": session.pk}).content.decode()
     assert "同じ開催回を2回" in page and not Nomination.objects.for_user(alice).exists()
     assert alice_client.post(f"/kenshu/courses/{course.pk}/edit/").status_code == 403  # Tokyo's course
+
+
+def test_a_notice_reaches_each_member_once_and_clearing_marks_only_ones_own_read(alice, alice_client, bob, charlie):  # type: ignore[no-untyped-def]
+    from kyodo.web.portal.models import Notification
+
+    told = notices.tell([alice.organisation_id], "「生成AI研修」の座席配分の結果: 受講決定 2 名、キャンセル待ち 0 名。")
+    members = type(alice).objects.filter(organisation_id=alice.organisation_id, is_active=True).exclude(
+        role="platform_admin").count()
+    assert told == members >= 1
+    assert Notification.objects.for_user(charlie).filter(service="kenshu").count() == 0  # another organisation
+    assert notices.unread(bob).count() == 1  # each member of the organisation once
+    assert "受講決定 2 名" in alice_client.get("/kenshu/").content.decode()
+    alice_client.post("/kenshu/notices/clear/")
+    assert not notices.unread(alice).exists() and notices.unread(bob).exists()

@@ -4,7 +4,7 @@ Who owns what (every model is `OrgOwned`; `roles.py` says who sees which rows):
 - `Course` and `TrainingSession` belong to the organisation that hosts them (東京都, or a ward that invites an
   outside lecturer and opens its seats). Published courses form the catalogue every organisation sees.
 - `Survey` (the annual demand survey and nomination round) and `AllocationRun` belong to 東京都.
-- `DemandAnswer`, `Nomination` and `Notice` belong to the organisation that answered, nominated or is told: the staff
+- `DemandAnswer` and `Nomination` belong to the organisation that answered or nominated: the staff
   names in nominations are that organisation's personal data; Tokyo's training administrators reach them through
   `roles.py`, other organisations never.
 The engine (`kyodo.kenshu`) allocates seats; these rows keep what it was given and what came back.
@@ -215,13 +215,3 @@ class AllocationRun(OrgOwned, BackgroundJob):
     @property
     def is_finished(self) -> bool:
         return self.status in (RunStatus.DONE, RunStatus.FAILED)
-
-
-class Notice(OrgOwned):
-    """An in-app notice to the organisation's training contact (results, promotions, cancellations)."""
-
-    text = models.TextField("内容")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]

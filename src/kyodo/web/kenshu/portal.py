@@ -10,7 +10,8 @@ from kyodo.web.portal.registry import Service, Waiting, register
 
 
 def _waiting(user: Any) -> list[Waiting]:
-    from kyodo.web.kenshu.models import DemandAnswer, Notice, Survey, SurveyStatus
+    from kyodo.web.kenshu import notices
+    from kyodo.web.kenshu.models import DemandAnswer, Survey, SurveyStatus
 
     items = []
     surveys = Survey.objects.unscoped("Tokyo's annual surveys are read by every organisation").filter(
@@ -21,9 +22,9 @@ def _waiting(user: Any) -> list[Waiting]:
             items.append(Waiting(f"需要調査「{s.title}」への回答", 1, reverse("kenshu:survey_list"), due=s.answer_deadline))
         elif s.status == SurveyStatus.NOMINATING:
             items.append(Waiting(f"「{s.title}」の推薦", 1, reverse("kenshu:nominate"), due=s.nomination_deadline))
-    notices = Notice.objects.for_user(user).count()
-    if notices:
-        items.append(Waiting("研修のお知らせ", notices, reverse("kenshu:home")))
+    unread = notices.unread(user).count()
+    if unread:
+        items.append(Waiting("研修のお知らせ", unread, reverse("kenshu:home")))
     return items
 
 

@@ -20,13 +20,13 @@ from kyodo import kenshu
 from kyodo.kenshu.report import plan_json
 from kyodo.web import jobs
 from kyodo.web.audit.log import record
+from kyodo.web.kenshu import notices
 from kyodo.web.kenshu.actions import KenshuAction
 from kyodo.web.kenshu.models import (
     AllocationRun,
     Course,
     Nomination,
     NominationStatus,
-    Notice,
     RunStatus,
     Survey,
     SurveyStatus,
@@ -178,8 +178,7 @@ def _store(run: AllocationRun, plan: kenshu.Plan, reserved: dict[int, int]) -> N
         elif status == NominationStatus.WAITLISTED:
             counts[org][1] += 1
     for org, (booked, waiting) in sorted(counts.items()):
-        Notice.objects.create(organisation_id=org, text=f"「{run.survey.title}」の座席配分の結果: 受講決定 {booked} 名、"
-                                                        f"キャンセル待ち {waiting} 名。")
+        notices.tell([org], f"「{run.survey.title}」の座席配分の結果: 受講決定 {booked} 名、キャンセル待ち {waiting} 名。")
     record(run.created_by, KenshuAction.ALLOCATE, run, method=run.method, seed=run.seed,
            seats=len(plan.assignments), worst_share=plan.fairness.worst_share)
 
@@ -244,11 +243,10 @@ def _apply_promotion(promotion: kenshu.Promotion, after: kenshu.Plan, cancelled:
         promoted.save(update_fields=["status", "session", "waitlist", "reason"])
         record(None, KenshuAction.PROMOTE, promoted, organisation_id=promoted.organisation_id,
                reason=promotion.reason, position=promotion.waitlist_position)
-        Notice.objects.create(organisation_id=promoted.organisation_id,
-                              text=f"受講番号 {promoted.code} が「{promoted.course.title}」に繰り上げで受講決定しました。")
+        notices.tell([promoted.organisation_id],
+                     f"受講番号 {promoted.code} が「{promoted.course.title}」に繰り上げで受講決定しました。")
     elif promotion.offered_online:
-        Notice.objects.create(organisation_id=cancelled.organisation_id,
-                              text=f"「{cancelled.course.title}」の空席はオンライン参加枠として案内します。")
+        notices.tell([cancelled.organisation_id], f"「{cancelled.course.title}」の空席はオンライン参加枠として案内します。")
     positions: dict[str, dict[str, int]] = defaultdict(dict)
     for sid, ids in after.waitlists.items():
         for pos, nid in enumerate(ids, start=1):

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_POST
 from kyodo.jinzai.skills import taxonomy
 from kyodo.web.accounts.permissions import member_required
 from kyodo.web.audit.log import record_request
-from kyodo.web.kenshu import documents, roles, services
+from kyodo.web.kenshu import documents, notices, roles, services
 from kyodo.web.kenshu.actions import KenshuAction
 from kyodo.web.kenshu.forms import CourseForm, SessionForm
-from kyodo.web.kenshu.models import Course, Nomination, Notice, TrainingSession
+from kyodo.web.kenshu.models import Course, Nomination, TrainingSession
 
 
 def skill_names(course: Course) -> list[str]:
@@ -34,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
     courses = roles.courses_for(request.user).select_related("organisation").prefetch_related("sessions")
     return render(request, "kenshu/home.html", {
         "courses": courses, "is_trainer": roles.is_trainer(request.user),
-        "notices": Notice.objects.for_user(request.user)[:10],
+        "notices": notices.unread(request.user)[:10],
         "surveys": roles.surveys_for(request.user)[:5],
     })
 
@@ -187,6 +187,6 @@ def _checkin_nomination(session: TrainingSession, code: str, staff: str) -> Nomi
 @member_required
 @require_POST
 def notice_clear(request: HttpRequest) -> HttpResponse:
-    Notice.objects.for_user(request.user).delete()
+    notices.unread(request.user).update(read_at=timezone.now())
     return redirect("kenshu:home")
 

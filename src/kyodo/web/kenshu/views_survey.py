@@ -19,7 +19,7 @@ from kyodo.kenshu import METHODS
 from kyodo.web.accounts.models import Organisation
 from kyodo.web.accounts.permissions import member_required
 from kyodo.web.audit.log import record_request
-from kyodo.web.kenshu import documents, roles, services
+from kyodo.web.kenshu import documents, notices, roles, services
 from kyodo.web.kenshu.actions import KenshuAction
 from kyodo.web.kenshu.forms import CancelForm, NominationForm, SurveyForm
 from kyodo.web.kenshu.models import (
@@ -28,7 +28,6 @@ from kyodo.web.kenshu.models import (
     DemandAnswer,
     Nomination,
     NominationStatus,
-    Notice,
     RunStatus,
     Survey,
     SurveyStatus,
@@ -98,8 +97,8 @@ def survey_status(request: HttpRequest, pk: int) -> HttpResponse:
         survey.status = nxt
         survey.save(update_fields=["status"])
         record_request(request, KenshuAction.SURVEY_STATUS, survey, status=nxt)
-        for org in Organisation.objects.exclude(pk=survey.organisation_id).values_list("pk", flat=True):
-            Notice.objects.create(organisation_id=org, text=f"「{survey.title}」が{label}になりました。")
+        others = Organisation.objects.exclude(pk=survey.organisation_id).values_list("pk", flat=True)
+        notices.tell(others, f"「{survey.title}」が{label}になりました。")
         messages.success(request, f"「{label}」にしました。")
     return redirect("kenshu:survey_detail", pk=survey.pk)
 
