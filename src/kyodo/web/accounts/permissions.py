@@ -11,8 +11,37 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from kyodo.web.accounts.models import Role, User
+from kyodo.web.accounts.organisations import TOKYO
 
 View = Callable[..., HttpResponse]
+TOKYO_CODE = TOKYO[0]
+
+
+def in_tokyo(user: Any) -> bool:
+    """A member of 東京都 (the metropolitan government), not of a municipality."""
+    org = getattr(user, "organisation", None)
+    return org is not None and org.code == TOKYO_CODE
+
+
+def is_municipal(user: Any) -> bool:
+    """A member of one of the 62 municipalities."""
+    return getattr(user, "organisation_id", None) is not None and not in_tokyo(user)
+
+
+def requiring(check: Callable[[Any], bool], message: str) -> Callable[[View], View]:
+    """A decorator for a member-only view that refuses (403, with `message`) a user for whom `check` is false."""
+
+    def decorator(view: View) -> View:
+        @member_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not check(request.user):
+                raise PermissionDenied(message)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def org_admin_required(view: View) -> View:

@@ -10,46 +10,21 @@ Denials are 404 for objects (their existence is not revealed) and 403 for pages 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
-from kyodo.web.accounts.organisations import TOKYO
-from kyodo.web.accounts.permissions import member_required
+from kyodo.web.accounts.permissions import in_tokyo as in_tokyo
+from kyodo.web.accounts.permissions import is_municipal as is_municipal
+from kyodo.web.accounts.permissions import requiring
 from kyodo.web.hyojunka.models import Plan
 from kyodo.web.tenancy import OrgQuerySet
 
 View = Callable[..., HttpResponse]
-TOKYO_CODE = TOKYO[0]
 
 
-def in_tokyo(user: Any) -> bool:
-    org = getattr(user, "organisation", None)
-    return org is not None and org.code == TOKYO_CODE
-
-
-def is_municipal(user: Any) -> bool:
-    return getattr(user, "organisation_id", None) is not None and not in_tokyo(user)
-
-
-def _requiring(check: Callable[[Any], bool], message: str) -> Callable[[View], View]:
-    def decorator(view: View) -> View:
-        @member_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not check(request.user):
-                raise PermissionDenied(message)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-tokyo_required = _requiring(in_tokyo, "東京都の職員のみが使えます")
-municipal_required = _requiring(is_municipal, "区市町村の職員のみが使えます")
+tokyo_required = requiring(in_tokyo, "東京都の職員のみが使えます")
+municipal_required = requiring(is_municipal, "区市町村の職員のみが使えます")
 
 
 def all_plans() -> OrgQuerySet:

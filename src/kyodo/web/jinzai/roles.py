@@ -20,30 +20,23 @@ Denials are 404 for objects (their existence is not revealed) and 403 for pages 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from kyodo.web.accounts.models import Organisation, Role
-from kyodo.web.accounts.organisations import TOKYO
-from kyodo.web.accounts.permissions import member_required
+from kyodo.web.accounts.permissions import TOKYO_CODE, requiring
+from kyodo.web.accounts.permissions import in_tokyo as in_tokyo
+from kyodo.web.accounts.permissions import is_municipal as is_municipal
 from kyodo.web.jinzai.models import CoordinatorGrant, Engagement, Specialist, TalentRequest
 from kyodo.web.tenancy import OrgQuerySet
 
 View = Callable[..., HttpResponse]
-TOKYO_CODE = TOKYO[0]
 
 
 def tokyo() -> Organisation:
     org: Organisation = Organisation.objects.get(code=TOKYO_CODE)
     return org
-
-
-def in_tokyo(user: Any) -> bool:
-    org = getattr(user, "organisation", None)
-    return org is not None and org.code == TOKYO_CODE
 
 
 def specialist_of(user: Any) -> Specialist | None:
@@ -70,28 +63,10 @@ def is_platform_admin(user: Any) -> bool:
     return getattr(user, "role", None) == Role.PLATFORM_ADMIN
 
 
-def is_municipal(user: Any) -> bool:
-    return getattr(user, "organisation_id", None) is not None and not in_tokyo(user)
-
-
-def _requiring(check: Callable[[Any], bool], message: str) -> Callable[[View], View]:
-    def decorator(view: View) -> View:
-        @member_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not check(request.user):
-                raise PermissionDenied(message)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-coordinator_required = _requiring(is_coordinator, "東京都のコーディネーターのみが使えます")
-municipal_required = _requiring(is_municipal, "区市町村の職員のみが使えます")
-platform_admin_required = _requiring(is_platform_admin, "基盤管理者のみが使えます")
-specialist_required = _requiring(lambda u: specialist_of(u) is not None, "専門人材として登録された方のみが使えます")
+coordinator_required = requiring(is_coordinator, "東京都のコーディネーターのみが使えます")
+municipal_required = requiring(is_municipal, "区市町村の職員のみが使えます")
+platform_admin_required = requiring(is_platform_admin, "基盤管理者のみが使えます")
+specialist_required = requiring(lambda u: specialist_of(u) is not None, "専門人材として登録された方のみが使えます")
 
 
 # --- requests

@@ -16,7 +16,6 @@ Denials are 404 for objects whose existence is not to be revealed, 403 for pages
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -24,33 +23,19 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 
 from kyodo.web.accounts.models import Role
-from kyodo.web.accounts.organisations import TOKYO
-from kyodo.web.accounts.permissions import member_required
+from kyodo.web.accounts.permissions import in_tokyo as in_tokyo
+from kyodo.web.accounts.permissions import requiring
 from kyodo.web.kenshu.models import Course, Nomination, Survey, SurveyStatus, TrainingSession
 from kyodo.web.tenancy import OrgQuerySet
 
 View = Callable[..., HttpResponse]
-TOKYO_CODE = TOKYO[0]
-
-
-def in_tokyo(user: Any) -> bool:
-    org = getattr(user, "organisation", None)
-    return org is not None and org.code == TOKYO_CODE
 
 
 def is_trainer(user: Any) -> bool:
     return in_tokyo(user) and user.role != Role.PLATFORM_ADMIN
 
 
-def trainer_required(view: View) -> View:
-    @member_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_trainer(request.user):
-            raise PermissionDenied("東京都の研修担当のみが使えます")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+trainer_required = requiring(is_trainer, "東京都の研修担当のみが使えます")
 
 
 # --- catalogue

@@ -12,15 +12,13 @@ Denials are 404 for objects (their existence is not revealed) and 403 for pages 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from kyodo.web.accounts.models import Organisation, Role
-from kyodo.web.accounts.organisations import TOKYO
-from kyodo.web.accounts.permissions import member_required
+from kyodo.web.accounts.permissions import TOKYO_CODE, requiring
+from kyodo.web.accounts.permissions import is_municipal as is_municipal
 from kyodo.web.shishin.models import (
     ChangeProposal,
     Edition,
@@ -32,7 +30,6 @@ from kyodo.web.shishin.models import (
 from kyodo.web.tenancy import OrgQuerySet
 
 View = Callable[..., HttpResponse]
-TOKYO_CODE = TOKYO[0]
 PUBLIC = "published guidelines are public documents every organisation reads"
 TOKYO_READS = "東京都's editors answer every municipality's proposals and requests"
 
@@ -47,27 +44,8 @@ def is_editor(user: Any) -> bool:
     return org is not None and org.code == TOKYO_CODE and user.role != Role.PLATFORM_ADMIN
 
 
-def is_municipal(user: Any) -> bool:
-    org = getattr(user, "organisation", None)
-    return org is not None and org.code != TOKYO_CODE
-
-
-def _requiring(check: Callable[[Any], bool], message: str) -> Callable[[View], View]:
-    def decorator(view: View) -> View:
-        @member_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not check(request.user):
-                raise PermissionDenied(message)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-editor_required = _requiring(is_editor, "東京都の指針の編集者のみが使えます")
-municipal_required = _requiring(is_municipal, "区市町村の職員のみが使えます")
+editor_required = requiring(is_editor, "東京都の指針の編集者のみが使えます")
+municipal_required = requiring(is_municipal, "区市町村の職員のみが使えます")
 
 
 def versions_for(user: Any) -> OrgQuerySet:
