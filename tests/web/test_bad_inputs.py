@@ -77,6 +77,23 @@ def test_an_upload_over_the_size_limit_is_refused_naming_the_limit_and_stores_no
     assert InputSet.objects.for_org(round_.organisation).count() == 0
 
 
+def test_a_request_declaring_more_than_its_url_accepts_is_refused_before_its_body_is_read(alice_client):
+    from kyodo.web.middleware import largest_request_bytes
+
+    round_ = create_round(alice_client, rules="koto", fiscal_year=FISCAL_YEAR)
+    hoiku_limit = largest_request_bytes(f"/hoiku/rounds/{round_.pk}/upload/")
+    assert largest_request_bytes("/gijiroku/new/") > hoiku_limit  # a recording may be far larger than a table
+    response = alice_client.post(f"/hoiku/rounds/{round_.pk}/upload/", data=b"x" * 10,
+                                 content_type="multipart/form-data; boundary=x", CONTENT_LENGTH=str(hoiku_limit + 1))
+    page = response.content.decode()
+    assert response.status_code == 413 and "ファイルが大きすぎます" in page and f"{hoiku_limit // 2**20} MB" in page
+    assert InputSet.objects.for_org(round_.organisation).count() == 0
+    # At the limit itself the request goes on to the form (which reads what was really sent).
+    ok = alice_client.post(f"/hoiku/rounds/{round_.pk}/upload/", data=b"", content_type="multipart/form-data; boundary=x",
+                           CONTENT_LENGTH="0")
+    assert ok.status_code != 413
+
+
 def test_uploads_over_a_few_megabytes_are_streamed_to_disk_not_held_in_memory(settings):
     assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= 4 * 1024 * 1024
     assert "django.core.files.uploadhandler.TemporaryFileUploadHandler" in settings.FILE_UPLOAD_HANDLERS
