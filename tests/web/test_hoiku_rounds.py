@@ -179,3 +179,13 @@ def test_the_round_page_shows_applicants_against_places(done_run, alice_client):
     places = sum(a[2] for a in demand["by_age"])
     assert applicants == 80 and places == done_run.summary["vacancies"]
     assert f"{applicants / places:.2f}倍" in body
+
+
+def test_files_stored_before_the_demand_existed_get_it_once(done_run, alice_client):
+    input_set = done_run.input_set
+    expected = input_set.demand
+    InputSet.objects.for_org(done_run.organisation_id).filter(pk=input_set.pk).update(demand={})
+    body = alice_client.get(f"/hoiku/rounds/{done_run.round.pk}/").content.decode()
+    assert 'id="demand-by-age"' in body
+    input_set.refresh_from_db()
+    assert input_set.demand == expected

@@ -36,9 +36,9 @@ def stored_instance(input_set: InputSet, rules_name: str, fiscal_year: int) -> I
 def placements(run: Run) -> dict[str, Placement]:
     """Each child's result in a finished run, as stored with it (the Outcome's statuses and seats)."""
     rows = RunChild.objects.for_org(run.organisation_id).filter(run=run).values_list(
-        "child_id", "facility_id", "explanation"
+        "child_id", "facility_id", "explanation__status"  # not the whole explanation of every child
     )
-    return {cid: Placement(Status(e["status"]), facility or None) for cid, facility, e in rows}
+    return {cid: Placement(Status(status), facility or None) for cid, facility, status in rows}
 
 
 def latest_done_run(round_: Round) -> Run | None:
@@ -111,6 +111,21 @@ def _files(instance: Instance, round_: Round) -> tuple[services.UploadedFile, se
     children, facilities = instance_files(instance, services.safe_name(stem)[:150])
     return (services.UploadedFile(children.name, children.data),
             services.UploadedFile(facilities.name, facilities.data))
+
+
+def stored_demand(round_: Round, input_set: InputSet) -> dict[str, Any]:
+    """The input set's applicants against places; computed and kept the first time for files stored before
+    it was (empty when the files no longer read under the round's rules)."""
+    from kyodo.hoiku.tools.demand import demand
+
+    if not input_set.demand:
+        try:
+            instance = stored_instance(input_set, round_.rules_name, round_.fiscal_year)
+        except (InputError, RuleError):
+            return {}
+        input_set.demand = demand(instance).as_dict()
+        input_set.save(update_fields=["demand"])
+    return input_set.demand  # type: ignore[no-any-return]
 
 
 def current_facilities(input_set: InputSet) -> dict[str, Facility]:

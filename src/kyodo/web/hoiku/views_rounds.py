@@ -19,7 +19,7 @@ from kyodo.web.hoiku.forms_rounds import NextRoundForm, RoundUploadForm, Vacancy
 from kyodo.web.hoiku.models import Round
 from kyodo.web.tenancy import get_for_user_or_404
 
-SESSION_PROBLEMS = "hoiku_upload_problems"  # round pk → the last rejected upload's full problem list
+SESSION_PROBLEMS = "hoiku_upload_problems"  # {round pk: the full problem list} of the last rejected upload
 
 
 def upload_form_for(round_: Round, data: Any = None, files: Any = None, **kwargs: Any) -> UploadForm:
@@ -35,7 +35,8 @@ def round_context(round_: Round) -> dict[str, Any]:
     from kyodo.hoiku.tools.demand import Demand
 
     latest = round_.latest_input()
-    demand = Demand.from_dict(latest.demand) if latest is not None and latest.demand else None
+    stored = services_rounds.stored_demand(round_, latest) if latest is not None else {}
+    demand = Demand.from_dict(stored) if stored else None
     return {
         "demand": demand,
         "latest_input": latest,
@@ -47,9 +48,9 @@ def round_context(round_: Round) -> dict[str, Any]:
 
 def remember_problems(request: HttpRequest, round_: Round, problems: list[Problem]) -> None:
     """Keep the full list for the CSV download (the page shows it summarised)."""
-    stored = request.session.get(SESSION_PROBLEMS, {})
-    stored[str(round_.pk)] = [[p.file or "", p.row, p.column or "", p.message] for p in problems]
-    request.session[SESSION_PROBLEMS] = stored
+    # Only the latest rejection is kept (a session does not grow with every round tried).
+    rows = [[p.file or "", p.row, p.column or "", p.message] for p in problems]
+    request.session[SESSION_PROBLEMS] = {str(round_.pk): rows}
 
 
 def problems_page(request: HttpRequest, round_: Round, template: str, context: dict[str, Any],
