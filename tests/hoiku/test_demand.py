@@ -25,7 +25,7 @@ def test_per_age_class_applicants_places_and_transfers():
     one = d.by_age[1]
     assert (one.applicants, one.places, one.transfers, one.ratio) == (4, 6, 1, "0.67倍")
     assert (d.by_age[2].applicants, d.by_age[2].places, d.by_age[2].ratio) == (1, 0, "募集なし")
-    assert (d.applicants, d.places, d.ratio) == (5, 6, "0.83倍")
+    assert (d.applicants, d.places, d.ratio, d.transfers) == (5, 6, "0.83倍", 1)
 
 
 def test_per_facility_first_choice_and_any_choice():

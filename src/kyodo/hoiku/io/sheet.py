@@ -70,8 +70,8 @@ class Sheet:
         rows.append(row)
         shown = ", ".join(str(r) for r in rows[:5]) + ("行目 ほか" if len(rows) > 5 else "行目")
         problem = Problem(
-            f"列「{column}」がありません。{len(rows)}行でこの列の値が必要です({shown}: {message})。"
-            f"1行目(見出し行)に「{column}」列を追加してください",
+            f"列「{column}」がありません。1行目(見出し行)に「{column}」列を追加してください。"
+            f"{len(rows)}行でこの列の値が必要です({shown}: {message})",
             file=self.file,
             row=1,
             column=column,

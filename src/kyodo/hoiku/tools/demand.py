@@ -68,6 +68,10 @@ class Demand:
         return sum(a.places for a in self.by_age)
 
     @property
+    def transfers(self) -> int:
+        return sum(a.transfers for a in self.by_age)
+
+    @property
     def ratio(self) -> str:
         return ratio_text(self.applicants, self.places)
 
