@@ -189,3 +189,23 @@ def test_files_stored_before_the_demand_existed_get_it_once(done_run, alice_clie
     assert 'id="demand-by-age"' in body
     input_set.refresh_from_db()
     assert input_set.demand == expected
+
+
+def test_an_uploaded_facilities_file_gives_the_months_vacancies(done_run, alice_client, ward_files):
+    upload = SimpleUploadedFile("5月空き.csv", (ward_files / "facilities.csv").read_bytes())
+    form = {"title": "5月", "phase": "second", "seed": 1, "withdrawals": "", "transfers": "", "facilities": upload}
+    response = alice_client.post(f"/hoiku/rounds/{done_run.round.pk}/next/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    new = Round.objects.for_org(done_run.organisation_id).get(previous_run=done_run)
+    assert _instance(new).facilities == _instance(done_run.round).facilities  # the file's places, not what was left
+    assert new.latest_input().origin["vacancies_file"] == "5月空き.csv"
+
+
+def test_another_organisations_user_can_neither_create_nor_edit(done_run, charlie_client):
+    round_ = done_run.round
+    for url in (f"/hoiku/rounds/{round_.pk}/next/", f"/hoiku/rounds/{round_.pk}/vacancies/",
+                f"/hoiku/rounds/{round_.pk}/upload/problems.csv"):
+        assert charlie_client.get(url).status_code == 404
+        assert charlie_client.post(url, {"title": "x", "phase": "second", "seed": 1}).status_code == 404
+    assert not Round.objects.unscoped("test").filter(previous_run=done_run).exists()
+    assert InputSet.objects.unscoped("test").filter(round=round_).count() == 1
