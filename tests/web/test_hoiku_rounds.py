@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kyodo.hoiku.io import write_instance
@@ -93,11 +95,8 @@ def test_new_applications_are_added_to_the_next_round(done_run, alice_client, tm
     previous = _instance(done_run.round)
     model = next(iter(previous.children.values()))
     late = Child("late-1", "late-h", model.age_class, model.choices[:2], birth_date=model.birth_date)
-    added = Instance(previous.facilities, {"late-h": previous.households[model.household_id]}, {"late-1": late},
-                     fiscal_year=2026)
-    from dataclasses import replace
-
-    added = replace(added, households={"late-h": replace(previous.households[model.household_id], id="late-h")})
+    household = replace(previous.households[model.household_id], id="late-h")
+    added = Instance(previous.facilities, {"late-h": household}, {"late-1": late}, fiscal_year=2026)
     write_instance(added, tmp_path, formats=("csv",))
     upload = SimpleUploadedFile("late.csv", (tmp_path / "children.csv").read_bytes())
     form = {"title": "5月", "phase": "second", "seed": 1, "withdrawals": "", "transfers": "", "added": upload}

@@ -105,6 +105,8 @@ def test_the_templates_have_japanese_headers_and_an_example_row_that_reads(alice
     assert headers[:5] == ["児童番号", "世帯番号", "氏名", "生年月日", "年齢クラス"] and sheet.max_row == 2
 
 
-def test_a_good_upload_after_a_bad_one_needs_no_year(alice_client, ward_files):
+def test_an_upload_without_a_year_keeps_the_rounds_and_stores_its_demand(alice_client, ward_files):
     round_ = create_round(alice_client)
-    assert upload_ok(alice_client, round_, ward_files).demand["by_age"]
+    assert sum(a[1] for a in upload_ok(alice_client, round_, ward_files).demand["by_age"]) == 80
+    round_.refresh_from_db()
+    assert round_.fiscal_year == 2026
