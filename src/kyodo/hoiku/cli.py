@@ -185,11 +185,21 @@ def _validate(args: argparse.Namespace) -> int:
 
             score_instance(instance, rules, args.fiscal_year or instance.fiscal_year)
     except InputError as exc:
-        return _fail([str(p) for p in exc.problems])
+        return _fail(_summary(exc, args))
     except RuleError as exc:
         return _fail(str(exc).splitlines())
     print(f"問題はありません: 児童{len(instance.children)}人、施設{len(instance.facilities)}か所")
     return 0
+
+
+def _summary(exc: InputError, args: argparse.Namespace) -> list[str]:
+    """The problems once each (the same message on many rows counted), a wrong --fiscal-year explained once."""
+    from kyodo.hoiku.io.fiscal_year import explain_year
+    from kyodo.problems import summarise
+
+    hint = "--fiscal-year {year} を指定してください。"
+    problems, _ = explain_year(list(exc.problems), args.children, args.fiscal_year, hint)
+    return [str(group) for group in summarise(problems)]
 
 
 def _score(args: argparse.Namespace) -> int:

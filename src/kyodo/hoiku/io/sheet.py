@@ -36,9 +36,12 @@ class Sheet:
     table: Table
     problems: list[Problem]
     _index: dict[str, int] = field(init=False)
+    # A column the file lacks but some rows need: its one problem's place in `problems`, and those rows.
+    _absent: dict[str, tuple[int, list[int]]] = field(init=False)
 
     def __post_init__(self) -> None:
         self._index = {}
+        self._absent = {}
         seen: dict[str, str] = {}
         for i, h in enumerate(self.table.headers):
             if not h:
@@ -56,7 +59,27 @@ class Sheet:
         return self.table.file
 
     def problem(self, message: str, row: int | None = None, column: str | None = None) -> None:
+        if row is not None and row > 1 and column and not self.has(header_key(column)):
+            self._absent_column(message, row, column)
+            return
         self.problems.append(Problem(message, file=self.file, row=row, column=column))
+
+    def _absent_column(self, message: str, row: int, column: str) -> None:
+        """Rows that need a column the file does not have make one problem about the header, not one per row."""
+        at, rows = self._absent.setdefault(column, (len(self.problems), []))
+        rows.append(row)
+        shown = ", ".join(str(r) for r in rows[:5]) + ("行目 ほか" if len(rows) > 5 else "行目")
+        problem = Problem(
+            f"列「{column}」がありません。1行目(見出し行)に「{column}」列を追加してください。"
+            f"{len(rows)}行でこの列の値が必要です({shown}: {message})",
+            file=self.file,
+            row=1,
+            column=column,
+        )
+        if at == len(self.problems):
+            self.problems.append(problem)
+        else:
+            self.problems[at] = problem
 
     def find(self, header: str, aliases: tuple[str, ...] = ()) -> Column | None:
         for name in (header, *aliases):

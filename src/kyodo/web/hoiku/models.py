@@ -31,6 +31,10 @@ class Round(OrgOwned):
     seed = models.PositiveIntegerField("抽選の乱数シード", default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The finished run this round was carried over from (二次調整, a monthly round); empty for a first round.
+    previous_run = models.ForeignKey(
+        "Run", on_delete=models.PROTECT, null=True, blank=True, related_name="next_rounds", verbose_name="引き継ぎ元"
+    )
 
     class Meta:
         ordering = ["-fiscal_year", "-created_at"]
@@ -60,6 +64,11 @@ class InputSet(OrgOwned):
     facilities_count = models.PositiveIntegerField("施設数")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # kyodo.hoiku.tools.demand.Demand.as_dict of these files: applicants against places, computed once.
+    demand = models.JSONField(default=dict)
+    # How the files were made when not uploaded as they are (services_rounds): {"kind": "carry_over", counts…}
+    # or {"kind": "vacancies"}; empty for an upload.
+    origin = models.JSONField(default=dict)
 
     def __str__(self) -> str:
         return f"{self.children_name} / {self.facilities_name}"

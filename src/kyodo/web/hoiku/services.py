@@ -106,7 +106,13 @@ def store_upload(
     facilities: UploadedFile,
     instance: Instance,
     combinations: UploadedFile | None = None,
+    *,
+    origin: dict[str, Any] | None = None,
 ) -> InputSet:
+    """Store the files that passed `read_upload`, with their applicants against places (kyodo.hoiku.tools.demand)
+    and, for files the app made (a carried-over round, edited vacancies), how they were made."""
+    from kyodo.hoiku.tools.demand import demand
+
     extra: dict[str, Any] = {}
     if combinations is not None:
         extra = {
@@ -126,6 +132,8 @@ def store_upload(
         children_count=len(instance.children),
         facilities_count=len(instance.facilities),
         uploaded_by=user,
+        demand=demand(instance).as_dict(),
+        origin=origin or {},
         **extra,
     )
     return input_set

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kyodo.web.hoiku import views, views_results
+from kyodo.web.hoiku import views, views_results, views_rounds
 
 app_name = "hoiku"
 urlpatterns = [
@@ -9,6 +9,10 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
     path("rounds/<int:pk>/upload/", views.upload, name="upload"),
     path("rounds/<int:pk>/run/", views.run_start, name="run_start"),
+    path("rounds/<int:pk>/next/", views_rounds.next_round, name="next_round"),
+    path("rounds/<int:pk>/vacancies/", views_rounds.vacancies, name="vacancies"),
+    path("rounds/<int:pk>/upload/problems.csv", views_rounds.upload_problems, name="upload_problems"),
+    path("templates/<str:role>.xlsx", views_rounds.template_download, name="template_download"),
     path("rounds/<int:pk>/decisions/", views.decision_create, name="decision_create"),
     path("decisions/<int:pk>/revoke/", views.decision_revoke, name="decision_revoke"),
     path("inputs/<int:pk>/<str:role>/", views_results.input_download, name="input_download"),

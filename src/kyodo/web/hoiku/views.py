@@ -8,12 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from kyodo.hoiku.model.errors import Problem
 from kyodo.web import jobs
 from kyodo.web.accounts.permissions import member_required
 from kyodo.web.audit.log import record_request
 from kyodo.web.audit.models import Action
-from kyodo.web.hoiku import services
-from kyodo.web.hoiku.forms import DecisionForm, RoundForm, UploadForm
+from kyodo.web.hoiku import services, views_rounds
+from kyodo.web.hoiku.forms import DecisionForm, RoundForm
 from kyodo.web.hoiku.models import Decision, Round, Run, RunChild, RunStatus
 from kyodo.web.tenancy import get_for_user_or_404
 
@@ -53,17 +54,18 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .defer("children_data", "facilities_data", "combinations_data"),
         "runs": round_.runs.select_related("created_by").defer(*Run.STORED_FILES),
         "decisions": round_.decisions.select_related("created_by", "revoked_by"),
-        "upload_form": UploadForm(),
         "decision_form": DecisionForm(),
+        **views_rounds.round_context(round_),  # demand, next rounds, the upload form
     }
     return render(request, "hoiku/round_detail.html", context)
 
 
 @member_required
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
-    """Check the two files; store them only when the engine can read them. Otherwise list every problem."""
+    """Check the files; store them only when the engine can read them. Otherwise summarise the problems
+    (the same message once, with its rows; a file made for another fiscal year explained once)."""
     round_ = _get_round(request, pk)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = views_rounds.upload_form_for(round_, request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
         return render(request, "hoiku/upload.html", {"round": round_, "form": form})
     files = {
@@ -72,23 +74,42 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         if form.cleaned_data.get(role)
     }
     combinations = files.get("combinations")
+    year = form.cleaned_data.get("fiscal_year") or round_.fiscal_year
+    was = round_.fiscal_year
+    round_.fiscal_year = year  # the year to read with; saved only when the files are stored
     instance, problems = services.read_upload(round_, files["children"], files["facilities"], combinations)
     if problems or instance is None:
-        record_request(request, Action.UPLOAD_REJECTED, round_, problems=len(problems),
-                       files=[f.name for f in files.values()])
-        return render(request, "hoiku/upload.html",
-                      {"round": round_, "form": UploadForm(), "problems": problems}, status=422)
+        return _upload_rejected(request, round_, was, files, problems)
     input_set = services.store_upload(
         round_, request.user, files["children"], files["facilities"], instance, combinations
     )
+    if year != was:
+        round_.save(update_fields=["fiscal_year"])
+        messages.info(request, f"この利用調整回の年度を{was}年度から{year}年度に変えました。")
     sha256 = {input_set.children_name: input_set.children_sha256,
               input_set.facilities_name: input_set.facilities_sha256}
     if input_set.combinations_name:
         sha256[input_set.combinations_name] = input_set.combinations_sha256
     record_request(request, Action.UPLOAD, input_set, children=input_set.children_count,
-                   facilities=input_set.facilities_count, sha256=sha256)
+                   facilities=input_set.facilities_count, sha256=sha256, fiscal_year=year)
     messages.success(request, f"読み込みました: 申込 {input_set.children_count} 件、施設 {input_set.facilities_count} か所。")
     return redirect("hoiku:round_detail", pk=round_.pk)
+
+
+def _upload_rejected(request: HttpRequest, round_: Round, was: int, files: dict[str, services.UploadedFile],
+                     problems: list[Problem]) -> HttpResponse:
+    from kyodo.hoiku.io.fiscal_year import explain_year
+
+    tried, round_.fiscal_year = round_.fiscal_year, was
+    can_change = not round_.runs.exists()
+    hint = ("下の「年度」を{year}にしてアップロードし直してください。" if can_change else
+            "この利用調整回は実行済みで年度を変えられないので、{year}年度の利用調整回を作成してください。")
+    problems, found = explain_year(problems, files["children"].as_input(), tried, hint)
+    record_request(request, Action.UPLOAD_REJECTED, round_, problems=len(problems),
+                   files=[f.name for f in files.values()])
+    initial = {"fiscal_year": found.year} if found is not None and can_change else {}
+    form = views_rounds.upload_form_for(round_, initial=initial)
+    return views_rounds.problems_page(request, round_, "hoiku/upload.html", {"form": form}, problems)
 
 
 @member_required

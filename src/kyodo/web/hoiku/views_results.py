@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from kyodo.web.accounts.permissions import member_required
 from kyodo.web.audit.log import record_request
 from kyodo.web.audit.models import Action
-from kyodo.web.hoiku import results
+from kyodo.web.hoiku import results, services_rounds
 from kyodo.web.hoiku.forms import DecisionForm
 from kyodo.web.hoiku.models import InputSet, Run, RunChild, RunStatus
 from kyodo.web.tenancy import get_for_user_or_404
@@ -114,6 +114,7 @@ def child_detail(request: HttpRequest, pk: int, child_id: str) -> HttpResponse:
         "household_total": sum(i["points"] for i in row.breakdown if not i["facility_id"]),
         "decision_form": DecisionForm(initial={"child_id": row.child_id}),
         "facility_ids": sorted(names.items()),
+        "history": services_rounds.child_history(run.round, child_id),
     }
     return render(request, "hoiku/child_detail.html", context)
 
