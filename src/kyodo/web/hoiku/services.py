@@ -97,6 +97,14 @@ def round_rules_text(round_: Round) -> str:
     return shipped_text(round_.rules_name) if round_.rules_name else ""
 
 
+def _text_or_blank(round_: Round) -> str:
+    """The round's rules text; blank for a shipped name that is gone, so that the run fails saying so."""
+    try:
+        return round_rules_text(round_)
+    except RuleError:
+        return ""
+
+
 def _rules_of(text: str, version_name: str, rules_name: str) -> Rules | None:
     from kyodo.hoiku.rules.versions import rules_from_text
 
@@ -182,7 +190,7 @@ def start_run(round_: Round, user: Any, *, reproduce: Run | None = None) -> Run:
         input_set, seed = latest, round_.seed
         decisions = [d.as_engine_dict() for d in active_decisions(round_)]
         rules_name, fiscal_year = round_.rules_name, round_.fiscal_year
-        rules = {"rules_version_id": round_.rules_version_id, "rules_text": round_rules_text(round_)}
+        rules = {"rules_version_id": round_.rules_version_id, "rules_text": _text_or_blank(round_)}
     for _attempt in range(5):
         try:
             with transaction.atomic():
