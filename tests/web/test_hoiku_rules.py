@@ -197,3 +197,29 @@ def test_the_round_form_offers_the_newest_version_or_the_wards_own_rules(alice, 
     labels = dict(form.fields["rules_name"].choices)
     assert labels[f"version:{newest.pk}"] == "江東区 令和9年度 利用調整基準（第2版）"
     assert f"version:{newest.pk}" not in dict(RoundForm(organisation=ota).fields["rules_name"].choices)
+
+
+def test_an_example_the_rules_no_longer_meet_shows_as_failed_with_both_totals(alice_client, alice):
+    version = make_version(alice)
+    cases = yaml.safe_load(version.cases_yaml)
+    expected = cases[0]["output"]["total"]
+    cases[0]["output"]["total"] = expected + 7  # as if the ward changed a value the example relies on
+    version.cases_yaml = yaml.safe_dump(cases, allow_unicode=True)
+    version.save(update_fields=["cases_yaml"])
+    page = alice_client.get(f"/hoiku/rules/{version.pk}/").content.decode()
+    assert "1 件が期待と違います" in page and page.count("不合格") == 1
+    row = page[page.index(cases[0]["name"]):].split("</tr>")[0]
+    assert f'<td class="num">{expected + 7}</td><td class="num">{expected}</td>' in row
+
+
+def test_a_round_cannot_pick_another_organisations_version(alice, charlie_client):
+    from kyodo.web.hoiku.models import Round
+
+    version = make_version(alice)
+    response = charlie_client.post(
+        "/hoiku/rounds/new/",
+        {"title": "大田区4月入所", "fiscal_year": 2027, "phase": "first", "rules_name": f"version:{version.pk}",
+         "seed": 1},
+    )
+    assert response.status_code == 200 and "候補にありません" in response.content.decode()
+    assert not Round.objects.unscoped("test").exists()
