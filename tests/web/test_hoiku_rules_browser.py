@@ -40,7 +40,7 @@ def test_an_administrator_uploads_a_workbook_sees_the_examples_and_confirms_a_va
     before = page.inner_text("#status-counts")
 
     row = page.locator("#values tr", has=page.locator("button:has-text('確認済みにする')")).first
-    label = row.locator("td").nth(1).inner_text()
+    label = row.locator("td").nth(0).inner_text()
     row.locator("button").click()
     page.wait_for_selector(f".messages >> text=「{label}」を確認済みにしました")
     confirmed = page.locator("#values tr", has_text=label).first

@@ -26,6 +26,8 @@ from kyodo.web.hoiku.services import UploadedFile
 from kyodo.web.tenancy import get_for_user_or_404
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Fields an item's label already says (rules.diff.rule_items): the page shows the others beside it.
+IN_LABEL = frozenset({"事由", "条件", "程度", "項目", "基準"})
 
 
 def _get_version(request: HttpRequest, pk: int) -> RulesVersion:
@@ -108,7 +110,11 @@ def rules_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     version = _get_version(request, pk)
     rules = version.rules()
-    items = [{"item": i, "provenance": provenance_fields(i.provenance)} for i in rule_items(rules)]
+    items = [
+        {"item": i, "provenance": provenance_fields(i.provenance),
+         "shown": [(k, v) for k, v in i.fields.items() if k not in IN_LABEL]}
+        for i in rule_items(rules)
+    ]
     cases = run_cases(rules, cases_of(version.cases_yaml))
     confirmed, to_confirm = rules.status_counts()
     context = {
