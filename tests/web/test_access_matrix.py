@@ -30,6 +30,7 @@ from kyodo.web.hoiku.models import Decision, RunChild, RunStatus
 
 from .conftest import client_for, make_user
 from .gijiroku.world import gj
+from .hoiku_rules_world import hr
 from .hyojunka.world import hy
 from .jinzai.world import jz
 from .jirei.world import jr
@@ -94,6 +95,16 @@ MATRIX: dict[str, Entry] = {
     "hoiku:run_diff": Entry("member", kwargs=lambda o: {"pk": o["run"].pk, "other": o["other"].pk}),
     "hoiku:input_download": Entry("member", kwargs=lambda o: {"pk": o["run"].input_set_id, "role": "children"}),
     "hoiku:download": Entry("member", kwargs=lambda o: {"pk": o["run"].pk, "kind": "csv"}),
+    "hoiku:rules_list": Entry("member", kwargs=hr("")),
+    "hoiku:rules_start": Entry("admin", "post", kwargs=hr("")),
+    "hoiku:rules_upload": Entry("admin", kwargs=hr("")),
+    "hoiku:rules_detail": Entry("member", kwargs=hr("version")),
+    "hoiku:rules_confirm": Entry("admin", "post", kwargs=hr("version")),
+    "hoiku:rules_diff": Entry("member", kwargs=hr("version")),
+    "hoiku:rules_download": Entry("member", kwargs=hr("version", fmt="xlsx")),
+    "hoiku:parity_upload": Entry("member", kwargs=hr("run")),
+    "hoiku:parity_detail": Entry("member", kwargs=hr("parity")),
+    "hoiku:parity_download": Entry("member", kwargs=hr("parity")),
     "jinzai:home": Entry("member", kwargs=jz("")),
     "jinzai:request_list": Entry("member", kwargs=jz("")),
     "jinzai:request_create": Entry("member", kwargs=jz("")),

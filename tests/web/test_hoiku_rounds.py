@@ -10,7 +10,7 @@ from kyodo.hoiku.io import write_instance
 from kyodo.hoiku.model.instance import Child, Instance
 from kyodo.hoiku.model.result import Status
 from kyodo.web.audit.models import Action, AuditEntry
-from kyodo.web.hoiku import services_rounds
+from kyodo.web.hoiku import services, services_rounds
 from kyodo.web.hoiku.models import InputSet, Round, RunChild, RunStatus
 
 from .helpers import run
@@ -32,7 +32,7 @@ def _next(client, round_, **data):
 def _instance(round_: Round) -> Instance:
     latest = round_.latest_input()
     assert latest is not None
-    return services_rounds.stored_instance(latest, round_.rules_name, round_.fiscal_year)
+    return services_rounds.stored_instance(latest, services.round_rules(round_), round_.fiscal_year)
 
 
 def test_the_next_round_carries_waiting_children_and_drops_placed_ones(done_run, alice_client):

@@ -77,15 +77,21 @@ def build_case(given: Mapping[str, Any]) -> tuple[Household, Child, bool]:
 
 def case_mismatches(rules: Rules, case: Mapping[str, Any]) -> list[str]:
     """What differs between an example's expected points and the rules' (in Japanese); [] when it passes."""
+    return score_case(rules, case)[1]
+
+
+def score_case(rules: Rules, case: Mapping[str, Any]) -> tuple[int | None, list[str]]:
+    """(the total the rules give the example, or None when it cannot be computed; what differs from its
+    expected points). One computation for both, so that a page's pass/fail and points agree."""
     from kyodo.hoiku.engine.scoring import score_child
 
     try:
         household, child, siblings = build_case(case.get("input") or {})
         score = score_child(rules, int(case["fiscal_year"]), household, child, siblings_applying=siblings)
     except RuleError as exc:
-        return [f"計算できません({exc})"]
+        return None, [f"計算できません({exc})"]
     except (KeyError, ValueError, TypeError) as exc:
-        return [f"入力が正しくありません({exc})"]
+        return None, [f"入力が正しくありません({exc})"]
     expected = case.get("output") or {}
     found: list[str] = []
     if "total" in expected and score.total != expected["total"]:
@@ -101,4 +107,4 @@ def case_mismatches(rules: Rules, case: Mapping[str, Any]) -> list[str]:
     for facility, points in (expected.get("at") or {}).items():
         if score.at(facility) != points:
             found.append(f"施設{facility}での指数は{score.at(facility)}点です(期待 {points}点)")
-    return found
+    return score.total, found

@@ -101,10 +101,13 @@ def read_result(path: Path) -> dict[str, Any]:
     return data
 
 
-def read_manual(path: Path, result: Mapping[str, Any]) -> dict[str, str | None]:
-    """{児童番号: 施設番号 or None} from the manual result; every child of the result must appear once."""
+def read_manual(
+    path: Path | bytes, result: Mapping[str, Any], *, name: str | None = None
+) -> dict[str, str | None]:
+    """{児童番号: 施設番号 or None} from the manual result (a path, or an upload's bytes under `name`);
+    every child of the result must appear once."""
     try:
-        table = read_table(path)
+        table = read_table(path, name=name)
     except TableError as exc:
         raise InputError([exc.problem]) from exc
     keys = {header_key(h): i for i, h in enumerate(table.headers)}

@@ -7,26 +7,28 @@ from django import forms
 from kyodo.web.hoiku.models import DecisionKind, Phase
 
 
-def rules_choices() -> list[tuple[str, str]]:
-    from kyodo.hoiku.rules import available_rules, load_rules
-
-    choices = [("", "なし(申込ファイルに指数が入っている場合)")]
-    for name in available_rules():
-        rules = load_rules(name)
-        choices.append((name, f"{rules.municipality}({name})"))
-    return choices
-
-
 class RoundForm(forms.Form):
     title = forms.CharField(label="名称", max_length=100, initial="4月入所")
     fiscal_year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     phase = forms.ChoiceField(label="調整", choices=Phase.choices)
+    # The organisation's versions ("version:<pk>"), the shipped wards ("koto"), or none (forms_rules).
     rules_name = forms.ChoiceField(label="利用調整基準", required=False)
     seed = forms.IntegerField(label="抽選の乱数シード", min_value=0, max_value=2**31 - 1, initial=1)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation: Any = None, **kwargs: Any) -> None:
+        from kyodo.web.hoiku.forms_rules import default_rules_choice, round_rules_choices
+
         super().__init__(*args, **kwargs)
-        self.fields["rules_name"].choices = rules_choices()
+        self.organisation = organisation
+        self.fields["rules_name"].choices = round_rules_choices(organisation)
+        self.fields["rules_name"].initial = default_rules_choice(organisation)
+
+    def clean(self) -> dict[str, Any]:
+        from kyodo.web.hoiku.forms_rules import split_rules_choice
+
+        data = super().clean() or {}
+        data["rules_name"], data["rules_version"] = split_rules_choice(self.organisation, data.get("rules_name", ""))
+        return data
 
 
 def check_table_size(upload: Any, what: str) -> Any:

@@ -28,6 +28,11 @@ class Round(OrgOwned):
     phase = models.CharField("調整", max_length=10, choices=Phase.choices, default=Phase.FIRST)
     # Empty when the files carry points (ChilmAI format) and no rules are needed.
     rules_name = models.CharField("利用調整基準", max_length=40, blank=True)
+    # The organisation's own version of its rules (then rules_name is empty); see models_rules.
+    rules_version = models.ForeignKey(
+        "RulesVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="rounds",
+        verbose_name="利用調整基準の版",
+    )
     seed = models.PositiveIntegerField("抽選の乱数シード", default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -44,6 +49,10 @@ class Round(OrgOwned):
 
     def latest_input(self) -> InputSet | None:
         return self.inputs.order_by("-uploaded_at", "-id").first()  # type: ignore[no-any-return]
+
+    @property
+    def rules_label(self) -> str:
+        return rules_label(self.rules_version, self.rules_name)
 
 
 class InputSet(OrgOwned):
@@ -130,6 +139,11 @@ class Run(OrgOwned, BackgroundJob):
     # What reproduces the run: with the stored input files these give the same result.
     seed = models.PositiveIntegerField("乱数シード")
     rules_name = models.CharField(max_length=40, blank=True)
+    rules_version = models.ForeignKey(
+        "RulesVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="runs"
+    )
+    # The rules' YAML exactly as this run used it (a version's text changes when a value is confirmed).
+    rules_text = models.TextField(blank=True)
     fiscal_year = models.PositiveIntegerField()
     decisions = models.JSONField("職員判断", default=list)
     reproduces = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -164,6 +178,10 @@ class Run(OrgOwned, BackgroundJob):
     def is_finished(self) -> bool:
         return self.status in (RunStatus.DONE, RunStatus.FAILED)
 
+    @property
+    def rules_label(self) -> str:
+        return rules_label(self.rules_version, self.rules_name)
+
 
 class RunChild(OrgOwned):
     """One child's result in one run: where it was offered a seat, its points and their breakdown."""
@@ -196,3 +214,11 @@ class RunChild(OrgOwned):
     @property
     def admitted(self) -> bool:
         return bool(self.facility_id)
+
+
+from kyodo.web.hoiku.models_rules import ParityCheck, RulesOrigin, RulesVersion, rules_label  # noqa: E402
+
+__all__ = [
+    "Decision", "DecisionKind", "InputSet", "ParityCheck", "Phase", "Round", "RulesOrigin", "RulesVersion", "Run",
+    "RunChild", "RunStatus", "rules_label",
+]

@@ -27,7 +27,7 @@ from kyodo.web import jobs
 from kyodo.web.hoiku.models import Decision, InputSet, Round, Run, RunStatus
 
 if TYPE_CHECKING:
-    from kyodo.hoiku import Outcome
+    from kyodo.hoiku import Outcome, Rules
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +70,10 @@ def read_upload(
     The engine tells the format from the content (an old .xls, a PDF, a renamed file each get their own
     message), so the file name's extension is not checked here. The bytes go to the engine as they are.
     """
-    from kyodo.hoiku import read, resolve_rules
+    from kyodo.hoiku import read
 
     try:
-        rules = resolve_rules(round_.rules_name or None)
+        rules = round_rules(round_)
         instance = read(
             (children.as_input(), facilities.as_input()),
             rules,
@@ -86,6 +86,46 @@ def read_upload(
     except RuleError as exc:
         return None, [Problem(line) for line in str(exc).splitlines() if line.strip()]
     return instance, []
+
+
+def round_rules_text(round_: Round) -> str:
+    """The YAML of the round's rules: its version's text, or the shipped ward's as shipped ("" for none)."""
+    from kyodo.hoiku.rules.versions import shipped_text
+
+    if round_.rules_version_id is not None:
+        return str(round_.rules_version.rules_yaml)
+    return shipped_text(round_.rules_name) if round_.rules_name else ""
+
+
+def _text_or_blank(round_: Round) -> str:
+    """The round's rules text; blank for a shipped name that is gone, so that the run fails saying so."""
+    try:
+        return round_rules_text(round_)
+    except RuleError:
+        return ""
+
+
+def _rules_of(text: str, version_name: str, rules_name: str) -> Rules | None:
+    from kyodo.hoiku.rules.versions import rules_from_text
+
+    name = version_name or rules_name
+    return rules_from_text(text, name=name, file_name=version_name or f"{rules_name}.yaml") if text else None
+
+
+def round_rules(round_: Round) -> Rules | None:
+    """The Rules the round's runs use (a shipped ward's equal `load_rules(name)`, sha256 included)."""
+    version = round_.rules_version.display_name if round_.rules_version_id is not None else ""
+    return _rules_of(round_rules_text(round_), version, round_.rules_name)
+
+
+def run_rules(run: Run) -> Rules | None:
+    """The Rules of a run: from the text it stored when it started (runs stored before versions: by name)."""
+    if not run.rules_text:
+        from kyodo.hoiku import resolve_rules
+
+        return resolve_rules(run.rules_name or None)
+    version = run.rules_version.display_name if run.rules_version_id is not None else ""
+    return _rules_of(run.rules_text, version, run.rules_name)
 
 
 def _check_scorable(round_: Round, instance: Instance, rules: Any) -> None:
@@ -150,6 +190,7 @@ def start_run(round_: Round, user: Any, *, reproduce: Run | None = None) -> Run:
     if reproduce is not None:
         input_set, decisions, seed = reproduce.input_set, reproduce.decisions, reproduce.seed
         rules_name, fiscal_year = reproduce.rules_name, reproduce.fiscal_year
+        rules = {"rules_version_id": reproduce.rules_version_id, "rules_text": reproduce.rules_text}
     else:
         latest = round_.latest_input()
         if latest is None:
@@ -157,6 +198,7 @@ def start_run(round_: Round, user: Any, *, reproduce: Run | None = None) -> Run:
         input_set, seed = latest, round_.seed
         decisions = [d.as_engine_dict() for d in active_decisions(round_)]
         rules_name, fiscal_year = round_.rules_name, round_.fiscal_year
+        rules = {"rules_version_id": round_.rules_version_id, "rules_text": _text_or_blank(round_)}
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -164,7 +206,7 @@ def start_run(round_: Round, user: Any, *, reproduce: Run | None = None) -> Run:
                 run: Run = Run.objects.create(
                     organisation_id=round_.organisation_id, round=round_, input_set=input_set, number=number,
                     seed=seed, rules_name=rules_name, fiscal_year=fiscal_year, decisions=decisions,
-                    reproduces=reproduce, created_by=user, step="実行を待っています", **jobs.heartbeat(),
+                    reproduces=reproduce, created_by=user, step="実行を待っています", **rules, **jobs.heartbeat(),
                 )
             break
         except IntegrityError:  # two runs started at once took the same number
@@ -194,7 +236,7 @@ def execute(run_id: int) -> None:
 
     report = _progress(run_id)
     run = Run.objects.unscoped("the worker acts for the user who queued the run").select_related(
-        "input_set", "round"
+        "input_set", "round", "rules_version__organisation"
     ).get(pk=run_id)
     report(5, "入力ファイルを読み込み、指数の計算と利用調整を行っています", status=RunStatus.RUNNING,
            started_at=timezone.now())
@@ -280,7 +322,7 @@ def _run_engine(run: Run) -> Outcome:
     decisions = [EngineDecision(**{k: v for k, v in d.items() if v is not None}) for d in run.decisions]
     return run_round(
         (children, facilities),
-        run.rules_name or None,
+        run_rules(run),
         seed=run.seed,
         decisions=decisions,
         combinations=combinations,

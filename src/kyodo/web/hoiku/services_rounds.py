@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -21,16 +21,18 @@ from kyodo.hoiku.tools.carry_over import CarryOver, Placement, carry_over, class
 from kyodo.web.hoiku import services
 from kyodo.web.hoiku.models import InputSet, Phase, Round, Run, RunChild, RunStatus
 
+if TYPE_CHECKING:
+    from kyodo.hoiku import Rules
+
 MAX_HISTORY = 24  # rounds shown on a child's page (two years of monthly rounds)
 
 
-def stored_instance(input_set: InputSet, rules_name: str, fiscal_year: int) -> Instance:
+def stored_instance(input_set: InputSet, rules: Rules | None, fiscal_year: int) -> Instance:
     """The Instance of stored files, read as a run reads them. Raises InputError or RuleError."""
-    from kyodo.hoiku import read, resolve_rules
+    from kyodo.hoiku import read
 
     children, facilities, combinations = services.engine_inputs(input_set)
-    return read((children, facilities), resolve_rules(rules_name or None), fiscal_year=fiscal_year,
-                combinations=combinations)
+    return read((children, facilities), rules, fiscal_year=fiscal_year, combinations=combinations)
 
 
 def placements(run: Run) -> dict[str, Placement]:
@@ -64,7 +66,8 @@ def create_next_round(previous: Run, user: Any, form: NextRound) -> tuple[Round 
     old = previous.round
     round_ = Round(
         organisation_id=old.organisation_id, title=form.title, fiscal_year=previous.fiscal_year, phase=form.phase,
-        rules_name=previous.rules_name, seed=form.seed, created_by=user, previous_run=previous,
+        rules_name=previous.rules_name, rules_version_id=previous.rules_version_id, seed=form.seed, created_by=user,
+        previous_run=previous,
     )
     try:
         result = _carried(previous, form)
@@ -89,16 +92,16 @@ def create_next_round(previous: Run, user: Any, form: NextRound) -> tuple[Round 
 
 
 def _carried(previous: Run, form: NextRound) -> CarryOver:
-    from kyodo.hoiku import read, resolve_rules
+    from kyodo.hoiku import read
     from kyodo.hoiku.io.round_files import read_facilities_file
 
-    before = stored_instance(previous.input_set, previous.rules_name, previous.fiscal_year)
+    rules = services.run_rules(previous)  # the rules the previous run used, as it stored them
+    before = stored_instance(previous.input_set, rules, previous.fiscal_year)
     facilities = read_facilities_file(form.facilities) if form.facilities is not None else None
     added = None
     if form.added is not None:
         # Read against the facility list the new round will have; places are checked again in the whole round.
         _, listed = services.engine_inputs(previous.input_set)[:2]
-        rules = resolve_rules(previous.rules_name or None)
         added = read((form.added, form.facilities or listed), rules, fiscal_year=previous.fiscal_year)
     return carry_over(before, placements(previous), facilities=facilities, withdrawals=form.withdrawals,
                       transfers=form.transfers, added=added)
@@ -120,7 +123,7 @@ def stored_demand(round_: Round, input_set: InputSet) -> dict[str, Any]:
 
     if not input_set.demand:
         try:
-            instance = stored_instance(input_set, round_.rules_name, round_.fiscal_year)
+            instance = stored_instance(input_set, services.round_rules(round_), round_.fiscal_year)
         except (InputError, RuleError):
             return {}
         input_set.demand = demand(instance).as_dict()
@@ -146,7 +149,7 @@ def edit_vacancies(
     if latest is None:
         return None, [Problem("先に申込と施設のファイルをアップロードしてください")]
     try:
-        instance = stored_instance(latest, round_.rules_name, round_.fiscal_year)
+        instance = stored_instance(latest, services.round_rules(round_), round_.fiscal_year)
         edited = {
             fid: replace(f, vacancies={a: n for a in AGE_CLASSES if (n := vacancies.get(fid, {}).get(a)) is not None})
             for fid, f in instance.facilities.items()

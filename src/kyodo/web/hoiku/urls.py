@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kyodo.web.hoiku import views, views_results, views_rounds
+from kyodo.web.hoiku import views, views_parity, views_results, views_rounds, views_rules
 
 app_name = "hoiku"
 urlpatterns = [
@@ -26,4 +26,14 @@ urlpatterns = [
     path("runs/<int:pk>/children/<str:child_id>/", views_results.child_detail, name="child_detail"),
     path("runs/<int:pk>/diff/<int:other>/", views_results.run_diff, name="run_diff"),
     path("runs/<int:pk>/download/<str:kind>/", views_results.download, name="download"),
+    path("rules/", views_rules.rules_list, name="rules_list"),
+    path("rules/start/", views_rules.rules_start, name="rules_start"),
+    path("rules/upload/", views_rules.rules_upload, name="rules_upload"),
+    path("rules/<int:pk>/", views_rules.rules_detail, name="rules_detail"),
+    path("rules/<int:pk>/confirm/", views_rules.rules_confirm, name="rules_confirm"),
+    path("rules/<int:pk>/diff/", views_rules.rules_diff, name="rules_diff"),
+    path("rules/<int:pk>/download/<str:fmt>/", views_rules.rules_download, name="rules_download"),
+    path("runs/<int:pk>/parity/", views_parity.parity_upload, name="parity_upload"),
+    path("parity/<int:pk>/", views_parity.parity_detail, name="parity_detail"),
+    path("parity/<int:pk>/download/", views_parity.parity_download, name="parity_download"),
 ]

@@ -29,13 +29,14 @@ def _get_run(request: HttpRequest, pk: int) -> Run:
 
 @member_required
 def round_list(request: HttpRequest) -> HttpResponse:
-    rounds = Round.objects.for_user(request.user)
+    rounds = Round.objects.for_user(request.user).select_related("rules_version__organisation")
     return render(request, "hoiku/round_list.html", {"rounds": rounds})
 
 
 @member_required
 def round_create(request: HttpRequest) -> HttpResponse:
-    form = RoundForm(request.POST or None, initial={"fiscal_year": timezone.localdate().year + 1})
+    form = RoundForm(request.POST or None, organisation=request.user.organisation,  # type: ignore[union-attr]
+                     initial={"fiscal_year": timezone.localdate().year + 1})
     if request.method == "POST" and form.is_valid():
         round_ = Round.objects.create(organisation_id=request.user.organisation_id, created_by=request.user,
                                       **form.cleaned_data)
