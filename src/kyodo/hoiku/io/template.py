@@ -84,7 +84,13 @@ CHILD_FACT_HEADERS: dict[str, str] = {
 }
 # Facts that are numbers (blank = missing); every other fact is yes/no (blank = no).
 NUMERIC_FACTS: frozenset[str] = frozenset(
-    {"municipal_tax", "waiting_months", "children_under_school_age", "grandparent_distance_m", "grandparent_age"}
+    {
+        "municipal_tax",
+        "waiting_months",
+        "children_under_school_age",
+        "grandparent_distance_m",
+        "grandparent_age",
+    }
 )
 
 for _key, _label in HOUSEHOLD_FACTS.items():
