@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kyodo.web.hoiku import views, views_results
+from kyodo.web.hoiku import views, views_letters, views_results
 
 app_name = "hoiku"
 urlpatterns = [
@@ -22,4 +22,5 @@ urlpatterns = [
     path("runs/<int:pk>/children/<str:child_id>/", views_results.child_detail, name="child_detail"),
     path("runs/<int:pk>/diff/<int:other>/", views_results.run_diff, name="run_diff"),
     path("runs/<int:pk>/download/<str:kind>/", views_results.download, name="download"),
+    path("letter-settings/", views_letters.letter_settings_page, name="letter_settings"),
 ]
