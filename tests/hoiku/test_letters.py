@@ -257,3 +257,32 @@ def test_a_section_or_document_with_a_web_address_is_refused() -> None:
         parse_rules(data, name="x", file_name="x.yaml")
     del data["document"]
     assert parse_rules(data, name="x", file_name="x.yaml").document == "X区保育所等利用調整基準"
+
+
+def test_the_children_file_takes_an_optional_guardian_name_and_graduating_sibling(tmp_path: Path) -> None:
+    import csv
+    from dataclasses import replace
+
+    from kyodo.hoiku.io import read_instance
+
+    ward = generate_ward(children=6, facilities=3, seed=4, fiscal_year=2026, max_choices=2)
+    first = next(iter(ward.children.values()))
+    facility = first.choices[0]
+    changed = replace(first, sibling_facilities=(facility,), sibling_graduating=(facility,))
+    ward = replace(ward, children={**ward.children, first.id: changed})
+    write_instance(ward, tmp_path, formats=("csv",))
+    got = read_instance(tmp_path / "children.csv", tmp_path / "facilities.csv", fiscal_year=2026)
+    assert got.children[first.id].sibling_graduating == (facility,)
+    assert got.children[first.id].guardian_name == first.guardian_name
+    with (tmp_path / "children.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    column = rows[0].index("卒園予定きょうだい在園施設")
+    rows[1][rows[0].index("きょうだい在園施設")] = ""
+    with (tmp_path / "children.csv").open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(rows)
+    with pytest.raises(InputError) as caught:
+        read_instance(tmp_path / "children.csv", tmp_path / "facilities.csv", fiscal_year=2026)
+    assert any(
+        p.row == 2 and p.column == rows[0][column] and "「きょうだい在園施設」にも書いてください" in p.message
+        for p in caught.value.problems
+    )
