@@ -24,7 +24,12 @@ NO_FACTS = {
     "return_from_leave": False,
     "municipal_tax": 100_000,
 }
-CHILD_FACTS = {"twins": False, "small_scale_graduate": False}
+CHILD_FACTS = {
+    "twins": False,
+    "small_scale_graduate": False,
+    "readmission_after_leave": False,
+    "born_during_leave": False,
+}
 SIBLING_PLUS_4 = (
     "name: きょうだい在園加点 +4\noverrides:\n  adjustments:\n    - {id: sibling_enrolled, points: 4}\n"
 )

@@ -108,6 +108,7 @@ def instances(draw: st.DrawFn) -> Instance:
             draw(st.lists(st.sampled_from(allowed), min_size=1, max_size=len(allowed), unique=True))
         )
         others = [f for f in fids if f not in choices]
+        siblings = tuple(draw(st.lists(st.sampled_from(fids), max_size=2, unique=True)))
         children[cid] = Child(
             id=cid,
             household_id=draw(st.sampled_from(household_ids)),
@@ -115,11 +116,13 @@ def instances(draw: st.DrawFn) -> Instance:
             choices=choices,
             birth_date=birth,
             current_facility=draw(st.none() | st.sampled_from(others)) if others else None,
-            sibling_facilities=tuple(draw(st.lists(st.sampled_from(fids), max_size=2))),
+            sibling_facilities=siblings,
+            sibling_graduating=tuple(f for f in siblings if draw(st.booleans())),
             sibling_pattern=draw(st.integers(1, 7)),
             facts={key: draw(st.booleans()) for key in CHILD_FACTS},
             given_points=draw(st.integers(-5, 120)) if with_points else None,
             name=draw(st.none() | words),
+            guardian_name=draw(st.none() | words),
         )
     used = {c.household_id for c in children.values()}
     households = {hid: draw(household(hid)) for hid in household_ids if hid in used}

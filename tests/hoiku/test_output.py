@@ -169,6 +169,8 @@ def test_the_json_has_everything_with_string_ids(tmp_path: Path) -> None:
         "points": 20,
         "reference": "https://example.jp/kijun",
         "needs_confirmation": False,
+        "citation": None,
+        "value": None,
     }
     assert data["children"]["c2"]["waitlist"] == {"A": 1}
     assert data["children"]["c2"]["flags"] == [{"kind": "lottery_tie", "message": "同点を抽選で決めました"}]

@@ -60,6 +60,20 @@ def _run(o: Objects) -> dict[str, Any]:
     return {"pk": o["run"].pk}
 
 
+def _letters(o: Objects) -> dict[str, Any]:
+    """江東区's 通知書の設定, with text no other organisation may see."""
+    from datetime import date
+
+    from kyodo.web.hoiku.models import LetterSetting
+
+    LetterSetting.objects.create(
+        organisation_id=o["run"].organisation_id, document_number="江こ保秘第4242号", issue_date=date(2027, 2, 1),
+        mayor="秘密 江東区長", contact_section="秘密係", contact_phone="03-4242-4242", updated_by=o["bob"],
+    )
+    o["secrets"] += ["江こ保秘第4242号", "秘密 江東区長", "03-4242-4242"]
+    return {}
+
+
 MATRIX: dict[str, Entry] = {
     "accounts:login": Entry("public"),
     "accounts:logout": Entry("public", "post"),
@@ -105,6 +119,7 @@ MATRIX: dict[str, Entry] = {
     "hoiku:parity_upload": Entry("member", kwargs=hr("run")),
     "hoiku:parity_detail": Entry("member", kwargs=hr("parity")),
     "hoiku:parity_download": Entry("member", kwargs=hr("parity")),
+    "hoiku:letter_settings": Entry("admin", kwargs=_letters),
     "jinzai:home": Entry("member", kwargs=jz("")),
     "jinzai:request_list": Entry("member", kwargs=jz("")),
     "jinzai:request_create": Entry("member", kwargs=jz("")),

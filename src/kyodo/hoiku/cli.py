@@ -12,12 +12,13 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kyodo.hoiku.model.errors import InputError, RuleError
+from kyodo.hoiku.model.errors import InputError, Problem, RuleError
 
 if TYPE_CHECKING:
     from kyodo.hoiku import Outcome
     from kyodo.hoiku.model.decision import Decision
     from kyodo.hoiku.model.instance import Instance
+    from kyodo.hoiku.outputs.notices.letter import LetterSettings
 
 if TYPE_CHECKING:
     from kyodo.hoiku.rules import Rules
@@ -64,6 +65,12 @@ def register(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--notices", type=Path, help="児童ごとの結果通知(内定・保留、指数の内訳と理由)の PDF")
     p.add_argument("--appeals", type=Path, help="申込者ごとの確認・申立て用シートの PDF")
     p.add_argument("--cutoff-chart", type=Path, help="最低指数のグラフ(PNG)")
+    p.add_argument(
+        "--letter-settings",
+        type=Path,
+        help="通知書の文書番号・発行日・区長名・問い合わせ先(.toml / .yaml、examples/hoiku/letter-settings.toml)",
+    )
+    p.add_argument("--stamp", help="通知書・申立て用シートの全ページに印字する文字(例: 案)")
     p.add_argument(
         "--withhold-small", action="store_true", help="内定が1〜2人の施設・年齢の最低指数を「非公開」にする"
     )
@@ -263,6 +270,7 @@ def _allocate(args: argparse.Namespace) -> int:
     from kyodo.hoiku import run
 
     try:
+        args.letter = _letter(args)
         if args.notices or args.appeals or args.cutoff_chart:
             from kyodo.hoiku.outputs.notices import japanese_font
 
@@ -332,9 +340,13 @@ def _writers(args: argparse.Namespace, outcome: Outcome) -> dict[Path, Callable[
         from kyodo.hoiku.outputs.notices import appeal_sheets_bytes, cutoff_chart_png, notices_bytes
 
         if args.notices:
-            writers[args.notices] = lambda tmp: tmp.write_bytes(notices_bytes(outcome))
+            writers[args.notices] = lambda tmp: tmp.write_bytes(
+                notices_bytes(outcome, letter=args.letter, stamp=args.stamp)
+            )
         if args.appeals:
-            writers[args.appeals] = lambda tmp: tmp.write_bytes(appeal_sheets_bytes(outcome))
+            writers[args.appeals] = lambda tmp: tmp.write_bytes(
+                appeal_sheets_bytes(outcome, letter=args.letter, stamp=args.stamp)
+            )
         if args.cutoff_chart:
             png = cutoff_chart_png  # bound now: the lambda runs inside write_all
             writers[args.cutoff_chart] = lambda tmp: tmp.write_bytes(
@@ -414,6 +426,17 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _letter(args: argparse.Namespace) -> LetterSettings | None:
+    """The --letter-settings file, checked before any work (raises InputError naming the key)."""
+    if args.letter_settings is None:
+        return None
+    if not (args.notices or args.appeals):
+        raise InputError([Problem("--letter-settings は --notices か --appeals と一緒に指定してください")])
+    from kyodo.hoiku.outputs.notices.letter import read_letter_settings
+
+    return read_letter_settings(args.letter_settings)
+
+
 def summary_lines(outcome: Outcome) -> list[str]:
     """The CLI's summary, read off the Outcome's one Summary."""
     from kyodo.hoiku.model.result import Status
@@ -433,6 +456,15 @@ def summary_lines(outcome: Outcome) -> list[str]:
     lines += [f"  - {v.message}" for v in outcome.violations[:20]]
     seed = outcome.run.seed if outcome.run else "-"
     lines.append(f"要確認: {summary.flag_count}件(抽選の種 {seed})")
+    if outcome.trial:
+        values = outcome.trial.values
+        lines.append(
+            f"{outcome.trial.stamp}: 確認済みでない基準の値を{len(values)}件使ったため、この結果は試行です"
+            "(通知書の全ページにも印字します)"
+        )
+        lines += [f"  - {label}" for _, label in values[:10]]
+        if len(values) > 10:
+            lines.append(f"  ほか{len(values) - 10}件(職員用の結果ブックの「概要」に全件)")
     return lines
 
 

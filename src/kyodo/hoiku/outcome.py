@@ -33,6 +33,7 @@ from kyodo.hoiku.model.result import (
     status_of,
 )
 from kyodo.hoiku.rules import Rules
+from kyodo.hoiku.rules.loader import TRIAL_STAMP
 
 Counts = Mapping[Status, int]
 
@@ -150,6 +151,38 @@ class Summary:
 
 
 @dataclass(frozen=True, slots=True)
+class Trial:
+    """A run that used rules values not 確認済み: every document for residents and staff says 「試行・未確定」."""
+
+    values: tuple[tuple[str, str], ...]  # (Rules.values() key, description), the unconfirmed values used
+    stamp: str = TRIAL_STAMP
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"stamp": self.stamp, "values": [{"value": k, "label": label} for k, label in self.values]}
+
+
+def trial_of(result: Result, rules: Rules | None) -> Trial | None:
+    """The unconfirmed values this run actually used: the scores' items, how guardians combine, the choice
+    limit, and the tie-break criteria that decided an order. None when every one is 確認済み (or no rules)."""
+    if rules is None or result.instance.points_given:
+        return None
+    used: set[str] = {"household"}
+    for score in result.scores.values():
+        used.update(i.value for i in score.items if i.value)
+        for items in score.facility_items.values():
+            used.update(i.value for i in items if i.value)
+    if rules.choice_limit is not None:
+        used.add("choice_limit")
+    year = result.run.fiscal_year if result.run is not None else result.instance.fiscal_year
+    deciding = set(result.priority.decided_by.values())
+    used.update(
+        rules.tie_break_where(year, i) for i, t in enumerate(rules.tie_break_at(year)) if t.key in deciding
+    )
+    values = tuple((k, label) for k, label, p in rules.described_values() if k in used and not p.confirmed)
+    return Trial(values) if values else None
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """A round's Result with the Rules it ran under and everything derived from it (see the module docstring)."""
 
@@ -161,6 +194,7 @@ class Outcome:
     waitlist: Mapping[tuple[str, str], int]  # (child, facility) → 1-based place among those not offered it
     offers: Mapping[str, Mapping[int, tuple[str, ...]]]  # facility → age → children placed, priority order
     summary: Summary
+    trial: Trial | None = None  # set when the run used a rules value not 確認済み (see trial_of)
 
     @property
     def instance(self) -> Instance:
@@ -213,6 +247,7 @@ def build_outcome(result: Result, rules: Rules | None) -> Outcome:
         waitlist=MappingProxyType(explainer.waitlist),
         offers=MappingProxyType(offers),
         summary=summary,
+        trial=trial_of(result, rules),
     )
 
 

@@ -64,7 +64,7 @@ def run_round(
     working, fixed = _apply_decisions(instance, decisions)
 
     scores = score_instance(working, loaded, fiscal_year)
-    priority = build_priority(working, scores, loaded, seed)
+    priority = build_priority(working, scores, loaded, seed, fiscal_year)
     capacity = seat_capacities(working)
     group_capacity = group_capacities(working)
     group_of = {(g[0], a): g for g in group_capacity for a in g[1]}

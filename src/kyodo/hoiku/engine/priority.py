@@ -35,9 +35,15 @@ def lottery_numbers(child_ids: list[str], seed: int) -> dict[str, int]:
 
 
 def build_priority(
-    instance: Instance, scores: Mapping[str, Score], rules: Rules | None, seed: int
+    instance: Instance,
+    scores: Mapping[str, Score],
+    rules: Rules | None,
+    seed: int,
+    fiscal_year: int | None = None,
 ) -> Priority:
-    chain: tuple[TieBreak, ...] = rules.tie_break if rules is not None else ()
+    """`fiscal_year` picks the rules' tie-break chain (wards change it some years); default the instance's."""
+    year = fiscal_year if fiscal_year is not None else instance.fiscal_year
+    chain: tuple[TieBreak, ...] = rules.tie_break_at(year) if rules is not None else ()
     lottery = lottery_numbers(list(instance.children), seed)
     entries: dict[Seat, list[tuple[tuple[int, ...], str]]] = {}
     guaranteed: set[tuple[Seat, str]] = set()

@@ -24,12 +24,15 @@ from kyodo.hoiku.model.instance import (
     Guardian,
     Household,
     Instance,
+    Reason,
 )
 from kyodo.hoiku.model.result import Score, ScoreItem
-from kyodo.hoiku.rules import Adjustment, BaseRule, Condition, Rules, Scope, Source, TableRow
+from kyodo.hoiku.rules import Adjustment, BaseRule, Condition, Provenance, Rules, Scope, TableRow
 from kyodo.hoiku.rules.loader import DERIVED_KEYS, TABLE_CONDITIONS
 
 MAX_REPORTED_ERRORS = 30
+# A ward whose table has no row of its own for 内職 counts it as work at home (内職 was read as that before).
+REASON_FALLBACK = {Reason.PIECEWORK: Reason.EMPLOYMENT_HOME}
 
 
 def score_instance(instance: Instance, rules: Rules | None, fiscal_year: int | None) -> dict[str, Score]:
@@ -46,7 +49,7 @@ def score_instance(instance: Instance, rules: Rules | None, fiscal_year: int | N
         applying[child.household_id] = applying.get(child.household_id, 0) + 1
     scores: dict[str, Score] = {}
     problems: list[str] = []
-    memo: dict[Guardian, tuple[int, str]] = {}  # for these rules and this year only
+    memo: dict[Guardian, tuple[int, str, str | None, Provenance]] = {}  # for these rules and this year only
     for cid, child in instance.children.items():
         household = instance.households.get(child.household_id)
         if household is None:
@@ -96,27 +99,32 @@ def score_child(
     child: Child,
     *,
     siblings_applying: bool = False,
-    memo: dict[Guardian, tuple[int, str]] | None = None,
+    memo: dict[Guardian, tuple[int, str, str | None, Provenance]] | None = None,
 ) -> Score:
     """Score one child; see the module docstring for the steps."""
     who = f"児童{child.id}(世帯{household.id})"
     guardian_points: list[int] = []
     items: list[ScoreItem] = []
     for n, guardian in enumerate(household.guardians[:2], start=1):
-        rule = rules.base.get(guardian.reason)
+        rule = rules.base.get(guardian.reason) or rules.base.get(
+            REASON_FALLBACK.get(guardian.reason, guardian.reason)
+        )
         if rule is None:
             raise RuleError(
                 f"{who}: 保護者{n}の事由「{REASON_LABELS[guardian.reason]}」の基準指数が{rules.municipality}の基準にありません"
             )
         # Many guardians share a reason and hours, and their points depend on nothing else.
         if memo is not None and guardian in memo:
-            points, detail = memo[guardian]
+            points, detail, where, provenance = memo[guardian]
         else:
-            points, detail = _guardian_points(rule, guardian, fiscal_year, f"{who}の保護者{n}")
+            points, detail, where, provenance = _guardian_points(
+                rule, guardian, fiscal_year, f"{who}の保護者{n}"
+            )
             if memo is not None:
-                memo[guardian] = (points, detail)
+                memo[guardian] = (points, detail, where, provenance)
         guardian_points.append(points)
-        items.append(_item(f"guardian_{n}", f"保護者{n} {rule.label}{detail}", points, rule.source))
+        label = f"保護者{n} {rule.label}{detail}"
+        items.append(_item(rules.document, f"guardian_{n}", label, points, where, provenance))
     if not household.guardians:
         raise RuleError(f"{who}: 保護者の事由がありません")
     if len(household.guardians) == 1:
@@ -124,7 +132,10 @@ def score_child(
             raise RuleError(f"{who}: 保護者2の事由がありません(ひとり親世帯でなければ2人分が必要です)")
         points = rules.max_base_points() if rules.missing_guardian == "max" else int(rules.missing_guardian)
         guardian_points.append(points)
-        items.append(_item("guardian_2", "保護者2(ひとり親世帯のため基準どおりにみなす)", points, None))
+        label = "保護者2(ひとり親世帯のため基準どおりにみなす)"
+        items.append(
+            _item(rules.document, "guardian_2", label, points, "household", rules.provenance["household"])
+        )
 
     lower = min(guardian_points)
     if rules.combine == "sum":
@@ -142,12 +153,21 @@ def score_child(
             if facts.holds(adj, None):
                 points = adj.points.at(fiscal_year)
                 adjustment += points
-                items.append(_item(adj.id, adj.label, points, adj.source))
+                items.append(
+                    _item(rules.document, adj.id, adj.label, points, f"adjustments.{adj.id}", adj.provenance)
+                )
             continue
         for facility_id in _facilities_of(child):
             if facts.holds(adj, facility_id):
                 facility_items.setdefault(facility_id, []).append(
-                    _item(adj.id, adj.label, adj.points.at(fiscal_year), adj.source)
+                    _item(
+                        rules.document,
+                        adj.id,
+                        adj.label,
+                        adj.points.at(fiscal_year),
+                        f"adjustments.{adj.id}",
+                        adj.provenance,
+                    )
                 )
     return Score(
         child_id=child.id,
@@ -166,21 +186,34 @@ def _facilities_of(child: Child) -> Iterable[str]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _item(item_id: str, label: str, points: int, source: Source | None) -> ScoreItem:
-    """Score items are immutable and repeat across children: build each distinct one once."""
+def _item(
+    document: str, item_id: str, label: str, points: int, where: str | None, provenance: Provenance
+) -> ScoreItem:
+    """Score items are immutable and repeat across children: build each distinct one once.
+
+    `citation` (letters) is the ward's document and section only; `reference` (staff) may name a web source."""
+    source = provenance.source
+    reference = " ".join(
+        x for x in (source.title if source else "", provenance.section, (source and source.url) or "") if x
+    )
     return ScoreItem(
         id=item_id,
         label=label,
         points=points,
-        reference=(f"{source.title} {source.url or ''}".strip() if source else None),
-        needs_confirmation=bool(source and source.confirm),
+        reference=reference or None,
+        needs_confirmation=not provenance.confirmed,
+        citation=f"{document} {provenance.section}".strip() or None,  # as Rules.citation
+        value=where,
     )
 
 
-def _guardian_points(rule: BaseRule, g: Guardian, fiscal_year: int, who: str) -> tuple[int, str]:
-    """(points, a short description of what decided them) for one guardian."""
+def _guardian_points(
+    rule: BaseRule, g: Guardian, fiscal_year: int, who: str
+) -> tuple[int, str, str | None, Provenance]:
+    """(points, a short description of what decided them, the value's key, its provenance) for one guardian."""
+    at = f"base.{rule.reason.value}"
     if rule.points is not None:
-        return rule.points.at(fiscal_year), ""
+        return rule.points.at(fiscal_year), "", f"{at}.points", rule.provenance
     if rule.grades is not None:
         if not g.grade:
             raise RuleError(f"{who}: 「{rule.label}」の程度がありません(基準指数の判定に必要)")
@@ -189,7 +222,8 @@ def _guardian_points(rule: BaseRule, g: Guardian, fiscal_year: int, who: str) ->
             raise RuleError(
                 f"{who}: 「{rule.label}」の程度「{g.grade}」は基準にありません(使えるもの: {allowed})"
             )
-        return rule.grades[g.grade].at(fiscal_year), f"({g.grade})"
+        provenance = rule.grade_provenance.get(g.grade, rule.provenance)
+        return rule.grades[g.grade].at(fiscal_year), f"({g.grade})", f"{at}.grades.{g.grade}", provenance
     values = {
         "min_days_per_month": g.days_per_month,
         "min_hours_per_day": g.hours_per_day,
@@ -197,12 +231,13 @@ def _guardian_points(rule: BaseRule, g: Guardian, fiscal_year: int, who: str) ->
         "min_days_per_week": g.days_per_week,
         "min_hours_per_week": g.weekly_hours,
     }
-    for row in rule.table:
+    for i, row in enumerate(rule.table):
         if _row_matches(row, values, who, rule.label):
-            return row.points.at(fiscal_year), _describe(row)
+            return row.points.at(fiscal_year), _describe(row), f"{at}.table[{i}]", row.provenance
     if rule.otherwise is None:
         raise RuleError(f"{who}: 「{rule.label}」の時間・日数がどの区分にも当たりません")
-    return rule.otherwise.at(fiscal_year), "(基準の区分に満たない)"
+    # 上記以外 has no provenance of its own in the workbook: it is the item's (its first row's).
+    return rule.otherwise.at(fiscal_year), "(基準の区分に満たない)", None, rule.provenance
 
 
 def _row_matches(row: TableRow, values: Mapping[str, float | None], who: str, label: str) -> bool:
@@ -251,6 +286,8 @@ class _Facts:
             return self.siblings_applying
         if key == "sibling_enrolled_here":
             return facility_id in self.child.sibling_facilities
+        if key == "sibling_graduating_here":
+            return facility_id in self.child.sibling_graduating
         source = self.household.facts if key in HOUSEHOLD_FACTS else self.child.facts
         value = source.get(key)
         if value is None:

@@ -106,6 +106,7 @@ class PointsLine:
     reference: str | None
     needs_confirmation: bool
     facility_id: str | None = None  # set for items that count only at one facility
+    citation: str | None = None  # what residents' letters cite: the ward's document and section only
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +240,8 @@ class Explainer:
         self.result = result
         self.cutoffs = cutoff_table(result, withhold_small=withhold_small)
         # Tie-break labels come from the Rules object of the run (None: points given in the input).
-        chain = rules.tie_break if rules is not None else ()
+        year = result.run.fiscal_year if result.run is not None else result.instance.fiscal_year
+        chain = rules.tie_break_at(year) if rules is not None else ()
         self.names = ["guaranteed", "points", *(t.key for t in chain), "lottery"]
         self.criteria = {**DEFAULT_CRITERIA, **{t.key: t.label for t in chain}}
         self.waitlist = result.waitlist_ranks()
@@ -270,10 +272,13 @@ class Explainer:
         score = result.scores.get(child_id)
         points: list[PointsLine] = []
         if score is not None:
-            points = [PointsLine(i.label, i.points, i.reference, i.needs_confirmation) for i in score.items]
+            points = [
+                PointsLine(i.label, i.points, i.reference, i.needs_confirmation, None, i.citation)
+                for i in score.items
+            ]
             for fid in (*child.choices, *((child.current_facility,) if child.current_facility else ())):
                 points += [
-                    PointsLine(i.label, i.points, i.reference, i.needs_confirmation, fid)
+                    PointsLine(i.label, i.points, i.reference, i.needs_confirmation, fid, i.citation)
                     for i in score.facility_items.get(fid, ())
                 ]
         name = facilities[assigned].name if assigned is not None and assigned in facilities else assigned

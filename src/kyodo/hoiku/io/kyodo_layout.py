@@ -92,6 +92,8 @@ def read_children(sheet: Sheet, fiscal_year: int | None, choice_limit: int | Non
     id_col = sheet.require(t.CHILD_ID, t.ALIASES[t.CHILD_ID])
     household_col = sheet.require(t.HOUSEHOLD_ID, t.ALIASES[t.HOUSEHOLD_ID])
     name_col = sheet.find(t.NAME, t.ALIASES[t.NAME])
+    guardian_name_col = sheet.find(t.GUARDIAN_NAME, t.ALIASES[t.GUARDIAN_NAME])
+    graduating_col = sheet.find(t.SIBLING_GRADUATING, t.ALIASES[t.SIBLING_GRADUATING])
     birth_col = sheet.find(t.BIRTH_DATE)
     age_col = sheet.find(t.AGE_CLASS, t.ALIASES[t.AGE_CLASS])
     if fiscal_year is None and age_col is None:
@@ -149,6 +151,13 @@ def read_children(sheet: Sheet, fiscal_year: int | None, choice_limit: int | Non
                     current_col.header,
                 )
         siblings = parse_id_list(cell(cells, sibling_col))
+        graduating = parse_id_list(cell(cells, graduating_col))
+        if graduating_col is not None and not set(graduating) <= set(siblings):
+            sheet.problem(
+                "卒園予定のきょうだいの在園施設は「きょうだい在園施設」にも書いてください",
+                row,
+                graduating_col.header,
+            )
         pattern = 7
         text = cell(cells, pattern_col)
         if text and pattern_col is not None:
@@ -199,6 +208,8 @@ def read_children(sheet: Sheet, fiscal_year: int | None, choice_limit: int | Non
             facts=child_facts,
             given_points=points,
             name=cell(cells, name_col) or None,
+            guardian_name=cell(cells, guardian_name_col) or None,
+            sibling_graduating=graduating,
         )
     with_points = [cid for cid, c in out.children.items() if c.given_points is not None]
     if points_col is not None and with_points and len(with_points) < len(out.children):

@@ -15,10 +15,12 @@ from kyodo.hoiku.model.instance import CHILD_FACTS, HOUSEHOLD_FACTS
 CHILD_ID = "児童番号"
 HOUSEHOLD_ID = "世帯番号"
 NAME = "氏名"
+GUARDIAN_NAME = "保護者氏名"  # optional: the notice's addressee (「○○ 様」)
 BIRTH_DATE = "生年月日"
 AGE_CLASS = "年齢クラス"
 CURRENT = "在園施設"
 SIBLING_FACILITIES = "きょうだい在園施設"
+SIBLING_GRADUATING = "卒園予定きょうだい在園施設"  # optional: where the enrolled sibling leaves this March
 SIBLING_PATTERN = "きょうだいパターン"
 POINTS = "指数"  # optional: points given instead of facts
 CHOICE_RE = re.compile(r"第(\d+)希望(?:施設)?", re.ASCII)
@@ -35,6 +37,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     AGE_CLASS: ("年齢", "クラス年齢", "入所時年齢"),
     CURRENT: ("在園施設番号", "在籍施設", "在籍保育所", "転園元"),
     SIBLING_FACILITIES: ("きょうだい在園", "兄弟姉妹在園施設"),
+    GUARDIAN_NAME: ("保護者名", "申請者氏名"),
+    SIBLING_GRADUATING: ("卒園予定きょうだい", "きょうだい卒園予定施設"),
 }
 
 # Guardian columns: 保護者1_事由 …; the field of model.Guardian each one fills.
@@ -64,14 +68,30 @@ HOUSEHOLD_FACT_HEADERS: dict[str, str] = {
     "grandparent_can_care": "祖父母保育可",
     "waiting_months": "待機月数",
     "children_under_school_age": "就学前児童数",
+    "lives_with_grandparent": "祖父母同居",
+    "has_grandparent": "祖父母同居近居",
+    "grandparent_distance_m": "祖父母距離",
+    "grandparent_age": "祖父母年齢",
+    "grandparent_unemployed": "祖父母無職求職中",
 }
 CHILD_FACT_HEADERS: dict[str, str] = {
     "twins": "多胎児",
     "disability": "障害児",
     "small_scale_graduate": "小規模卒園",
+    "allergy": "アレルギー",
+    "readmission_after_leave": "育休退園再入園",
+    "born_during_leave": "育休対象児",
 }
 # Facts that are numbers (blank = missing); every other fact is yes/no (blank = no).
-NUMERIC_FACTS: frozenset[str] = frozenset({"municipal_tax", "waiting_months", "children_under_school_age"})
+NUMERIC_FACTS: frozenset[str] = frozenset(
+    {
+        "municipal_tax",
+        "waiting_months",
+        "children_under_school_age",
+        "grandparent_distance_m",
+        "grandparent_age",
+    }
+)
 
 for _key, _label in HOUSEHOLD_FACTS.items():
     HOUSEHOLD_FACT_HEADERS.setdefault(_key, _label)

@@ -121,6 +121,9 @@ def _kyodo_children(instance: Instance) -> tuple[list[str], list[list[Cell]]]:
     children = list(instance.children.values())
     n_choices = _choice_count(children)
     with_points = any(c.given_points is not None for c in children)
+    # Optional columns only when some child has them, so that files written before stay the same.
+    with_guardian = any(c.guardian_name for c in children)
+    with_graduating = any(c.sibling_graduating for c in children)
     header = [t.CHILD_ID, t.HOUSEHOLD_ID, t.NAME, t.BIRTH_DATE, t.AGE_CLASS]
     header += [t.choice_header(n) for n in range(1, n_choices + 1)]
     header += [t.CURRENT, t.SIBLING_FACILITIES, t.SIBLING_PATTERN]
@@ -132,6 +135,7 @@ def _kyodo_children(instance: Instance) -> tuple[list[str], list[list[Cell]]]:
     header += list(t.HOUSEHOLD_FACT_HEADERS.values()) + list(t.CHILD_FACT_HEADERS.values())
     if with_points:
         header.append(t.POINTS)
+    header += [t.GUARDIAN_NAME] * with_guardian + [t.SIBLING_GRADUATING] * with_graduating
     rows: list[list[Cell]] = []
     for child in children:
         household = instance.households.get(child.household_id)
@@ -158,6 +162,8 @@ def _kyodo_children(instance: Instance) -> tuple[list[str], list[list[Cell]]]:
         row += [_fact(child.facts.get(key)) for key in t.CHILD_FACT_HEADERS]
         if with_points:
             row.append(_number(child.given_points))
+        row += [child.guardian_name or ""] * with_guardian
+        row += ["、".join(child.sibling_graduating)] * with_graduating
         rows.append(row)
     return header, rows
 

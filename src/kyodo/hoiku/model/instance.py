@@ -22,6 +22,8 @@ class Reason(StrEnum):
 
     EMPLOYMENT = "employment"  # 就労(居宅外)
     EMPLOYMENT_HOME = "employment_home"  # 就労(居宅内)
+    PIECEWORK = "piecework"  # 就労(内職)
+    EMPLOYMENT_OFFER = "employment_offer"  # 就労内定(採用が決まっている)
     ILLNESS = "illness"  # 疾病・負傷
     DISABILITY = "disability"  # 障害
     CARE = "care"  # 介護・看護
@@ -36,6 +38,8 @@ REASON_LABELS: Mapping[Reason, str] = MappingProxyType(
     {
         Reason.EMPLOYMENT: "就労(居宅外)",
         Reason.EMPLOYMENT_HOME: "就労(居宅内)",
+        Reason.PIECEWORK: "就労(内職)",
+        Reason.EMPLOYMENT_OFFER: "就労内定",
         Reason.ILLNESS: "疾病・負傷",
         Reason.DISABILITY: "障害",
         Reason.CARE: "介護・看護",
@@ -60,6 +64,11 @@ HOUSEHOLD_FACTS: Mapping[str, str] = MappingProxyType(
         "return_from_leave": "育児休業からの復帰",
         "nursery_worker": "保護者が保育士等として就労",
         "grandparent_can_care": "同居の祖父母等が保育可能",
+        "lives_with_grandparent": "同居の祖父母等がいる",
+        "has_grandparent": "同居または近くに住む祖父母等がいる",
+        "grandparent_distance_m": "祖父母等の住まいまでの距離(m、同居は0)",
+        "grandparent_age": "祖父母等の年齢",
+        "grandparent_unemployed": "祖父母等が無職・求職中",
         "waiting_months": "待機期間(月)",
         "children_under_school_age": "就学前の子の人数",
     }
@@ -69,6 +78,9 @@ CHILD_FACTS: Mapping[str, str] = MappingProxyType(
         "twins": "多胎児",
         "disability": "障害児",
         "small_scale_graduate": "小規模保育等の卒園児",
+        "allergy": "アレルギー疾患(医師の診断あり)",
+        "readmission_after_leave": "育児休業のため退園した児童の再入園",
+        "born_during_leave": "育児休業の対象の子(退園したきょうだいと同時申込)",
     }
 )
 
@@ -82,9 +94,15 @@ BOOL_FACTS: frozenset[str] = frozenset(
         "return_from_leave",
         "nursery_worker",
         "grandparent_can_care",
+        "lives_with_grandparent",
+        "has_grandparent",
+        "grandparent_unemployed",
         "twins",
         "disability",
         "small_scale_graduate",
+        "allergy",
+        "readmission_after_leave",
+        "born_during_leave",
     }
 )
 
@@ -154,6 +172,8 @@ class Child:
     birth_date: date | None = None
     current_facility: str | None = None  # set for a transfer (転園) application
     sibling_facilities: tuple[str, ...] = ()  # facilities where a sibling is enrolled now
+    # Of those, where the enrolled sibling leaves this March (卒園予定児): some wards give no sibling points there.
+    sibling_graduating: tuple[str, ...] = ()
     # ChilmAI's numbering (1-7) of how siblings applying together want to be placed; 7 = independently.
     sibling_pattern: int = 7
     facts: Mapping[str, FactValue] = field(default_factory=dict)
@@ -161,6 +181,7 @@ class Child:
     given_points: int | None = None
     given_points_at: Mapping[str, int] = field(default_factory=dict)
     name: str | None = None  # 児童氏名, for notices only; never used in decisions
+    guardian_name: str | None = None  # 保護者氏名, the notice's addressee; never used in decisions
 
     @property
     def is_transfer(self) -> bool:

@@ -17,8 +17,10 @@ class ScoreItem:
     id: str
     label: str
     points: int
-    reference: str | None = None  # the public document this value comes from
-    needs_confirmation: bool = False  # value taken from a third-party summary
+    reference: str | None = None  # for staff: the source this value comes from (title, address, section)
+    needs_confirmation: bool = False  # the value is not 確認済み (staff have not checked it against the document)
+    citation: str | None = None  # for residents' letters: the ward's document and section only
+    value: str | None = None  # which rules value decided it (Rules.values() key, e.g. base.employment.table[0])
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,8 @@ def _item_dict(item: ScoreItem) -> dict[str, Any]:
         "points": item.points,
         "reference": item.reference,
         "needs_confirmation": item.needs_confirmation,
+        "citation": item.citation,
+        "value": item.value,
     }
 
 
@@ -106,6 +108,8 @@ def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
             "decisions": [dict(d) for d in run.decisions],
         },
         "summary": outcome.summary.to_dict(),
+        # 試行・未確定: the rules values not 確認済み this run used (null when every one is confirmed)
+        "trial": outcome.trial.to_dict() if outcome.trial else None,
         "assignment": assignment_dict(outcome),
         "children": children,
         "facilities": facilities,

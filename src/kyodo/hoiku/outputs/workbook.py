@@ -176,7 +176,9 @@ def _summary_sheet(workbook: Any, outcome: Outcome) -> None:
     sheet.append([])
     run = outcome.run
     instance = outcome.instance
+    trial = outcome.trial
     info: list[tuple[str, object]] = [
+        ("状態", f"{trial.stamp}(確認済みでない基準の値{len(trial.values)}件を使用)" if trial else "確定した基準による結果"),
         ("年度", instance.fiscal_year if instance.fiscal_year is not None else ""),
         ("利用調整基準", (run.rules_name or "(指数は入力値)") if run else ""),
         ("乱数の種(抽選)", run.seed if run else ""),
@@ -193,6 +195,11 @@ def _summary_sheet(workbook: Any, outcome: Outcome) -> None:
             info.append(("基準ファイル", f"sha256:{run.rules_sha256}"))
     for label, value in info:
         sheet.append([label, value])
+    if trial:
+        sheet.append([])
+        sheet.append([f"{trial.stamp}: 使用した確認済みでない値", "基準の箇所"])
+        for key, description in trial.values:
+            sheet.append([description, key])
 
 
 def _by_facility_sheet(workbook: Any, outcome: Outcome) -> None:

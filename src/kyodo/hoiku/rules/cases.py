@@ -70,6 +70,7 @@ def build_case(given: Mapping[str, Any]) -> tuple[Household, Child, bool]:
         choices=tuple(child_in.get("choices", ["F1"])),
         current_facility=child_in.get("current_facility"),
         sibling_facilities=tuple(child_in.get("sibling_facilities", [])),
+        sibling_graduating=tuple(child_in.get("sibling_graduating", [])),
         facts=child_facts,
     )
     return household, child, bool(given.get("siblings_applying", False))

@@ -2,7 +2,7 @@
 
 The document is the stored YAML form (parsed), and `where` is the value's place as `Rules.values()` names it
 (`household`, `choice_limit`, `base.employment.table[0]`, `base.illness.grades.入院`, `base.none.points`,
-`adjustments.single_parent`, `tie_break[0]`). Only that value changes: a table row or a grade gets its own
+`adjustments.single_parent`, `tie_break[0]` or `tie_break.2020[0]` for a chain by fiscal year). Only that value changes: a table row or a grade gets its own
 provenance keys, so the other rows of the same reason keep what they inherit.
 """
 
@@ -20,7 +20,7 @@ _TABLE = re.compile(r"^base\.([a-z_]+)\.table\[(\d+)\]$")
 _GRADE = re.compile(r"^base\.([a-z_]+)\.grades\.(.+)$")
 _POINTS = re.compile(r"^base\.([a-z_]+)\.points$")
 _ADJUSTMENT = re.compile(r"^adjustments\.(.+)$")
-_TIE = re.compile(r"^tie_break\[(\d+)\]$")
+_TIE = re.compile(r"^tie_break(?:\.(\d+))?\[(\d+)\]$")  # tie_break[0], or tie_break.2020[0] by fiscal year
 
 
 def confirm_value(doc: Mapping[str, Any], where: str, *, by: str, on: str) -> dict[str, Any]:
@@ -55,7 +55,10 @@ def _locate(doc: dict[str, Any], where: str) -> dict[str, Any]:
         if m := _ADJUSTMENT.match(where):
             return next(_mapping(a) for a in doc.get("adjustments") or [] if str(a.get("id")) == m[1])
         if m := _TIE.match(where):
-            return _mapping(doc["tie_break"][int(m[1])])
+            chain = doc["tie_break"]
+            if m[1] is not None:  # a chain by fiscal year: the year is a YAML int key (or a string in hand-made files)
+                chain = chain[int(m[1])] if int(m[1]) in chain else chain[m[1]]
+            return _mapping(chain[int(m[2])])
     except (KeyError, IndexError, TypeError, StopIteration):
         pass
     raise RuleError(f"確認する値「{where}」が利用調整基準にありません")

@@ -200,9 +200,13 @@ def rule_items(rules: Rules) -> list[Item]:
             "点数": dated_text(a.points),
         }
         items.append(Item(f"adjustment:{a.id}", ADJUSTMENTS, a.label, fields, f"adjustments.{a.id}", a.provenance))
-    for i, t in enumerate(rules.tie_break):
-        fields = {"順位": str(i + 1), "基準": t.label, "向き": DIRECTION_TEXT[t.direction]}
-        items.append(Item(f"tie:{t.key}", TIE_BREAK, t.label, fields, f"tie_break[{i}]", t.provenance))
+    for year, chain in rules.tie_breaks:  # one chain (year 0), or a chain per fiscal year it applies from
+        for i, t in enumerate(chain):
+            fields = {"順位": str(i + 1), "基準": t.label, "向き": DIRECTION_TEXT[t.direction]}
+            if year:
+                fields["適用開始年度"] = str(year)
+            key = f"tie:{year}:{t.key}" if year else f"tie:{t.key}"
+            items.append(Item(key, TIE_BREAK, t.label, fields, rules.tie_break_where(year or None, i), t.provenance))
     return items
 
 

@@ -34,7 +34,9 @@ DERIVED_KEYS: Mapping[str, str] = {
     "reasons": "保護者の事由",
     "siblings_applying": "きょうだい同時申込",
     "sibling_enrolled_here": "きょうだいがその施設に在園",
+    "sibling_graduating_here": "その施設に在園のきょうだいが卒園予定",
 }
+FACILITY_KEYS = frozenset({"sibling_enrolled_here", "sibling_graduating_here"})  # only with scope: facility
 CONDITION_KEYS: frozenset[str] = frozenset(HOUSEHOLD_FACTS) | frozenset(CHILD_FACTS) | frozenset(DERIVED_KEYS)
 TIE_BREAK_KEYS: frozenset[str] = (
     frozenset({"base_points", "adjustment_points", "lower_guardian_points", "choice_rank", "birth_date"})
@@ -45,6 +47,9 @@ COMBINE_MODES = ("sum", "lower_doubled", "lower")
 OPERATORS = ("min", "max", "in", "contains")
 PROVENANCE_KEYS = ("source", "section", "status", "confirmed_by", "confirmed_on", "note")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A section is printed on residents' letters: the place in the ward's document, never an address.
+_ADDRESS = re.compile(r"https?:|www\.|\.(?:jp|com|net|org)\b", re.IGNORECASE)
+TRIAL_STAMP = "試行・未確定"
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,22 +171,71 @@ class Rules:
     missing_guardian: str | int  # "max" or a number of points
     base: Mapping[Reason, BaseRule]
     adjustments: tuple[Adjustment, ...]
-    tie_break: tuple[TieBreak, ...]
+    # The tie-break chain by fiscal year: ((from_year, chain), …) ascending; one chain for all years is (0, chain).
+    tie_breaks: tuple[tuple[int, tuple[TieBreak, ...]], ...]
     sha256: str
     version: str
     # Provenance of the rules' top-level values: "household" (how guardians combine) and "choice_limit".
     provenance: Mapping[str, Provenance] = field(default_factory=dict)
+    # The ward's own document as residents' letters cite it (e.g. 「江東区保育所等利用調整基準」); never a URL.
+    document: str = ""
+
+    @property
+    def tie_break(self) -> tuple[TieBreak, ...]:
+        """The latest chain (for a given fiscal year use `tie_break_at`)."""
+        return self.tie_breaks[-1][1] if self.tie_breaks else ()
+
+    def tie_break_at(self, fiscal_year: int | None) -> tuple[TieBreak, ...]:
+        """The chain that applies in `fiscal_year` (the latest from-year not after it). None: the latest chain."""
+        if fiscal_year is None:
+            return self.tie_break
+        found: tuple[TieBreak, ...] | None = None
+        for year, chain in self.tie_breaks:
+            if year <= fiscal_year:
+                found = chain
+        if found is None:
+            raise RuleError(f"{self.name}: {fiscal_year}年度の同点時の優先順位が定義されていません")
+        return found
+
+    def tie_break_where(self, fiscal_year: int | None, index: int) -> str:
+        """The values() key of criterion `index` of the chain of `fiscal_year`."""
+        years = [y for y, _ in self.tie_breaks if fiscal_year is None or y <= fiscal_year]
+        year = years[-1] if years else 0
+        return f"tie_break[{index}]" if year == 0 else f"tie_break.{year}[{index}]"
+
+    def citation(self, provenance: Provenance) -> str:
+        """What a resident's letter cites for a value: the ward's document and the section, nothing else."""
+        return f"{self.document} {provenance.section}".strip()
 
     def values(self) -> list[tuple[str, Provenance]]:
         """Every value a clerk confirms, with its provenance: (where, provenance), in file order."""
-        found: list[tuple[str, Provenance]] = [(k, p) for k, p in self.provenance.items()]
+        return [(where, p) for where, _, p in self.described_values()]
+
+    def described_values(self) -> list[tuple[str, str, Provenance]]:
+        """(where, a Japanese description for staff, provenance) for every value, in file order."""
+        found: list[tuple[str, str, Provenance]] = [
+            (k, {"household": "指数の合算", "choice_limit": "希望数の上限"}.get(k, k), p)
+            for k, p in self.provenance.items()
+        ]
         for reason, rule in self.base.items():
-            found += [(f"base.{reason.value}.table[{i}]", row.provenance) for i, row in enumerate(rule.table)]
-            found += [(f"base.{reason.value}.grades.{g}", p) for g, p in rule.grade_provenance.items()]
+            head = f"基準指数 {rule.label}"
+            found += [
+                (f"base.{reason.value}.table[{i}]", f"{head} 表の{i + 1}行目", row.provenance)
+                for i, row in enumerate(rule.table)
+            ]
+            found += [
+                (f"base.{reason.value}.grades.{g}", f"{head}({g})", p)
+                for g, p in rule.grade_provenance.items()
+            ]
             if rule.points is not None:
-                found.append((f"base.{reason.value}.points", rule.provenance))
-        found += [(f"adjustments.{a.id}", a.provenance) for a in self.adjustments]
-        found += [(f"tie_break[{i}]", t.provenance) for i, t in enumerate(self.tie_break)]
+                found.append((f"base.{reason.value}.points", head, rule.provenance))
+        found += [(f"adjustments.{a.id}", f"調整指数 {a.label}", a.provenance) for a in self.adjustments]
+        for year, chain in self.tie_breaks:
+            since = f"({year}年度から)" if year else ""
+            found += [
+                (self.tie_break_where(year, i), f"同点時の優先順位{since} {i + 1} {t.label}", t.provenance)
+                for i, t in enumerate(chain)
+            ]
         return found
 
     def status_counts(self) -> tuple[int, int]:
@@ -272,6 +326,11 @@ class _Reader:
         for key in ("section", "confirmed_by", "confirmed_on", "note"):
             value = spec.get(key, getattr(base, key))
             texts[key] = "" if value is None else str(value)
+        if _ADDRESS.search(texts["section"]):
+            raise self.fail(
+                f"{where}.section",
+                "出典の箇所は文書の中の箇所(例「別表1 2(1)」)です。URL は出典(sources)に書いてください",
+            )
         if texts["confirmed_on"] and not _ISO_DATE.match(texts["confirmed_on"]):
             raise self.fail(f"{where}.confirmed_on", "日付は 2026-04-01 の形で書いてください")
         if status == Status.CONFIRMED and not (texts["confirmed_by"] and texts["confirmed_on"]):
@@ -333,17 +392,7 @@ def parse_rules(data: Any, *, name: str, file_name: str, sha256: str = "") -> Ru
             raise r.fail("adjustments", f"id「{a.id}」が重複しています")
         seen.add(a.id)
 
-    tie_break = []
-    for i, t in enumerate(top.get("tie_break") or []):
-        t = r.mapping(t, f"tie_break[{i}]")
-        key = r.text(t.get("key"), f"tie_break[{i}].key")
-        if key not in TIE_BREAK_KEYS:
-            raise r.fail(f"tie_break[{i}].key", f"未知のキー「{key}」です")
-        direction = t.get("direction", "higher")
-        if direction not in ("higher", "lower"):
-            raise r.fail(f"tie_break[{i}].direction", "higher または lower を指定してください")
-        provenance = r.provenance(t, sources, f"tie_break[{i}]")
-        tie_break.append(TieBreak(key, direction, str(t.get("label") or key), provenance))
+    tie_breaks = _tie_breaks(r, top.get("tie_break"), sources)
 
     top_provenance = {"household": r.provenance(household, sources, "household")}
     limit = top.get("choice_limit")
@@ -363,11 +412,59 @@ def parse_rules(data: Any, *, name: str, file_name: str, sha256: str = "") -> Ru
         missing_guardian=missing,
         base=base,
         adjustments=adjustments,
-        tie_break=tuple(tie_break),
+        tie_breaks=tie_breaks,
         sha256=sha256,
         version=str(top.get("version", sha256[:12])),
         provenance=top_provenance,
+        document=_document(r, top),
     )
+
+
+def _document(r: _Reader, top: Mapping[str, Any]) -> str:
+    """The document letters cite: `document`, else the municipality's 利用調整基準 (never the staff title)."""
+    if "document" not in top:
+        return f"{top['municipality']}保育所等利用調整基準"
+    text = r.text(top["document"], "document")
+    if _ADDRESS.search(text):
+        raise r.fail("document", "通知書に載せる文書名です。URL は書かないでください")
+    return text
+
+
+def _tie_breaks(
+    r: _Reader, spec: Any, sources: Mapping[str, Source]
+) -> tuple[tuple[int, tuple[TieBreak, ...]], ...]:
+    """`tie_break`: one list for every year, or {from_year: list} for a chain that changes by fiscal year."""
+    if spec is None:
+        return ((0, ()),)
+    if isinstance(spec, Mapping):
+        chains = []
+        for year, chain in spec.items():
+            if not isinstance(year, int) or isinstance(year, bool):
+                raise r.fail("tie_break", "年度(整数)→ 優先順位の並び の対応が必要です")
+            chains.append((year, _tie_chain(r, chain, sources, f"tie_break.{year}")))
+        if not chains:
+            raise r.fail("tie_break", "年度ごとの優先順位が空です")
+        return tuple(sorted(chains, key=lambda c: c[0]))
+    return ((0, _tie_chain(r, spec, sources, "tie_break")),)
+
+
+def _tie_chain(r: _Reader, spec: Any, sources: Mapping[str, Source], where: str) -> tuple[TieBreak, ...]:
+    if not isinstance(spec, list):
+        raise r.fail(where, "優先順位の並び(リスト)が必要です")
+    chain = []
+    for i, t in enumerate(spec):
+        t = r.mapping(t, f"{where}[{i}]")
+        key = r.text(t.get("key"), f"{where}[{i}].key")
+        if key not in TIE_BREAK_KEYS:
+            raise r.fail(f"{where}[{i}].key", f"未知のキー「{key}」です")
+        direction = t.get("direction", "higher")
+        if direction not in ("higher", "lower"):
+            raise r.fail(f"{where}[{i}].direction", "higher または lower を指定してください")
+        provenance = r.provenance(t, sources, f"{where}[{i}]")
+        chain.append(TieBreak(key, direction, str(t.get("label") or key), provenance))
+    if len({t.key for t in chain}) != len(chain):
+        raise r.fail(where, "同じキーが2回あります")
+    return tuple(chain)
 
 
 def _base_rule(
@@ -435,8 +532,8 @@ def _adjustment(r: _Reader, i: int, spec: Mapping[str, Any], sources: Mapping[st
     for key, value in r.mapping(spec.get("when"), f"{where}.when").items():
         if key not in CONDITION_KEYS:
             raise r.fail(f"{where}.when", f"未知のキー「{key}」です")
-        if key == "sibling_enrolled_here" and scope != Scope.FACILITY:
-            raise r.fail(f"{where}.when", "sibling_enrolled_here は scope: facility のときだけ使えます")
+        if key in FACILITY_KEYS and scope != Scope.FACILITY:
+            raise r.fail(f"{where}.when", f"{key} は scope: facility のときだけ使えます")
         if isinstance(value, Mapping):
             if len(value) != 1 or next(iter(value)) not in OPERATORS:
                 raise r.fail(f"{where}.when.{key}", f"{'・'.join(OPERATORS)} のどれか1つを書いてください")

@@ -24,6 +24,7 @@ INFO_SHEET = "基本情報"
 INFO_HEADERS = ("項目", "値", *PROVENANCE_HEADERS)
 COMBINE_LABELS: Mapping[str, str] = {"sum": "合計", "lower_doubled": "低い方の2倍", "lower": "低い方"}
 MISSING_MAX = "最高点"
+DOCUMENT_ITEM = "通知書に載せる文書名"  # what residents' letters cite, with each value's 出典の箇所
 
 SOURCE_SHEET = "出典"
 SOURCE_HEADERS = ("キー", "文書名", "URL", "第三者資料")
@@ -52,7 +53,13 @@ ADJ_HEADERS = ("ID", "項目", "条件", "範囲", "点数", *PROVENANCE_HEADERS
 SCOPE_LABELS: Mapping[Scope, str] = {Scope.HOUSEHOLD: "世帯", Scope.FACILITY: "施設ごと"}
 
 TIE_SHEET = "同点時の優先順位"
-TIE_HEADERS = ("順位", "キー", "向き", "基準", *PROVENANCE_HEADERS)
+TIE_YEAR = (
+    "適用開始年度"  # blank: every year; otherwise the chain from that fiscal year on (順位 from 1 again)
+)
+TIE_HEADERS = (TIE_YEAR, "順位", "キー", "向き", "基準", *PROVENANCE_HEADERS)
+OPTIONAL_HEADERS = frozenset(
+    {TIE_YEAR, "卒園予定のきょうだいの在園施設"}
+)  # workbooks written before it still read
 DIRECTION_LABELS: Mapping[str, str] = {"higher": "高い順", "lower": "低い順"}
 
 CASE_SHEET = "例"
@@ -74,6 +81,7 @@ CASE_HEADERS = (
     "希望施設",
     "きょうだいの在園施設",
     "在園施設(転園)",
+    "卒園予定のきょうだいの在園施設",
     "児童の事実",
     "期待する合計",
     "期待する内訳",
@@ -96,6 +104,8 @@ HELP = (
     "点数は整数。年度で変わる値は「2018:2, 2020:0」(2018年度から2点、2020年度から0点)のように書きます。",
     "条件・事実・内訳は「single_parent: true, municipal_tax: {max: 100000}」の形(キーは README.md のとおり)。",
     "「例」シートの世帯は取り込みのときに計算され、期待する点数と違えば取り込めません。",
+    "同点時の優先順位が年度で変わるときは「適用開始年度」に年度を書き、その年度の順位を 1 から並べます(空欄は全年度)。",
+    "「通知書に載せる文書名」と各行の「出典の箇所」だけが住民への通知書に載ります。出典の文書名・URL・職員メモは載りません。",
 )
 
 
@@ -132,6 +142,7 @@ def _info_rows(rules: Rules) -> list[list[Cell]]:
         ["区市町村", rules.municipality, *blank],
         ["団体コード", rules.code, *blank],
         ["名称", rules.title, *blank],
+        [DOCUMENT_ITEM, rules.document, *blank],
     ]
     if rules.version != rules.sha256[:12]:
         rows.append(["版", rules.version, *blank])
@@ -194,8 +205,9 @@ def _adjustment_rows(rules: Rules) -> list[list[Cell]]:
 
 def _tie_rows(rules: Rules) -> list[list[Cell]]:
     return [
-        [i, t.key, DIRECTION_LABELS[t.direction], t.label, *_provenance_cells(t.provenance)]
-        for i, t in enumerate(rules.tie_break, start=1)
+        [year or "", i, t.key, DIRECTION_LABELS[t.direction], t.label, *_provenance_cells(t.provenance)]
+        for year, chain in rules.tie_breaks
+        for i, t in enumerate(chain, start=1)
     ]
 
 
@@ -210,7 +222,7 @@ def _case_rows(cases: Sequence[Mapping[str, Any]]) -> list[list[Cell]]:
             g = guardians[n] if n < len(guardians) else {}
             cells += [g.get(key, "") for key in GUARDIAN_FIELDS]
         child = dict(given.get("child") or {})
-        structural = ("age_class", "choices", "sibling_facilities", "current_facility")
+        structural = ("age_class", "choices", "sibling_facilities", "current_facility", "sibling_graduating")
         cells += [
             flow(given.get("household") or {}),
             "あり" if given.get("siblings_applying") else "",
@@ -218,6 +230,7 @@ def _case_rows(cases: Sequence[Mapping[str, Any]]) -> list[list[Cell]]:
             "、".join(child.get("choices") or []),
             "、".join(child.get("sibling_facilities") or []),
             child.get("current_facility") or "",
+            "、".join(child.get("sibling_graduating") or []),
             flow({k: v for k, v in child.items() if k not in structural}),
             expected.get("total", ""),
             flow(expected.get("items") or {}),

@@ -23,6 +23,7 @@ from kyodo.hoiku.rules.workbook import (
     COMBINE_LABELS,
     CONDITION_HEADERS,
     DIRECTION_LABELS,
+    DOCUMENT_ITEM,
     GUARDIAN_FIELDS,
     INFO_SHEET,
     KIND_GRADE,
@@ -30,11 +31,13 @@ from kyodo.hoiku.rules.workbook import (
     KIND_POINTS,
     KIND_ROW,
     MISSING_MAX,
+    OPTIONAL_HEADERS,
     SCOPE_LABELS,
     SHEETS,
     SOURCE_SHEET,
     STATUSES,
     TIE_SHEET,
+    TIE_YEAR,
 )
 from kyodo.problems import InputError, Problem
 from kyodo.tables import Table, TableError, header_key, read_table
@@ -57,7 +60,8 @@ class _Sheet:
         self.problems.append(Problem(message, file=self.file, row=row, column=column))
 
     def text(self, row: int, cells: list[str], column: str, *, required: bool = False) -> str:
-        value = cells[self.index[header_key(column)]].strip()
+        i = self.index.get(header_key(column))
+        value = "" if i is None else cells[i].strip()  # an optional column the workbook lacks is blank
         if required and not value:
             self.fail(row, column, "値がありません")
         return value
@@ -164,7 +168,7 @@ class _Sheet:
 def _read_sheets(data: bytes, file: str, problems: list[Problem]) -> dict[str, _Sheet]:
     sheets: dict[str, _Sheet] = {}
     for title, headers in SHEETS.items():
-        wanted = {header_key(h) for h in headers}
+        wanted = {header_key(h) for h in headers if h not in OPTIONAL_HEADERS}
 
         def accept(row: Any, wanted: set[str] = wanted) -> bool:
             return wanted <= {header_key(str(c)) for c in row}
@@ -174,7 +178,7 @@ def _read_sheets(data: bytes, file: str, problems: list[Problem]) -> dict[str, _
         except TableError as exc:
             raise InputError([exc.problem]) from exc
         found = {header_key(h) for h in table.headers}
-        missing = [h for h in headers if header_key(h) not in found]
+        missing = [h for h in headers if header_key(h) not in found and h not in OPTIONAL_HEADERS]
         if missing:
             problems.append(
                 Problem(f"シート「{title}」がありません(見出しに {'・'.join(missing)} が必要です)", file=file)
@@ -210,9 +214,15 @@ def _info(s: _Sheet, sources: Mapping[str, Any], doc: dict[str, Any]) -> None:
         if item in seen:
             s.fail(row, "項目", f"「{item}」が{seen[item]}行目と重複しています")
         seen[item] = row
-        if item in ("区市町村", "団体コード", "名称", "版"):
+        if item in ("区市町村", "団体コード", "名称", "版", DOCUMENT_ITEM):
             s.blank_provenance(row, cells, f"「{item}」の行には出典を書きません")
-            key = {"区市町村": "municipality", "団体コード": "code", "名称": "title", "版": "version"}[item]
+            key = {
+                "区市町村": "municipality",
+                "団体コード": "code",
+                "名称": "title",
+                "版": "version",
+                DOCUMENT_ITEM: "document",
+            }[item]
             doc[key] = s.text(row, cells, "値", required=item == "区市町村")
         elif item == "希望数の上限":
             doc["choice_limit"] = {"value": s.dated(row, cells, "値"), **s.provenance(row, cells, sources)}
@@ -311,15 +321,29 @@ def _adjustments(s: _Sheet, sources: Mapping[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-def _tie_break(s: _Sheet, sources: Mapping[str, Any]) -> list[dict[str, Any]]:
-    found = []
-    for n, (row, cells) in enumerate(s.rows, start=1):
+def _tie_break(
+    s: _Sheet, sources: Mapping[str, Any]
+) -> list[dict[str, Any]] | dict[int, list[dict[str, Any]]]:
+    """One list, or {from_year: list} when rows name 適用開始年度 (each year's 順位 from 1)."""
+    chains: dict[int, list[dict[str, Any]]] = {}
+    for row, cells in s.rows:
+        year = s.integer(row, cells, TIE_YEAR) or 0
+        if year and not 1900 <= year <= 2100:
+            s.fail(row, TIE_YEAR, f"「{year}」は年度(2026 のような西暦)ではありません")
+        if chains and (year in chains) != (year == list(chains)[-1]):
+            s.fail(row, TIE_YEAR, "同じ適用開始年度の行は続けて書いてください")
+        if year < max(chains, default=0):
+            s.fail(row, TIE_YEAR, "適用開始年度は古い順に書いてください")
+        chain = chains.setdefault(year, [])
+        n = len(chain) + 1
         if s.integer(row, cells, "順位", required=True) not in (n, None):
             s.fail(row, "順位", f"順位は上から 1, 2, 3 … と続けてください(この行は {n})")
         key = s.text(row, cells, "キー", required=True)
         if key and key not in TIE_BREAK_KEYS:
             s.fail(row, "キー", f"未知のキー「{key}」です(使えるもの: {'、'.join(sorted(TIE_BREAK_KEYS))})")
-        found.append(
+        if key and any(t["key"] == key for t in chain):
+            s.fail(row, "キー", f"キー「{key}」がこの年度の優先順位に2回あります")
+        chain.append(
             {
                 "key": key,
                 "direction": s.choice(row, cells, "向き", DIRECTION_LABELS),
@@ -327,7 +351,16 @@ def _tie_break(s: _Sheet, sources: Mapping[str, Any]) -> list[dict[str, Any]]:
                 **s.provenance(row, cells, sources),
             }
         )
-    return found
+    if set(chains) <= {0}:
+        return chains.get(0, [])
+    if 0 in chains:
+        s.problems.append(
+            Problem(
+                "適用開始年度を書く行と書かない行が混ざっています(年度で変わるなら全行に書きます)",
+                file=s.file,
+            )
+        )
+    return chains
 
 
 def _cases(s: _Sheet) -> list[tuple[int, dict[str, Any]]]:
@@ -345,7 +378,11 @@ def _cases(s: _Sheet) -> list[tuple[int, dict[str, Any]]]:
             if g:
                 guardians.append(g)
         child: dict[str, Any] = {"age_class": s.integer(row, cells, "年齢クラス", required=True)}
-        for key, column in (("choices", "希望施設"), ("sibling_facilities", "きょうだいの在園施設")):
+        for key, column in (
+            ("choices", "希望施設"),
+            ("sibling_facilities", "きょうだいの在園施設"),
+            ("sibling_graduating", "卒園予定のきょうだいの在園施設"),
+        ):
             text = s.text(row, cells, column)
             if text:
                 child[key] = [part for part in _LIST_SEP.split(text) if part]

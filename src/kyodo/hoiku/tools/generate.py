@@ -61,7 +61,7 @@ from kyodo.hoiku.tools.generate_calibration import (
     TILE_KM,
     TRANSFER_AGES,
 )
-from kyodo.hoiku.tools.generate_households import draw_household
+from kyodo.hoiku.tools.generate_households import draw_household, with_later_facts
 from kyodo.hoiku.tools.generate_households import pick as _pick
 
 _Placer = Callable[[float], tuple[float, float]]  # spread in km → a point, km east and north of the centre
@@ -421,12 +421,16 @@ def _build(
         )
     households: dict[str, Household] = {}
     children: dict[str, Child] = {}
+    # Facts added later (grandparents, allergy, re-admission, guardians' names) come from their own stream,
+    # seeded from the main one's state, so that a seed still gives the same ward in everything drawn before.
+    later = random.Random(repr(rng.getstate()[1][:16]))
     start = 0
     for size in household_sizes:
         family = drafts[start : start + size]
         start += size
         enrolled = any(d.sibling_facility is not None or d.transfer for d in family)
         household = draw_household(rng, str(family[0].household + 1), [d.age for d in family], enrolled)
+        household = with_later_facts(later, household)
         households[household.id] = household
         surname = rng.choice(FAMILY_NAMES)
         for d in family:
@@ -434,6 +438,9 @@ def _build(
                 "twins": d.twins,
                 "disability": rng.random() < 0.01,
                 "small_scale_graduate": d.small_scale_graduate,
+                "allergy": later.random() < 0.04,
+                "readmission_after_leave": d.age >= 1 and later.random() < 0.01,
+                "born_during_leave": False,
             }
             assert set(facts) == set(CHILD_FACTS)
             cid = str(len(children) + 1)
@@ -448,5 +455,6 @@ def _build(
                 sibling_pattern=d.pattern if size > 1 else 7,
                 facts=facts,
                 name=f"{surname} {rng.choice(GIVEN_NAMES)}",
+                guardian_name=f"{surname} {later.choice(GIVEN_NAMES)}",
             )
     return Instance(facilities=facilities, households=households, children=children, fiscal_year=fiscal_year)

@@ -93,5 +93,22 @@ def draw_household(rng: random.Random, household_id: str, ages: list[int], enrol
         + int(enrolled and len(ages) == 1)
         + int(rng.random() < 0.08),
     }
-    assert set(facts) == set(HOUSEHOLD_FACTS)
     return Household(household_id, guardians, single, facts)
+
+
+def with_later_facts(rng: random.Random, household: Household) -> Household:
+    """The grandparent facts (added after the first facts; drawn from their own stream)."""
+    facts = dict(household.facts)
+    lives_with = bool(facts["grandparent_can_care"]) or rng.random() < 0.04
+    nearby = lives_with or rng.random() < 0.15
+    facts.update(
+        {
+            "lives_with_grandparent": lives_with,
+            "has_grandparent": nearby,
+            "grandparent_distance_m": (0 if lives_with else rng.randrange(100, 3000, 50)) if nearby else None,
+            "grandparent_age": rng.randint(52, 78) if nearby else None,
+            "grandparent_unemployed": nearby and rng.random() < 0.4,
+        }
+    )
+    assert set(facts) == set(HOUSEHOLD_FACTS)
+    return Household(household.id, household.guardians, household.single_parent, facts)

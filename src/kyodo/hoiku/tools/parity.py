@@ -297,7 +297,7 @@ def parity(
 
 
 def tie_break_of(result: Mapping[str, Any]) -> list[Any]:
-    """The tie-break chain of the rules the result names (empty when the rules cannot be found)."""
+    """The tie-break chain of the rules the result names, for its fiscal year (empty when the rules cannot be found)."""
     from kyodo.hoiku.model.errors import RuleError
     from kyodo.hoiku.rules import load_rules
 
@@ -305,7 +305,7 @@ def tie_break_of(result: Mapping[str, Any]) -> list[Any]:
     if not name:
         return []
     try:
-        return list(load_rules(name).tie_break)
+        return list(load_rules(name).tie_break_at(result.get("fiscal_year")))
     except RuleError:
         return []
 

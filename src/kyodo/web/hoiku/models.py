@@ -8,11 +8,16 @@ it returned, so that a run can be reopened and reproduced later.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 
 from kyodo.web.jobs import BackgroundJob
 from kyodo.web.tenancy import OrgOwned
+
+if TYPE_CHECKING:
+    from kyodo.hoiku.outputs.notices.letter import LetterSettings
 
 
 class Phase(models.TextChoices):
@@ -158,6 +163,8 @@ class Run(OrgOwned, BackgroundJob):
     # Who moved since the round's previous finished run, and why (kyodo.hoiku.explain.diff.diff_runs).
     diff_base = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     diff_changes = models.JSONField(default=list)
+    # 試行・未確定: the rules values not 確認済み the run used (kyodo.hoiku.outcome.Trial.to_dict), None if none.
+    trial = models.JSONField("試行", null=True, blank=True, default=None)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -216,9 +223,42 @@ class RunChild(OrgOwned):
         return bool(self.facility_id)
 
 
+class LetterSetting(OrgOwned):
+    """What an organisation's notices print (kyodo.hoiku.outputs.notices.letter.LetterSettings): one per organisation."""
+
+    document_number = models.CharField("文書番号", max_length=60)
+    issue_date = models.DateField("発行日")
+    mayor = models.CharField("区長名", max_length=60, help_text="通知書には「○○区長 氏名（公印省略）」と印字します")
+    contact_section = models.CharField("問い合わせ先(担当課)", max_length=60)
+    contact_phone = models.CharField("問い合わせ先の電話番号", max_length=30)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation"], name="hoiku_letter_setting_per_org")]
+
+    def __str__(self) -> str:
+        return f"通知書の設定({self.document_number})"
+
+    def as_engine(self) -> LetterSettings:
+        """The engine's LetterSettings (validated again there)."""
+        from kyodo.hoiku.outputs.notices.letter import letter_settings
+
+        return letter_settings(
+            {
+                "document_number": self.document_number,
+                "issue_date": self.issue_date,
+                "mayor": self.mayor,
+                "contact_section": self.contact_section,
+                "contact_phone": self.contact_phone,
+            },
+            "通知書の設定",
+        )
+
+
 from kyodo.web.hoiku.models_rules import ParityCheck, RulesOrigin, RulesVersion, rules_label  # noqa: E402
 
 __all__ = [
-    "Decision", "DecisionKind", "InputSet", "ParityCheck", "Phase", "Round", "RulesOrigin", "RulesVersion", "Run",
+    "Decision", "DecisionKind", "InputSet", "LetterSetting", "ParityCheck", "Phase", "Round", "RulesOrigin", "RulesVersion", "Run",
     "RunChild", "RunStatus", "rules_label",
 ]

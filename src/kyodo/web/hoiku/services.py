@@ -24,10 +24,11 @@ from kyodo.hoiku.io.source import InputFile
 from kyodo.hoiku.model.errors import InputError, Problem, RuleError
 from kyodo.hoiku.model.instance import Instance
 from kyodo.web import jobs
-from kyodo.web.hoiku.models import Decision, InputSet, Round, Run, RunStatus
+from kyodo.web.hoiku.models import Decision, InputSet, LetterSetting, Round, Run, RunStatus
 
 if TYPE_CHECKING:
     from kyodo.hoiku import Outcome, Rules
+    from kyodo.hoiku.outputs.notices.letter import LetterSettings
 
 log = logging.getLogger(__name__)
 
@@ -248,8 +249,9 @@ def execute(run_id: int) -> None:
         report(75, "Excel・CSV・JSON を作成しています")
         documents = _documents(outcome)
         report(80, "通知書(PDF)を作成しています", **documents)
-        notices, appeals, note = _notices(outcome)
-        report(90, "前回の実行との差分を求めています", notices_pdf=notices, appeals_pdf=appeals, documents_note=note)
+        notices, appeals, note = _notices(outcome, _letter_settings(run))
+        report(90, "前回の実行との差分を求めています", notices_pdf=notices, appeals_pdf=appeals, documents_note=note,
+               trial=outcome.trial.to_dict() if outcome.trial else None)
         base, changes = _diff_with_previous(run, outcome)
         report(100, "完了しました", status=RunStatus.DONE, diff_base=base, diff_changes=changes,
                finished_at=timezone.now())
@@ -265,7 +267,13 @@ def execute(run_id: int) -> None:
         raise
 
 
-def _notices(outcome: Outcome) -> tuple[bytes | None, bytes | None, str]:
+def _letter_settings(run: Run) -> LetterSettings | None:
+    """The run's organisation's 通知書の設定 (views_letters), or None when it has none."""
+    setting = LetterSetting.objects.for_org(run.organisation_id).first()
+    return setting.as_engine() if setting is not None else None
+
+
+def _notices(outcome: Outcome, letter: LetterSettings | None = None) -> tuple[bytes | None, bytes | None, str]:
     """PDF notices and appeal sheets; without a Japanese font the run still finishes, and says so."""
     from django.conf import settings
 
@@ -274,7 +282,7 @@ def _notices(outcome: Outcome) -> tuple[bytes | None, bytes | None, str]:
     if not settings.HOIKU_WRITE_NOTICES:
         return None, None, "通知書(PDF)の作成は設定(KYODO_HOIKU_NOTICES=0)で止めています"
     try:
-        return notices_bytes(outcome), appeal_sheets_bytes(outcome), ""
+        return notices_bytes(outcome, letter=letter), appeal_sheets_bytes(outcome, letter=letter), ""
     except FontNotFound as exc:
         return None, None, f"通知書を作れませんでした: {exc}"[:200]
 

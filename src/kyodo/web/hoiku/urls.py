@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kyodo.web.hoiku import views, views_parity, views_results, views_rounds, views_rules
+from kyodo.web.hoiku import views, views_letters, views_parity, views_results, views_rounds, views_rules
 
 app_name = "hoiku"
 urlpatterns = [
@@ -36,4 +36,5 @@ urlpatterns = [
     path("runs/<int:pk>/parity/", views_parity.parity_upload, name="parity_upload"),
     path("parity/<int:pk>/", views_parity.parity_detail, name="parity_detail"),
     path("parity/<int:pk>/download/", views_parity.parity_download, name="parity_download"),
+    path("letter-settings/", views_letters.letter_settings_page, name="letter_settings"),
 ]

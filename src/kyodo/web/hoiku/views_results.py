@@ -166,7 +166,8 @@ def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     record_request(request, Action.DOWNLOAD, run, kind=kind, number=run.number)
     response = HttpResponse(body, content_type=content_type)
     stem = {"notices": "notices_", "appeals": "appeals_"}.get(kind, "")
-    name = f"hoiku_{stem}{run.round.fiscal_year}_{run.round_id}_run{run.number}.{suffix}"
+    trial = "_trial" if run.trial else ""  # 試行・未確定: the file says so too (its pages and sheets do inside)
+    name = f"hoiku_{stem}{run.round.fiscal_year}_{run.round_id}_run{run.number}{trial}.{suffix}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -1,14 +1,20 @@
 """PDF notices (one page or more per child, one batch file) and appeal sheets, with reportlab.
 
 The text comes from `kyodo.hoiku.explain.reasons`: the result, the points item by item with the rule's
-source, and for each choice above the result its cut-off and what decided it. Fonts are embedded
-(reportlab subsets the TrueType font into the file), so the PDF needs nothing installed to print.
+citation (the ward's own document and section, never a web address or a staff note), and for each choice
+above the result its cut-off and what decided it. Fonts are embedded (reportlab subsets the TrueType font
+into the file), so the PDF needs nothing installed to print.
+
+Every page carries the stamps: 「試行・未確定」 when the run used a rules value not 確認済み (from the
+Outcome), and any `stamp` the caller adds (e.g. 「案」 for a run not yet 確定). Letter details (文書番号,
+発行日, 区長名 with 公印省略, the contact) come from `LetterSettings`.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +22,8 @@ from kyodo.hoiku.explain.reasons import REASON_LABELS, Explanation
 from kyodo.hoiku.model.result import Result, Status
 from kyodo.hoiku.outcome import Outcome
 from kyodo.hoiku.outputs.notices.fonts import japanese_font
+from kyodo.hoiku.outputs.notices.letter import LetterSettings, japanese_date
+from kyodo.hoiku.rules.loader import TRIAL_STAMP
 from kyodo.tables import write_all
 
 FONT = "IPAexGothic"
@@ -26,6 +34,7 @@ APPEAL_NOTE = (
     "{body}に対して審査請求をすることができます。また、この決定の取消しの訴えは、この決定があったことを"
     "知った日の翌日から起算して6か月以内に提起することができます。"
 )
+TRIAL_NOTE = "この書類は確認中の基準の値を使った試行の結果で、正式な決定ではありません。"
 
 
 def _register_font() -> None:
@@ -46,6 +55,7 @@ def _styles() -> dict[str, Any]:
         "head": ParagraphStyle("head", parent=base, fontSize=11, leading=16, spaceBefore=8, spaceAfter=3),
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=11),
+        "right": ParagraphStyle("right", parent=base, alignment=2),
     }
 
 
@@ -72,6 +82,44 @@ def _table(rows: list[list[Any]], widths: list[float]) -> Any:
     return table
 
 
+@dataclass(frozen=True)
+class _Letter:
+    """What every page of one batch shares: the round, the municipality, the letter details, the stamps."""
+
+    result: Result
+    municipality: str
+    styles: dict[str, Any]
+    settings: LetterSettings | None
+    stamps: tuple[str, ...]
+
+
+def _letter_head(c: _Letter, child_id: str) -> list[Any]:
+    """文書番号 and 発行日 on the right, the addressee on the left, the sender on the right."""
+    from reportlab.platypus import Paragraph
+
+    child = c.result.instance.children[child_id]
+    right = c.styles["right"]
+    story: list[Any] = []
+    if c.settings is not None:
+        story.append(Paragraph(_escape(c.settings.document_number), right))
+        story.append(Paragraph(_escape(japanese_date(c.settings.issue_date)), right))
+    addressee = f"{child.guardian_name} 様" if child.guardian_name else "保護者 様"
+    story.append(Paragraph(_escape(addressee), c.styles["head"]))
+    if c.settings is not None:
+        story.append(Paragraph(_escape(c.settings.sender(c.municipality or "区市町村")), right))
+    if TRIAL_STAMP in c.stamps:
+        story.append(Paragraph(_escape(TRIAL_NOTE), c.styles["small"]))
+    return story
+
+
+def _contact(c: _Letter) -> list[Any]:
+    from reportlab.platypus import Paragraph
+
+    if c.settings is None:
+        return []
+    return [Paragraph(_escape(f"お問い合わせ先: {c.settings.contact}"), c.styles["body"])]
+
+
 def _child_header(result: Result, e: Explanation, municipality: str) -> list[list[str]]:
     child = result.instance.children[e.child_id]
     year = result.instance.fiscal_year or (result.run.fiscal_year if result.run else None)
@@ -95,10 +143,10 @@ def _child_header(result: Result, e: Explanation, municipality: str) -> list[lis
 def _points_rows(e: Explanation, styles: dict[str, Any]) -> list[list[Any]]:
     from reportlab.platypus import Paragraph
 
-    rows: list[list[Any]] = [["項目", "点数", "根拠(出典)"]]
+    rows: list[list[Any]] = [["項目", "点数", "根拠"]]
     for p in e.points:
         label = p.label + (f"({p.facility_id}のみ)" if p.facility_id else "")
-        ref = (p.reference or "") + ("(要確認)" if p.needs_confirmation else "")
+        ref = p.citation or ""  # the ward's document and section only: never `reference` (staff's source)
         rows.append(
             [
                 Paragraph(_escape(label), styles["small"]),
@@ -110,11 +158,12 @@ def _points_rows(e: Explanation, styles: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
-def _notice_story(result: Result, e: Explanation, municipality: str, styles: dict[str, Any]) -> list[Any]:
+def _notice_story(letter: _Letter, e: Explanation) -> list[Any]:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Spacer
 
-    story: list[Any] = [Paragraph(TITLES[e.status], styles["title"])]
+    result, municipality, styles = letter.result, letter.municipality, letter.styles
+    story: list[Any] = [*_letter_head(letter, e.child_id), Paragraph(TITLES[e.status], styles["title"])]
     story.append(_table(_child_header(result, e, municipality), [30 * mm, 140 * mm]))
     story += [
         Spacer(1, 4 * mm),
@@ -130,14 +179,17 @@ def _notice_story(result: Result, e: Explanation, municipality: str, styles: dic
         story += [Paragraph(_escape(c.text), styles["body"]) for c in e.choices]
     body = f"{municipality}長" if municipality else "区市町村長"
     story += [Spacer(1, 5 * mm), Paragraph(_escape(APPEAL_NOTE.format(body=body)), styles["small"])]
-    return story
+    return story + _contact(letter)
 
 
-def _appeal_story(result: Result, e: Explanation, municipality: str, styles: dict[str, Any]) -> list[Any]:
+def _appeal_story(letter: _Letter, e: Explanation) -> list[Any]:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Spacer
 
+    result, municipality, styles = letter.result, letter.municipality, letter.styles
     story: list[Any] = [Paragraph("利用調整結果の確認・申立て用シート", styles["title"])]
+    if TRIAL_STAMP in letter.stamps:
+        story.append(Paragraph(_escape(TRIAL_NOTE), styles["small"]))
     story.append(_table(_child_header(result, e, municipality), [30 * mm, 140 * mm]))
     story += [Spacer(1, 3 * mm), Paragraph(f"結果: {e.status_label}", styles["head"])]
     rows: list[list[Any]] = [["項目", "点数", "申立人の確認(誤りがあれば記入)"]]
@@ -172,10 +224,36 @@ def _appeal_story(result: Result, e: Explanation, municipality: str, styles: dic
         ["受付日・受付者", ""],
     ]
     story += [Paragraph("申立人記入欄", styles["head"]), _table(blanks, [30 * mm, 140 * mm])]
-    return story
+    return story + _contact(letter)
 
 
-def _build(target: Path | io.BytesIO, stories: Iterable[list[Any]], title: str) -> None:
+def _stamper(stamps: tuple[str, ...]) -> Callable[[Any, Any], None]:
+    """Draws the stamps in a box at the top right of every page."""
+
+    def draw(canvas: Any, doc: Any) -> None:
+        if not stamps:
+            return
+        from reportlab.lib import colors
+        from reportlab.lib.pagesizes import A4
+        from reportlab.lib.units import mm
+
+        text = "　".join(stamps)
+        width = canvas.stringWidth(text, FONT, 11) + 6 * mm
+        x, y = A4[0] - 20 * mm - width, A4[1] - 13 * mm
+        canvas.saveState()
+        canvas.setStrokeColor(colors.HexColor("#b00020"))
+        canvas.setFillColor(colors.HexColor("#b00020"))
+        canvas.rect(x, y - 2 * mm, width, 7 * mm, stroke=1, fill=0)
+        canvas.setFont(FONT, 11)
+        canvas.drawString(x + 3 * mm, y, text)
+        canvas.restoreState()
+
+    return draw
+
+
+def _build(
+    target: Path | io.BytesIO, stories: Iterable[list[Any]], title: str, stamps: tuple[str, ...] = ()
+) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import PageBreak, SimpleDocTemplate
@@ -193,57 +271,114 @@ def _build(target: Path | io.BytesIO, stories: Iterable[list[Any]], title: str) 
         rightMargin=20 * mm,
         topMargin=18 * mm,
         bottomMargin=18 * mm,
-        title=title,
+        title=f"{title}({' '.join(stamps)})" if stamps else title,
         author="Kyodo",
         invariant=1,
     )
-    doc.build(flow)
+    stamp = _stamper(stamps)
+    doc.build(flow, onFirstPage=stamp, onLaterPages=stamp)
 
 
-Story = Callable[[Result, Explanation, str, dict[str, Any]], list[Any]]
+Story = Callable[[_Letter, Explanation], list[Any]]
 NOTICE_TITLE = "保育所等利用調整結果のお知らせ"
 APPEAL_TITLE = "利用調整結果の確認・申立て用シート"
 
 
-def write_notices(outcome: Outcome, path: Path, *, child_ids: Iterable[str] | None = None) -> int:
-    """One batch PDF: a notice per child (input order, or `child_ids`). Returns the number of notices."""
-    return _write_batch(outcome, path, child_ids, _notice_story, NOTICE_TITLE)
+def write_notices(
+    outcome: Outcome,
+    path: Path,
+    *,
+    child_ids: Iterable[str] | None = None,
+    letter: LetterSettings | None = None,
+    stamp: str | None = None,
+) -> int:
+    """One batch PDF: a notice per child (input order, or `child_ids`). Returns the number of notices.
+
+    `letter`: 文書番号, 発行日, 区長名, contact; `stamp`: text printed on every page besides 「試行・未確定」,
+    which a trial run (outcome.trial) always gets."""
+    return _write_batch(outcome, path, child_ids, _notice_story, NOTICE_TITLE, letter, stamp)
 
 
-def write_appeal_sheets(outcome: Outcome, path: Path, *, child_ids: Iterable[str] | None = None) -> int:
+def write_appeal_sheets(
+    outcome: Outcome,
+    path: Path,
+    *,
+    child_ids: Iterable[str] | None = None,
+    letter: LetterSettings | None = None,
+    stamp: str | None = None,
+) -> int:
     """One batch PDF: an appeal sheet per applicant (points and reasons to check, fields to fill in)."""
-    return _write_batch(outcome, path, child_ids, _appeal_story, APPEAL_TITLE)
+    return _write_batch(outcome, path, child_ids, _appeal_story, APPEAL_TITLE, letter, stamp)
 
 
-def notices_bytes(outcome: Outcome, *, child_ids: Iterable[str] | None = None) -> bytes:
-    return _batch_bytes(outcome, child_ids, _notice_story, NOTICE_TITLE)
+def notices_bytes(
+    outcome: Outcome,
+    *,
+    child_ids: Iterable[str] | None = None,
+    letter: LetterSettings | None = None,
+    stamp: str | None = None,
+) -> bytes:
+    return _batch_bytes(outcome, child_ids, _notice_story, NOTICE_TITLE, letter, stamp)
 
 
-def appeal_sheets_bytes(outcome: Outcome, *, child_ids: Iterable[str] | None = None) -> bytes:
-    return _batch_bytes(outcome, child_ids, _appeal_story, APPEAL_TITLE)
+def appeal_sheets_bytes(
+    outcome: Outcome,
+    *,
+    child_ids: Iterable[str] | None = None,
+    letter: LetterSettings | None = None,
+    stamp: str | None = None,
+) -> bytes:
+    return _batch_bytes(outcome, child_ids, _appeal_story, APPEAL_TITLE, letter, stamp)
+
+
+def stamps_of(outcome: Outcome, stamp: str | None = None) -> tuple[str, ...]:
+    """The texts printed on every page: the caller's stamp (e.g. 「案」) and the trial's 「試行・未確定」."""
+    found = [s for s in (stamp, outcome.trial.stamp if outcome.trial else None) if s]
+    return tuple(dict.fromkeys(found))
 
 
 def _write_batch(
-    outcome: Outcome, path: Path, child_ids: Iterable[str] | None, story: Story, title: str
+    outcome: Outcome,
+    path: Path,
+    child_ids: Iterable[str] | None,
+    story: Story,
+    title: str,
+    letter: LetterSettings | None,
+    stamp: str | None,
 ) -> int:
     ids = list(child_ids) if child_ids is not None else list(outcome.instance.children)
-    write_all({Path(path): lambda tmp: _render(outcome, tmp, ids, story, title)})
+    write_all({Path(path): lambda tmp: _render(outcome, tmp, ids, story, title, letter, stamp)})
     return len(ids)
 
 
-def _batch_bytes(outcome: Outcome, child_ids: Iterable[str] | None, story: Story, title: str) -> bytes:
+def _batch_bytes(
+    outcome: Outcome,
+    child_ids: Iterable[str] | None,
+    story: Story,
+    title: str,
+    letter: LetterSettings | None,
+    stamp: str | None,
+) -> bytes:
     ids = list(child_ids) if child_ids is not None else list(outcome.instance.children)
     buffer = io.BytesIO()
-    _render(outcome, buffer, ids, story, title)
+    _render(outcome, buffer, ids, story, title, letter, stamp)
     return buffer.getvalue()
 
 
-def _render(outcome: Outcome, target: Path | io.BytesIO, ids: list[str], story: Story, title: str) -> None:
+def _render(
+    outcome: Outcome,
+    target: Path | io.BytesIO,
+    ids: list[str],
+    story: Story,
+    title: str,
+    letter: LetterSettings | None,
+    stamp: str | None,
+) -> None:
     """A page (or a few) per child, from the Outcome's explanations and the municipality of its rules."""
-    styles = _styles_once()
     town = outcome.rules.municipality if outcome.rules is not None else ""
-    result = outcome.result
-    _build(target, (story(result, outcome.explanations[c], town, styles) for c in ids), title)
+    stamps = stamps_of(outcome, stamp)
+    context = _Letter(outcome.result, town, _styles_once(), letter, stamps)
+    _build(target, (story(context, outcome.explanations[c]) for c in ids), title, stamps)
 
 
 def _styles_once() -> dict[str, Any]:
