@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kyodo.web.hoiku import views, views_results
+from kyodo.web.hoiku import views, views_documents, views_results, views_whatif
 
 app_name = "hoiku"
 urlpatterns = [
@@ -22,4 +22,12 @@ urlpatterns = [
     path("runs/<int:pk>/children/<str:child_id>/", views_results.child_detail, name="child_detail"),
     path("runs/<int:pk>/diff/<int:other>/", views_results.run_diff, name="run_diff"),
     path("runs/<int:pk>/download/<str:kind>/", views_results.download, name="download"),
+    path("runs/<int:pk>/confirm/", views_documents.confirm, name="run_confirm"),
+    path("runs/<int:pk>/unconfirm/", views_documents.unconfirm, name="run_unconfirm"),
+    path("runs/<int:pk>/notices/zip/", views_documents.archive_start, name="archive_start"),
+    path("notice-archives/<int:pk>/", views_documents.archive_detail, name="archive_detail"),
+    path("notice-archives/<int:pk>/download/", views_documents.archive_download, name="archive_download"),
+    path("rounds/<int:pk>/decisions/import/", views_documents.decision_import, name="decision_import"),
+    path("runs/<int:pk>/whatif/", views_whatif.whatif_start, name="whatif_start"),
+    path("whatif/<int:pk>/", views_whatif.whatif_detail, name="whatif_detail"),
 ]

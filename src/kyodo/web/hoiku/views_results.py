@@ -166,6 +166,10 @@ def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     stem = {"notices": "notices_", "appeals": "appeals_"}.get(kind, "")
     name = f"hoiku_{stem}{run.round.fiscal_year}_{run.round_id}_run{run.number}.{suffix}"
+    if kind in ("notices", "appeals") and not run.is_confirmed:
+        # Before 確定 the notices are a draft (案): the name says so (the final ones come from a confirmed run).
+        response["Content-Disposition"] = f"attachment; filename=\"draft_{name}\"; filename*=UTF-8''{quote('案_' + name)}"
+        return response
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
