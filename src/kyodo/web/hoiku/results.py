@@ -213,7 +213,8 @@ def cutoff_chart_svg(summary: dict[str, Any], width: int = 720) -> str:
              f'<text x="{left + plot_w + 12}" y="16" font-size="12" font-weight="bold">最低指数の範囲・空有・―</text>']
     for i, row in enumerate(rows):
         y = top + i * row_h + row_h / 2
-        parts.append(f'<text x="8" y="{y + 4:.0f}" font-size="13">{row["age"]}歳クラス</text>')
+        parts.append(f'<g class="age-row" data-age="{row["age"]}"><text x="8" y="{y + 4:.0f}" font-size="13">'
+                     f'{row["age"]}歳クラス</text>')
         parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.0f}" y2="{y:.0f}" stroke="#d0d4da"/>')
         parts += [f'<circle cx="{x(p):.1f}" cy="{y:.0f}" r="4" fill="{CHART_COLOUR}" fill-opacity="0.45">'
                   f'<title>{row["age"]}歳クラス {p}点</title></circle>' for p in row["points"]]
@@ -221,7 +222,7 @@ def cutoff_chart_svg(summary: dict[str, Any], width: int = 720) -> str:
         span_text = (f"{pts[0]}〜{pts[-1]}点({len(pts)}施設)" if len(pts) > 1 else
                      f"{pts[0]}点(1施設)" if pts else "指数の内定なし")
         parts.append(f'<text x="{left + plot_w + 12}" y="{y + 4:.0f}" font-size="12">{span_text}・'
-                     f'{VACANT} {row["vacant"]}・{NONE_OFFERED} {row["none"]}</text>')
+                     f'{VACANT} {row["vacant"]}・{NONE_OFFERED} {row["none"]}</text></g>')
     parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{axis_y}" y2="{axis_y}" stroke="#555"/>')
     for p in _ticks(low, high):
         parts.append(f'<line x1="{x(p):.1f}" x2="{x(p):.1f}" y1="{axis_y}" y2="{axis_y + 5}" stroke="#555"/>')
