@@ -28,6 +28,8 @@ def test_methods_and_solver_statuses_read_in_japanese():
 def test_rules_and_record_fields_read_in_japanese():
     assert rules_label("koto") == "江東区の利用調整基準" and rules_label("ota") == "大田区の利用調整基準"
     assert rules_label("") == "なし(申込ファイルの指数を使用)" and rules_label("no-such") == "no-such"
+    assert rules_label("koto", with_name=True) == "江東区の利用調整基準(koto)"
+    assert rules_label("no-such", with_name=True) == "no-such"
     assert record_label("engine_version") == "エンジンの版" and record_label("seed") == "乱数シード(抽選)"
 
 
@@ -42,7 +44,7 @@ def test_the_run_record_and_the_workbook_use_the_same_japanese_names(done_run, a
     workbook = openpyxl.load_workbook(io.BytesIO(alice_client.get(f"/hoiku/runs/{done_run.pk}/download/workbook/")
                                                  .content))
     cells = {str(c.value) for row in workbook["概要"].iter_rows() for c in row if c.value is not None}
-    assert {"エンジンの版", "江東区の利用調整基準", method_label(done_run.record["method"])} <= cells
+    assert {"エンジンの版", "江東区の利用調整基準(koto)", method_label(done_run.record["method"])} <= cells
     assert not any("deferred_acceptance" in c for c in cells)
 
 

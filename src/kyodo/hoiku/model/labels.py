@@ -64,10 +64,14 @@ def method_label(method: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def rules_label(name: str | None) -> str:
-    """A rules file's name (「koto」) as its ward's: 「江東区の利用調整基準」. A name that does not load stays as it is."""
+def rules_label(name: str | None, *, with_name: bool = False) -> str:
+    """A rules file's name (「koto」) as its ward's: 「江東区の利用調整基準」, or with `with_name`
+    「江東区の利用調整基準(koto)」 where the name is needed to reproduce a run. A name that does not load stays as it is."""
     if not name:
         return NO_RULES
+    if with_name:
+        label = rules_label(name)
+        return label if label == name else f"{label}({name})"
     from kyodo.hoiku.model.errors import RuleError
     from kyodo.hoiku.rules import load_rules
 

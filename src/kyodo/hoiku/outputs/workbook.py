@@ -179,7 +179,7 @@ def _summary_sheet(workbook: Any, outcome: Outcome) -> None:
     instance = outcome.instance
     info: list[tuple[str, object]] = [
         ("年度", instance.fiscal_year if instance.fiscal_year is not None else ""),
-        (RECORD_LABELS["rules_name"], rules_label(run.rules_name) if run else ""),
+        (RECORD_LABELS["rules_name"], rules_label(run.rules_name, with_name=True) if run else ""),
         (RECORD_LABELS["seed"], run.seed if run else ""),
         (RECORD_LABELS["method"], method_label(run.method) if run else ""),
         (RECORD_LABELS["engine_version"], run.engine_version if run else ""),

@@ -30,7 +30,7 @@ def record_label(field: str) -> str:
 def record_value(value: Any, field: str) -> Any:
     """A run record's value as a clerk reads it: the rules and the method by name, hashes per file."""
     if field == "rules_name":
-        return labels.rules_label(value)
+        return labels.rules_label(value, with_name=True)
     if field == "method":
         return labels.method_label(str(value))
     if field == "inputs_sha256" and isinstance(value, dict):
