@@ -54,21 +54,12 @@ def read_decisions(path: Path) -> list[Decision]:
             raise RuleError(f"{path.name}: 職員判断の一覧(オブジェクトの配列)が必要です")
         rows = [(f"{n}件目", item) for n, item in enumerate(items, start=1)]
     else:
-        # CSV through the shared reader (encodings, limits, and the formula guard read back as plain text).
-        try:
-            table = read_table(path)
-        except TableError as exc:
-            raise RuleError(str(exc.problem)) from exc
-        header = [h.strip() for h in table.headers]
-        keys = {**dict(zip(CSV_HEADER, CSV_KEYS, strict=True)), **{k: k for k in CSV_KEYS}}
-        unknown = [h for h in header if h and h not in keys]
-        if unknown or ("児童番号" not in header and "child_id" not in header):
-            raise RuleError(f"{path.name}: 1行目は「{','.join(CSV_HEADER)}」にしてください")
-        for n, cells in table.rows:
-            if any(c.strip() for c in cells):
-                rows.append(
-                    (f"{n}行目", {keys[h]: c.strip() for h, c in zip(header, cells, strict=False) if h})
-                )
+        # CSV or XLSX through the shared reader (encodings, limits, the formula guard read back as plain text),
+        # every row checked by read_decision_table; the CLI stops at the first problem.
+        table = read_decision_table(path, name=path.name)
+        if table.problems:
+            raise RuleError(str(table.problems[0]))
+        return [d for _n, d in table.rows]
     decisions = []
     for where, row in rows:
         kind = KIND_WORDS.get(str(row.get("kind") or "").strip())
