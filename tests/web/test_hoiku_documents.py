@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from kyodo.web.audit.models import Action, AuditEntry
 from kyodo.web.hoiku import services
@@ -155,6 +156,10 @@ def test_a_confirmed_runs_notices_come_as_one_pdf_per_facility_and_one_for_waitl
     assert "%E6%A1%88" not in download["Content-Disposition"]  # no 案 in a final ZIP's name
     assert AuditEntry.objects.for_org(done_run.organisation_id).filter(
         action=HoikuAction.NOTICE_ARCHIVE, details__downloaded=True).count() == 1
+    log = alice_client.get(reverse("audit:list")).content.decode()
+    for text in ("利用調整結果の確定", "保育所利用調整の通知書(ZIP)", "まとめ方: 施設ごと"):
+        assert text in log, text
+    assert "hoiku.NoticeArchive" not in log and "grouping" not in log
 
 
 def test_a_draft_zip_has_one_pdf_per_child_named_with_an(done_run, alice_client):
