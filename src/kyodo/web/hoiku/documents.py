@@ -47,7 +47,7 @@ def build_archive(archive_id: int) -> None:
     from kyodo.web.hoiku import services
 
     rows = _archive_rows(archive_id)
-    archive = rows.select_related("run__input_set").get()
+    archive = rows.select_related("run__input_set").defer("data", *(f"run__{f}" for f in Run.STORED_FILES)).get()
     rows.update(status=JobStatus.RUNNING, progress=5, step="結果を読み直しています", **jobs.heartbeat())
     outcome = services._run_engine(archive.run)  # the same inputs, seed and decisions give the same result
 

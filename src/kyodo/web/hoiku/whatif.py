@@ -72,7 +72,7 @@ def execute(whatif_id: int) -> None:
     from kyodo.web.hoiku import services
 
     rows = WhatIf.objects.unscoped("the worker reports on its own comparison").filter(pk=whatif_id)
-    whatif = rows.select_related("run__input_set").get()
+    whatif = rows.select_related("run__input_set").defer(*(f"run__{f}" for f in Run.STORED_FILES)).get()
     run = whatif.run
     rows.update(status=JobStatus.RUNNING, progress=10, step="今の基準と変更案で計算しています", **jobs.heartbeat())
     try:
