@@ -36,6 +36,10 @@ def _second_run(run: Run, user) -> Run:  # type: ignore[no-untyped-def]
 def test_an_administrator_confirms_a_run_and_it_is_audited(done_run, alice_client, alice):
     page = alice_client.get(f"/hoiku/runs/{done_run.pk}/confirm/")
     assert page.status_code == 200 and "第1回を確定する" in page.content.decode()
+    for s in done_run.summary["statuses"]:
+        assert f'<td class="num">{s["count"]}</td>' in page.content.decode()
+    for f in done_run.summary["flag_rows"]:
+        assert f"要確認 {f['label']}: {f['count']} 件" in page.content.decode()
     assert _confirm(alice_client, done_run).status_code == 302
     done_run.refresh_from_db()
     assert done_run.is_confirmed and done_run.confirmed_by == alice and done_run.confirmed_at is not None
