@@ -92,7 +92,7 @@ def test_the_workbook_has_a_summary_a_sheet_per_facility_and_the_waitlist(tmp_pa
     assert summary[3] == ("2歳児", 2, 0, 1, 1, 0, 2, 1, 1)
     assert summary[7] == ("合計", 4, 1, 1, 1, 1, 2, 2, 1)
     labels = {r[0]: r[1] for r in summary[9:] if r and r[0]}
-    assert labels["年度"] == 2026 and labels["乱数の種(抽選)"] == 42 and labels["利用調整基準"] == "koto"
+    assert labels["年度"] == 2026 and labels["乱数シード(抽選)"] == 42 and labels["利用調整基準"] == "江東区の利用調整基準(koto)"
 
     by_facility = _rows(workbook["施設別集計"])
     assert by_facility[0] == (

@@ -30,6 +30,7 @@ from kyodo.web.hoiku.models import Decision, RunChild, RunStatus
 
 from .conftest import client_for, make_user
 from .gijiroku.world import gj
+from .hoiku_documents.world import hd
 from .hoiku_rules_world import hr
 from .hyojunka.world import hy
 from .jinzai.world import jz
@@ -120,6 +121,14 @@ MATRIX: dict[str, Entry] = {
     "hoiku:parity_detail": Entry("member", kwargs=hr("parity")),
     "hoiku:parity_download": Entry("member", kwargs=hr("parity")),
     "hoiku:letter_settings": Entry("admin", kwargs=_letters),
+    "hoiku:run_confirm": Entry("admin", kwargs=_run),
+    "hoiku:run_unconfirm": Entry("admin", kwargs=_run),
+    "hoiku:archive_start": Entry("member", "post", kwargs=_run),
+    "hoiku:archive_detail": Entry("member", kwargs=hd("archive")),
+    "hoiku:archive_download": Entry("member", kwargs=hd("archive")),
+    "hoiku:decision_import": Entry("member", kwargs=lambda o: {"pk": o["round"].pk}),
+    "hoiku:whatif_start": Entry("member", kwargs=_run),
+    "hoiku:whatif_detail": Entry("member", kwargs=hd("whatif")),
     "jinzai:home": Entry("member", kwargs=jz("")),
     "jinzai:request_list": Entry("member", kwargs=jz("")),
     "jinzai:request_create": Entry("member", kwargs=jz("")),

@@ -57,7 +57,7 @@ def test_a_round_runs_under_its_version_and_shows_its_name(alice_client, alice, 
     assert stored["run"]["rules_name"] == version.display_name
     for url in (f"/hoiku/runs/{result.pk}/", f"/hoiku/rounds/{round_.pk}/", "/hoiku/"):
         assert version.display_name in alice_client.get(url).content.decode(), url
-    assert "江東区 利用調整基準(同梱の初期値)" in alice_client.get(f"/hoiku/runs/{done_run.pk}/").content.decode()
+    assert "江東区の利用調整基準(同梱の初期値)" in alice_client.get(f"/hoiku/runs/{done_run.pk}/").content.decode()
 
 
 def test_a_confirmation_after_a_run_leaves_the_run_reproducible(alice_client, alice, ward_files):

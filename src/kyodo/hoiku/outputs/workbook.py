@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kyodo.hoiku.model.instance import AGE_CLASSES, Child
+from kyodo.hoiku.model.labels import RECORD_LABELS, method_label, rules_label
 from kyodo.hoiku.model.result import Status
 from kyodo.hoiku.outcome import Outcome
 from kyodo.tables import write_all
@@ -180,10 +181,10 @@ def _summary_sheet(workbook: Any, outcome: Outcome) -> None:
     info: list[tuple[str, object]] = [
         ("状態", f"{trial.stamp}(確認済みでない基準の値{len(trial.values)}件を使用)" if trial else "確定した基準による結果"),
         ("年度", instance.fiscal_year if instance.fiscal_year is not None else ""),
-        ("利用調整基準", (run.rules_name or "(指数は入力値)") if run else ""),
-        ("乱数の種(抽選)", run.seed if run else ""),
-        ("方法", run.method if run else ""),
-        ("エンジン", run.engine_version if run else ""),
+        (RECORD_LABELS["rules_name"], rules_label(run.rules_name, with_name=True) if run else ""),
+        (RECORD_LABELS["seed"], run.seed if run else ""),
+        (RECORD_LABELS["method"], method_label(run.method) if run else ""),
+        (RECORD_LABELS["engine_version"], run.engine_version if run else ""),
         ("施設数", summary.facilities),
         ("要確認", summary.flag_count),
         ("独立検査で見つかった問題", summary.violation_count),

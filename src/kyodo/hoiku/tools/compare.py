@@ -75,8 +75,7 @@ def _has_ids(value: Any) -> bool:
 
 def load_variant(base: str | Path, variant: Path) -> Rules:
     """The base rules (a shipped name or a YAML path) with the variant file's overrides applied."""
-    base_path = _rules_path(base)
-    base_raw, variant_raw = base_path.read_bytes(), Path(variant).read_bytes()
+    variant_raw = Path(variant).read_bytes()
     try:
         spec = yaml.safe_load(variant_raw.decode("utf-8")) or {}
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -84,12 +83,44 @@ def load_variant(base: str | Path, variant: Path) -> Rules:
     if not isinstance(spec, Mapping):
         raise RuleError(f"{Path(variant).name}: 変更する項目(キー: 値)を書いてください")
     overrides = spec.get("overrides", {k: v for k, v in spec.items() if k not in ("name", "description")})
-    data = merge(yaml.safe_load(base_raw.decode("utf-8")), overrides)
-    digest = hashlib.sha256(base_raw + b"\n---\n" + variant_raw).hexdigest()
-    rules = parse_rules(
-        data, name=f"{base_path.stem}+{Path(variant).stem}", file_name=Path(variant).name, sha256=digest
+    return apply_overrides(
+        base, overrides, name=Path(variant).stem, title=str(spec.get("name") or Path(variant).stem),
+        file_name=Path(variant).name, variant_bytes=variant_raw,
     )
-    title = str(spec.get("name") or Path(variant).stem)
+
+
+def apply_overrides(
+    base: str | Path,
+    overrides: Mapping[str, Any],
+    *,
+    name: str,
+    title: str,
+    file_name: str = "",
+    variant_bytes: bytes = b"",
+) -> Rules:
+    """The base rules (a shipped name or a YAML path) with `overrides` (the variant file's format) laid over.
+
+    The web's what-if builds its variant here from a form; `load_variant` from a file."""
+    base_path = _rules_path(base)
+    return overrides_on_text(base_path.read_text(encoding="utf-8"), overrides, stem=base_path.stem, name=name,
+                             title=title, file_name=file_name, variant_bytes=variant_bytes)
+
+
+def overrides_on_text(
+    base_text: str,
+    overrides: Mapping[str, Any],
+    *,
+    stem: str,
+    name: str,
+    title: str,
+    file_name: str = "",
+    variant_bytes: bytes = b"",
+) -> Rules:
+    """`apply_overrides` on rules given as their YAML text (e.g. the text a web run stored when it started)."""
+    base_raw = base_text.encode("utf-8")
+    data = merge(yaml.safe_load(base_text), overrides)
+    digest = hashlib.sha256(base_raw + b"\n---\n" + (variant_bytes or repr(overrides).encode())).hexdigest()
+    rules = parse_rules(data, name=f"{stem}+{name}", file_name=file_name or f"{name}.yaml", sha256=digest)
     return replace(rules, title=title)
 
 

@@ -22,6 +22,8 @@ NOUNS: dict[str, str] = {
     "hoiku.InputSet": "保育所利用調整の入力ファイル",
     "hoiku.Run": "保育所利用調整",
     "hoiku.Decision": "保育所利用調整の職員判断",
+    "hoiku.NoticeArchive": "保育所利用調整の通知書(ZIP)",
+    "hoiku.WhatIf": "保育所利用調整の試算",
     "accounts.User": "利用者",
     "accounts.Organisation": "組織",
     "jinzai.Specialist": "専門人材",
@@ -40,6 +42,7 @@ FORMATS: dict[str, Callable[[str, Any], str]] = {
     "hoiku.Round": lambda noun, round_: f"{noun}「{round_}」",
     "hoiku.InputSet": lambda noun, files: f"{noun}({files})",
     "hoiku.Decision": lambda noun, d: f"{noun}(児童 {d.child_id})",
+    "hoiku.WhatIf": lambda noun, w: f"{noun}「{w.title}」",
     "gijiroku.Meeting": lambda noun, meeting: f"{noun}「{meeting}」",
 }
 
@@ -56,6 +59,8 @@ KEY_LABELS: dict[str, str] = {
     "removed": "削除", "before": "変更前", "after": "変更後", "terms": "用語数", "style": "書式",
     "format": "ファイル形式", "speakers": "話者", "meeting": "会議録", "index": "発言番号", "skills": "技能",
     "seconds": "長さ(秒)", "last_seen": "最後の応答", "organisation": "組織", "first_rows": "最初の行",
+    "supersedes": "差し替えた回", "grouping": "まとめ方", "final": "確定版", "downloaded": "ダウンロード",
+    "variant": "変更案", "row": "行", "file_by": "ファイル上の担当者",
 }
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "kind": {
@@ -68,6 +73,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "role": {"platform_admin": "基盤管理者", "org_admin": "組織管理者", "staff": "職員"},
     "by": {"coordinator": "コーディネーター", "self": "本人"},
     "method": {"cpsat": "最適化(CP-SAT)", "greedy": "貪欲法"},
+    "grouping": {"facility": "施設ごと", "child": "児童ごと"},
 }
 SEPARATOR = " / "
 

@@ -1,7 +1,10 @@
-"""Audit actions of the rules versions and parity checks, written with `kyodo.web.audit.log.record`.
+"""The nursery app's own audit actions: rules versions and parity checks, confirmation, notice archives,
+decision imports and what-if (the foundation's first ones, round to download, are in audit.models).
 
-The round, upload, run and decision actions are the foundation's (`kyodo.web.audit.models.Action`).
+Written with `kyodo.web.audit.log.record`.
 """
+
+from __future__ import annotations
 
 from django.db import models
 
@@ -17,3 +20,13 @@ class RulesAction(models.TextChoices):
     PARITY = "hoiku_parity", "手作業の結果との比較"
     PARITY_REJECTED = "hoiku_parity_rejected", "手作業の結果の取込(不備あり)"
     PARITY_DOWNLOAD = "hoiku_parity_download", "比較結果のダウンロード"
+
+
+@register
+class HoikuAction(models.TextChoices):
+    RUN_CONFIRM = "hoiku_run_confirm", "利用調整結果の確定"
+    RUN_UNCONFIRM = "hoiku_run_unconfirm", "利用調整結果の確定の取消"
+    NOTICE_ARCHIVE = "hoiku_notice_archive", "通知書(ZIP)の作成"
+    DECISION_IMPORT = "hoiku_decision_import", "職員判断の取り込み"
+    DECISION_IMPORT_REJECTED = "hoiku_decision_import_rejected", "職員判断の取り込み(不備あり)"
+    WHATIF = "hoiku_whatif", "基準の変更案の比較"

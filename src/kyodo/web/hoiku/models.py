@@ -169,6 +169,18 @@ class Run(OrgOwned, BackgroundJob):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # 確定: an organisation administrator confirms a finished run; final notices come only from it
+    # (kyodo.web.hoiku.confirmation). A later confirmed run supersedes it; un-confirming needs a reason.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField("確定日時", null=True, blank=True)
+    superseded_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    unconfirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unconfirmed_at = models.DateTimeField("確定取消日時", null=True, blank=True)
+    unconfirm_reason = models.TextField("確定取消の理由", blank=True)
 
     # Large fields that pages leave unloaded (QuerySet.defer) until a download needs one.
     STORED_FILES = ("workbook", "result_json", "results_csv", "notices_pdf", "appeals_pdf")
@@ -176,10 +188,22 @@ class Run(OrgOwned, BackgroundJob):
 
     class Meta:
         ordering = ["-number"]
-        constraints = [models.UniqueConstraint(fields=["round", "number"], name="hoiku_run_number_per_round")]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "number"], name="hoiku_run_number_per_round"),
+            models.UniqueConstraint(
+                fields=["round"], name="hoiku_one_confirmed_run_per_round",
+                condition=models.Q(confirmed_at__isnull=False, unconfirmed_at__isnull=True,
+                                   superseded_by__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"第{self.number}回"
+
+    @property
+    def title(self) -> str:
+        """How every page names the run: by its number in its round (the URL's id is not that number)."""
+        return f"{self.round.fiscal_year}年度 {self.round.title} 第{self.number}回"
 
     @property
     def is_finished(self) -> bool:
@@ -188,6 +212,11 @@ class Run(OrgOwned, BackgroundJob):
     @property
     def rules_label(self) -> str:
         return rules_label(self.rules_version, self.rules_name)
+
+    @property
+    def is_confirmed(self) -> bool:
+        """Confirmed (確定) and still in force: not un-confirmed, not superseded by a later confirmed run."""
+        return bool(self.confirmed_at and not self.unconfirmed_at and not self.superseded_by_id)
 
 
 class RunChild(OrgOwned):
@@ -256,9 +285,12 @@ class LetterSetting(OrgOwned):
         )
 
 
+# Notice archives and what-if comparisons of a run (their own module; imported here so that Django finds them).
+from kyodo.web.hoiku.models_documents import NoticeArchive as NoticeArchive  # noqa: E402
+from kyodo.web.hoiku.models_documents import WhatIf as WhatIf  # noqa: E402
 from kyodo.web.hoiku.models_rules import ParityCheck, RulesOrigin, RulesVersion, rules_label  # noqa: E402
 
 __all__ = [
-    "Decision", "DecisionKind", "InputSet", "LetterSetting", "ParityCheck", "Phase", "Round", "RulesOrigin", "RulesVersion", "Run",
-    "RunChild", "RunStatus", "rules_label",
+    "Decision", "DecisionKind", "InputSet", "LetterSetting", "NoticeArchive", "ParityCheck", "Phase", "Round",
+    "RulesOrigin", "RulesVersion", "Run", "RunChild", "RunStatus", "WhatIf", "rules_label",
 ]

@@ -15,12 +15,11 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 
+from kyodo.hoiku.model.labels import NO_RULES as NO_RULES_LABEL
 from kyodo.web.tenancy import OrgOwned
 
 if TYPE_CHECKING:
     from kyodo.hoiku.rules import Rules
-
-NO_RULES_LABEL = "なし(申込ファイルの指数を使用)"
 
 
 class RulesOrigin(models.TextChoices):
@@ -79,14 +78,12 @@ class RulesVersion(OrgOwned):
 
 @lru_cache(maxsize=16)
 def shipped_label(name: str) -> str:
-    """A shipped ward's rules as a user reads them, e.g. 「江東区 利用調整基準(同梱の初期値)」."""
-    from kyodo.hoiku.model.errors import RuleError
-    from kyodo.hoiku.rules import load_rules
+    """A shipped ward's rules as a user reads them, e.g. 「江東区の利用調整基準(同梱の初期値)」: the engine's name
+    for them (kyodo.hoiku.model.labels, also in the CLI's workbook), marked as shipped."""
+    from kyodo.hoiku.model.labels import rules_label as engine_label
 
-    try:
-        return f"{load_rules(name).municipality} 利用調整基準(同梱の初期値)"
-    except RuleError:
-        return f"同梱の基準「{name}」(見つかりません)"
+    label = engine_label(name)
+    return f"同梱の基準「{name}」(見つかりません)" if label == name else f"{label}(同梱の初期値)"
 
 
 def rules_label(version: RulesVersion | None, rules_name: str) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any
 
-from kyodo.hoiku.explain.reasons import explanation_to_dict
+from kyodo.hoiku.explain.reasons import NONE_OFFERED, VACANT, explanation_to_dict
 from kyodo.hoiku.model.instance import AGE_CLASSES
 from kyodo.hoiku.model.result import Status
 from kyodo.hoiku.outcome import Outcome
@@ -105,6 +105,8 @@ def summarize(outcome: Outcome) -> dict[str, Any]:
             seat = cells.get((facility.id, age))
             ages.append({
                 "age": age, "vacancies": facility.vacancy(age), "offered": seat.new_seats if seat else 0,
+                # vacancies plus seats freed by children transferring away: what the cut-off was decided on
+                "places": seat.cutoff.places if seat else facility.vacancy(age),
                 "applicants": seat.applicants if seat else 0,
                 "cutoff": seat.cutoff.points if seat else None,  # lowest points offered (None: none offered)
                 "label": seat.cutoff.label if seat else "",  # as wards publish it: points, 空有 or ―
@@ -162,32 +164,73 @@ def facility_names(run: Run) -> dict[str, str]:
     return {f["id"]: f["name"] for f in run.summary.get("facility_table", [])}
 
 
-def cutoff_chart_svg(summary: dict[str, Any], width: int = 640) -> str:
-    """An inline SVG dot plot of the cut-off scores of every facility, one row per age class."""
-    points = [
-        (a["age"], a["cutoff"]) for f in summary.get("facility_table", []) for a in f["ages"] if a["cutoff"] is not None
-    ]
-    if not points:
+CHART_COLOUR = "#0b5cab"
+
+
+def _chart_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per age class: the cut-off points of the facilities that have one, and how many cells are 空有 or ―
+    (the same cells and labels as the cut-off table under the chart)."""
+    rows = []
+    for age in AGE_CLASSES:
+        cells = [a for f in summary.get("facility_table", []) for a in f["ages"] if a["age"] == age and a["label"]]
+        rows.append({
+            "age": age,
+            "points": sorted(a["cutoff"] for a in cells if a["label"] == str(a["cutoff"])),
+            "vacant": sum(1 for a in cells if a["label"] == VACANT),
+            "none": sum(1 for a in cells if a["label"] == NONE_OFFERED),
+        })
+    return rows
+
+
+def _ticks(low: int, high: int, count: int = 5) -> list[int]:
+    step = max(1, -(-(high - low) // (count - 1)))
+    return list(range(low, high + 1, step)) + ([high] if (high - low) % step else [])
+
+
+def cutoff_chart_svg(summary: dict[str, Any], width: int = 720) -> str:
+    """An inline SVG dot plot: one dot per facility at its cut-off score, one row per age class.
+
+    Axes are labelled (年齢クラス, 最低指数(点)) with tick values; each row ends with its range and with how many
+    cells are 空有 or ―, counted from the same cells as the table, so that the chart and the table agree."""
+    rows = _chart_rows(summary)
+    values = [p for r in rows for p in r["points"]]
+    if not values:
         return ""
-    low, high = min(p for _, p in points), max(p for _, p in points)
+    low, high = min(values), max(values)
     span = max(high - low, 1)
-    left, right, row_h = 70, 20, 34
-    height = row_h * len(AGE_CLASSES) + 40
+    left, right, top, row_h = 90, 250, 30, 34
+    plot_w = width - left - right
+    axis_y = top + row_h * len(rows)
+    height = axis_y + 62
 
     def x(p: int) -> float:
-        return float(left + (p - low) / span * (width - left - right))
+        return float(left + (p - low) / span * plot_w)
 
-    parts = [f'<svg class="chart" role="img" aria-label="年齢クラス別の最低指数の分布" width="{width}" '
-             f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">']
-    for i, age in enumerate(AGE_CLASSES):
-        y = 20 + i * row_h + row_h / 2
-        parts.append(f'<text x="8" y="{y + 4:.0f}" font-size="13">{age}歳クラス</text>')
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.0f}" y2="{y:.0f}" stroke="#d0d4da"/>')
-        for age_of, p in points:
-            if age_of == age:
-                parts.append(f'<circle cx="{x(p):.1f}" cy="{y:.0f}" r="4" fill="#0b5cab" fill-opacity="0.45"/>')
-    base = height - 12
-    for p in sorted({low, (low + high) // 2, high}):
-        parts.append(f'<text x="{x(p):.0f}" y="{base}" font-size="12" text-anchor="middle">{p}点</text>')
+    parts = [f'<svg class="chart" role="img" aria-labelledby="cutoff-chart-title" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
+             '<title id="cutoff-chart-title">年齢クラス別の最低指数の分布(1つの点が1施設)</title>',
+             '<text x="8" y="16" font-size="12" font-weight="bold">年齢クラス</text>',
+             f'<text x="{left + plot_w + 12}" y="16" font-size="12" font-weight="bold">最低指数の範囲・空有・―</text>']
+    for i, row in enumerate(rows):
+        y = top + i * row_h + row_h / 2
+        parts.append(f'<g class="age-row" data-age="{row["age"]}"><text x="8" y="{y + 4:.0f}" font-size="13">'
+                     f'{row["age"]}歳クラス</text>')
+        parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.0f}" y2="{y:.0f}" stroke="#d0d4da"/>')
+        parts += [f'<circle cx="{x(p):.1f}" cy="{y:.0f}" r="4" fill="{CHART_COLOUR}" fill-opacity="0.45">'
+                  f'<title>{row["age"]}歳クラス {p}点</title></circle>' for p in row["points"]]
+        pts = row["points"]
+        span_text = (f"{pts[0]}〜{pts[-1]}点({len(pts)}施設)" if len(pts) > 1 else
+                     f"{pts[0]}点(1施設)" if pts else "指数の内定なし")
+        parts.append(f'<text x="{left + plot_w + 12}" y="{y + 4:.0f}" font-size="12">{span_text}・'
+                     f'{VACANT} {row["vacant"]}・{NONE_OFFERED} {row["none"]}</text></g>')
+    parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{axis_y}" y2="{axis_y}" stroke="#555"/>')
+    for p in _ticks(low, high):
+        parts.append(f'<line x1="{x(p):.1f}" x2="{x(p):.1f}" y1="{axis_y}" y2="{axis_y + 5}" stroke="#555"/>')
+        parts.append(f'<text x="{x(p):.0f}" y="{axis_y + 18}" font-size="12" text-anchor="middle">{p}</text>')
+    parts.append(f'<text x="{left + plot_w / 2:.0f}" y="{axis_y + 36}" font-size="12" text-anchor="middle">'
+                 '最低指数(点)</text>')
+    parts.append(f'<circle cx="{left + 6}" cy="{axis_y + 51}" r="4" fill="{CHART_COLOUR}" fill-opacity="0.45"/>'
+                 f'<text x="{left + 16}" y="{axis_y + 55}" font-size="12">= 1施設の最低指数(表で点数の欄)。'
+                 f'{VACANT} = 空きあり、{NONE_OFFERED} = 指数の順による内定なし(点は打ちません)</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -242,14 +242,14 @@ def execute(run_id: int) -> None:
     report(5, "入力ファイルを読み込み、指数の計算と利用調整を行っています", status=RunStatus.RUNNING,
            started_at=timezone.now())
     try:
-        outcome = _run_engine(run)
+        outcome = run_engine(run)
         report(70, "結果を保存しています")
         with transaction.atomic():
             results.store(run, outcome)
         report(75, "Excel・CSV・JSON を作成しています")
         documents = _documents(outcome)
         report(80, "通知書(PDF)を作成しています", **documents)
-        notices, appeals, note = _notices(outcome, _letter_settings(run))
+        notices, appeals, note = _notices(outcome, letter_settings(run))
         report(90, "前回の実行との差分を求めています", notices_pdf=notices, appeals_pdf=appeals, documents_note=note,
                trial=outcome.trial.to_dict() if outcome.trial else None)
         base, changes = _diff_with_previous(run, outcome)
@@ -267,7 +267,7 @@ def execute(run_id: int) -> None:
         raise
 
 
-def _letter_settings(run: Run) -> LetterSettings | None:
+def letter_settings(run: Run) -> LetterSettings | None:
     """The run's organisation's 通知書の設定 (views_letters), or None when it has none."""
     setting = LetterSetting.objects.for_org(run.organisation_id).first()
     return setting.as_engine() if setting is not None else None
@@ -278,11 +278,15 @@ def _notices(outcome: Outcome, letter: LetterSettings | None = None) -> tuple[by
     from django.conf import settings
 
     from kyodo.hoiku.outputs.notices import FontNotFound, appeal_sheets_bytes, notices_bytes
+    from kyodo.hoiku.outputs.notices.letter import DRAFT_STAMP
 
     if not settings.HOIKU_WRITE_NOTICES:
         return None, None, "通知書(PDF)の作成は設定(KYODO_HOIKU_NOTICES=0)で止めています"
     try:
-        return notices_bytes(outcome, letter=letter), appeal_sheets_bytes(outcome, letter=letter), ""
+        # Made when the run finishes, before anyone could confirm it (確定): a draft on every page. The final
+        # notices come from a confirmed run's ZIP (documents.build_archive).
+        return (notices_bytes(outcome, letter=letter, stamp=DRAFT_STAMP),
+                appeal_sheets_bytes(outcome, letter=letter, stamp=DRAFT_STAMP), "")
     except FontNotFound as exc:
         return None, None, f"通知書を作れませんでした: {exc}"[:200]
 
@@ -322,7 +326,7 @@ def engine_inputs(input_set: InputSet) -> tuple[InputFile, InputFile, InputFile 
     )
 
 
-def _run_engine(run: Run) -> Outcome:
+def run_engine(run: Run) -> Outcome:
     from kyodo.hoiku import Decision as EngineDecision
     from kyodo.hoiku import run as run_round
 

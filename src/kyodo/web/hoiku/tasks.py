@@ -5,7 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from kyodo.web import jobs
-from kyodo.web.hoiku.models import Run, RunChild
+from kyodo.web.hoiku.models import NoticeArchive, Run, RunChild, WhatIf
 
 
 @task()
@@ -23,3 +23,29 @@ def discard_partial_run(run: Run) -> None:
     Run.objects.unscoped("the worker cleans up its own run").filter(pk=run.pk).update(
         workbook=None, result_json=None, notices_pdf=None, appeals_pdf=None, diff_base=None, diff_changes=[]
     )
+
+
+@task()
+def build_notice_archive(archive_id: int) -> None:
+    from kyodo.web.hoiku.documents import build_archive
+
+    with jobs.attempt(NoticeArchive, archive_id):
+        build_archive(archive_id)
+
+
+@jobs.on_failure(NoticeArchive)
+def discard_partial_archive(archive: NoticeArchive) -> None:
+    NoticeArchive.objects.for_org(archive.organisation_id).filter(pk=archive.pk).update(data=None, files=0)
+
+
+@task()
+def execute_whatif(whatif_id: int) -> None:
+    from kyodo.web.hoiku import whatif
+
+    with jobs.attempt(WhatIf, whatif_id):
+        whatif.execute(whatif_id)
+
+
+@jobs.on_failure(WhatIf)
+def discard_partial_whatif(comparison: WhatIf) -> None:
+    WhatIf.objects.for_org(comparison.organisation_id).filter(pk=comparison.pk).update(result={})

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from kyodo.web.hoiku import views, views_letters, views_parity, views_results, views_rounds, views_rules
+from kyodo.web.hoiku import (
+    views,
+    views_documents,
+    views_letters,
+    views_parity,
+    views_results,
+    views_rounds,
+    views_rules,
+    views_whatif,
+)
 
 app_name = "hoiku"
 urlpatterns = [
@@ -37,4 +46,12 @@ urlpatterns = [
     path("parity/<int:pk>/", views_parity.parity_detail, name="parity_detail"),
     path("parity/<int:pk>/download/", views_parity.parity_download, name="parity_download"),
     path("letter-settings/", views_letters.letter_settings_page, name="letter_settings"),
+    path("runs/<int:pk>/confirm/", views_documents.confirm, name="run_confirm"),
+    path("runs/<int:pk>/unconfirm/", views_documents.unconfirm, name="run_unconfirm"),
+    path("runs/<int:pk>/notices/zip/", views_documents.archive_start, name="archive_start"),
+    path("notice-archives/<int:pk>/", views_documents.archive_detail, name="archive_detail"),
+    path("notice-archives/<int:pk>/download/", views_documents.archive_download, name="archive_download"),
+    path("rounds/<int:pk>/decisions/import/", views_documents.decision_import, name="decision_import"),
+    path("runs/<int:pk>/whatif/", views_whatif.whatif_start, name="whatif_start"),
+    path("whatif/<int:pk>/", views_whatif.whatif_detail, name="whatif_detail"),
 ]

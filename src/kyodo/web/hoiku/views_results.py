@@ -168,6 +168,10 @@ def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     stem = {"notices": "notices_", "appeals": "appeals_"}.get(kind, "")
     trial = "_trial" if run.trial else ""  # 試行・未確定: the file says so too (its pages and sheets do inside)
     name = f"hoiku_{stem}{run.round.fiscal_year}_{run.round_id}_run{run.number}{trial}.{suffix}"
+    if kind in ("notices", "appeals") and not run.is_confirmed:
+        # Before 確定 the notices are a draft (案): the name says so (the final ones come from a confirmed run).
+        response["Content-Disposition"] = f"attachment; filename=\"draft_{name}\"; filename*=UTF-8''{quote('案_' + name)}"
+        return response
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -37,6 +37,8 @@ MAX_LENGTH = 60
 _PHONE = re.compile(r"^[0-9０-９][0-9０-９\-－(（)）\s]{5,20}$")
 _ERA_START = date(2019, 5, 1)  # 令和
 
+DRAFT_STAMP = "案"  # printed on every page of a notice that does not come from a confirmed (確定) run
+
 
 @dataclass(frozen=True, slots=True)
 class LetterSettings:
