@@ -56,6 +56,7 @@ KEY_LABELS: dict[str, str] = {
     "removed": "削除", "before": "変更前", "after": "変更後", "terms": "用語数", "style": "書式",
     "format": "ファイル形式", "speakers": "話者", "meeting": "会議録", "index": "発言番号", "skills": "技能",
     "seconds": "長さ(秒)", "last_seen": "最後の応答", "organisation": "組織", "first_rows": "最初の行",
+    "gains": "入所先が良くなる児童", "displaced": "入所先を失う・悪くなる児童", "query": "検索語",
 }
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "kind": {
