@@ -60,3 +60,17 @@ def test_the_order_steps_have_japanese_names_from_the_rules() -> None:
     assert order_step_label("lottery", None) == "抽選"
     assert order_step_label(koto.tie_break[0].key, koto) == koto.tie_break[0].label
     assert order_step_label(None, koto) == ""
+
+
+def test_the_notice_of_the_pushed_out_child_says_so_and_names_no_one() -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from kyodo.hoiku.outcome import build_outcome
+    from kyodo.hoiku.outputs.notices import notices_bytes
+
+    outcome = build_outcome(run(_ward(), [Decision("fix", "c3", "A", reason="医療的ケア")]), None)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(notices_bytes(outcome, child_ids=["c1"]))).pages)
+    assert "職員による調整" in "".join(text.split())
+    assert "c3" not in text and "医療的ケア" not in text
