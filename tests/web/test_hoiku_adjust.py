@@ -146,3 +146,12 @@ def test_kuriage_a_withdrawal_offers_the_freed_place_to_the_next_child_with_its_
     reader = PdfReader(io.BytesIO(bytes(second.notices_pdf)))
     texts = [page.extract_text() for page in reader.pages]
     assert any(moved_in[0].child_id in t and "内定" in t for t in texts)
+
+
+def test_a_forbid_preview_moves_its_own_child_without_counting_it_as_displaced(done_run, alice_client):
+    placed = _rows(done_run).filter(status="offered").order_by("child_id").first()
+    preview = _preview(alice_client, done_run, child_id=placed.child_id, kind="forbid",
+                       facility_id=placed.facility_id).context["preview"]
+    assert preview.target.before.facility_id == placed.facility_id
+    assert preview.target.after.facility_id != placed.facility_id
+    assert placed.child_id not in {m.child_id for m in (*preview.gains, *preview.displaced)}
