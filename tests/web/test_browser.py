@@ -75,7 +75,11 @@ def test_a_clerk_runs_a_round_fixes_a_child_and_compares_runs(page, live_server,
     page.select_option("#decision-form select[name=kind]", "fix")
     page.select_option("#decision-form select[name=facility_id]", index=1)
     page.fill("#decision-form textarea[name=reason]", "障害児の受け入れ体制を確認済み")
-    page.click("button:has-text('判断を記録')")
+    page.click("button:has-text('影響を試算する')")  # the decision is previewed (dry run) before it is saved
+    page.wait_for_selector("#preview")
+    if page.locator("#confirm-displaced").count():
+        page.check("#confirm-displaced")
+    page.click("button:has-text('記録のみ')")
     page.wait_for_selector("text=記録しました")
 
     page.click("text=← 第1回の結果")

@@ -43,6 +43,7 @@ class ReasonKind(StrEnum):
     SIBLING = "sibling"
     NO_VACANCY = "no_vacancy"
     DECISION = "decision"
+    ADJUSTMENT = "adjustment"  # the places went to children staff fixed there: a staff adjustment decided it
     OTHER = "other"
 
 
@@ -53,6 +54,7 @@ REASON_LABELS: Mapping[ReasonKind, str] = {
     ReasonKind.SIBLING: "きょうだいの条件",
     ReasonKind.NO_VACANCY: "募集なし",
     ReasonKind.DECISION: "職員の判断",
+    ReasonKind.ADJUSTMENT: "職員による調整",
     ReasonKind.OTHER: "要確認",
 }
 # Tie-break keys' labels when the rules file is not at hand (the rules' own labels win).
@@ -65,6 +67,13 @@ DEFAULT_CRITERIA: Mapping[str, str] = {
     "single_parent": "ひとり親世帯",
     "municipal_tax": "住民税所得割額",
     "waiting_months": "待機期間",
+}
+# What put a child behind the one just above it in a seat's order (Priority.decided_by), besides the
+# rules' tie-break criteria (whose labels come from the rules).
+ORDER_STEPS: Mapping[str, str] = {
+    "guaranteed": "在園児の席の保障",
+    "points": "指数",
+    "lottery": "抽選",
 }
 VACANT = "空有"
 NONE_OFFERED = "―"
@@ -211,6 +220,14 @@ def cutoff_table(result: Result, *, withhold_small: bool = False) -> dict[Seat, 
     return table
 
 
+def order_step_label(key: str | None, rules: Rules | None) -> str:
+    """The Japanese name of one step of a seat's ordering (`Priority.decided_by`); "" for the first child."""
+    if key is None:
+        return ""
+    chain = {t.key: t.label for t in rules.tie_break} if rules is not None else {}
+    return ORDER_STEPS.get(key) or chain.get(key) or DEFAULT_CRITERIA.get(key, key)
+
+
 def explain_all(
     result: Result, rules: Rules | None = None, *, withhold_small: bool = False
 ) -> dict[str, Explanation]:
@@ -229,10 +246,13 @@ class Explainer:
 
     For a choice the child did not get, in this order:
     1. staff placed the child by decision → 職員の判断;
-    2. no places offered at that age and nothing left (―) → 募集なし;
-    3. places left (空有), or the child ranks above the cut-off child → a sibling condition when the
+    2. the child's waiting place there is within the places taken by children staff fixed there who rank
+       below it (or did not apply there) → 職員による調整: without the fix it would have had the place.
+       The text names no other child;
+    3. no places offered at that age and nothing left (―) → 募集なし;
+    4. places left (空有), or the child ranks above the cut-off child → a sibling condition when the
        child applied with siblings (the family's combination did not fit), otherwise 要確認;
-    4. below the cut-off: the first criterion in which the child differs from the cut-off child —
+    5. below the cut-off: the first criterion in which the child differs from the cut-off child —
        points, a tie-break criterion (by the rules' label), or the lottery.
     """
 
@@ -246,6 +266,7 @@ class Explainer:
         self.criteria = {**DEFAULT_CRITERIA, **{t.key: t.label for t in chain}}
         self.waitlist = result.waitlist_ranks()
         self.fixed = _fixed(result)
+        self._fixed_at = _fixed_at(result, self.fixed)
         households: dict[str, int] = {}
         for child in result.instance.children.values():
             households[child.household_id] = households.get(child.household_id, 0) + 1
@@ -284,6 +305,9 @@ class Explainer:
         name = facilities[assigned].name if assigned is not None and assigned in facilities else assigned
         total = None if score is None else score.total
         summary = _summary(status, name, rank, total, bool(reasons), self.fixed.get(child_id))
+        if any(r.kind == ReasonKind.ADJUSTMENT for r in reasons):
+            summary += "この結果には職員による調整が影響しています。"
+
         return Explanation(
             child_id,
             status,
@@ -317,6 +341,12 @@ class Explainer:
         if decision is not None:
             kind = ReasonKind.DECISION
             text = f"{head}: 職員の判断により入所先を指定しました{_why(decision)}。"
+        elif self._displaced(seat, child_id, mine, waitlist):
+            kind = ReasonKind.ADJUSTMENT
+            text = (
+                f"{head}: 職員による調整で入所先が指定されたため、この年齢クラスの枠が埋まり、"
+                f"入所となりませんでした。{tail}"
+            )
         elif cell is None or (cell.child_id is None and cell.vacancies_left <= 0):
             kind = ReasonKind.NO_VACANCY
             text = f"{head}: この年齢クラスの募集はありませんでした(募集なし)。"
@@ -361,6 +391,16 @@ class Explainer:
         return ChoiceReason(
             choice, facility_id, name, child.age_class, kind, criterion, pts, pos, waitlist, cell, text
         )
+
+    def _displaced(self, seat: Seat, child_id: str, mine: int | None, waitlist: int | None) -> bool:
+        """Whether children fixed at this seat by staff, ranked below this child (or not applicants here), took
+        a place it would otherwise have had: its waiting place is within the number of such places."""
+        fixed_here = self._fixed_at.get(seat, ())
+        if not fixed_here or waitlist is None or mine is None:
+            return False
+        positions = self._position_map(seat)
+        behind = sum(1 for cid in fixed_here if cid != child_id and positions.get(cid, len(positions)) > mine)
+        return waitlist <= behind
 
     def _position_map(self, seat: Seat) -> dict[str, int]:
         found = self._positions.get(seat)
@@ -426,6 +466,18 @@ def _fixed(result: Result) -> dict[str, str]:
     run = result.run
     decisions = getattr(run, "decisions", ()) if run is not None else ()
     return {str(d["child_id"]): str(d.get("reason") or "") for d in decisions if d.get("kind") == "fix"}
+
+
+def _fixed_at(result: Result, fixed: Mapping[str, str]) -> dict[Seat, tuple[str, ...]]:
+    """Seat → the children staff fixed there who hold it (a fix to a facility the child was not placed at
+    holds nothing)."""
+    at: dict[Seat, list[str]] = {}
+    for cid in fixed:
+        child = result.instance.children.get(cid)
+        got = result.assignment.get(cid)
+        if child is not None and got is not None and got != child.current_facility:
+            at.setdefault((got, child.age_class), []).append(cid)
+    return {seat: tuple(ids) for seat, ids in at.items()}
 
 
 def cutoff_to_dict(cell: CutoffCell) -> dict[str, object]:

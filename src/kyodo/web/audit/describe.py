@@ -61,6 +61,7 @@ KEY_LABELS: dict[str, str] = {
     "seconds": "長さ(秒)", "last_seen": "最後の応答", "organisation": "組織", "first_rows": "最初の行",
     "supersedes": "差し替えた回", "grouping": "まとめ方", "final": "確定版", "downloaded": "ダウンロード",
     "variant": "変更案", "row": "行", "file_by": "ファイル上の担当者",
+    "gains": "入所先が良くなる児童", "displaced": "入所先を失う・悪くなる児童", "query": "検索語",
 }
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "kind": {

@@ -1,5 +1,6 @@
 """The nursery app's own audit actions: rules versions and parity checks, confirmation, notice archives,
-decision imports and what-if (the foundation's first ones, round to download, are in audit.models).
+decision imports, what-if, child views and searches, decision previews (the foundation's first ones, round to
+download, are in audit.models).
 
 Written with `kyodo.web.audit.log.record`.
 """
@@ -30,3 +31,6 @@ class HoikuAction(models.TextChoices):
     DECISION_IMPORT = "hoiku_decision_import", "職員判断の取り込み"
     DECISION_IMPORT_REJECTED = "hoiku_decision_import_rejected", "職員判断の取り込み(不備あり)"
     WHATIF = "hoiku_whatif", "基準の変更案の比較"
+    CHILD_VIEW = "hoiku_child_view", "児童の結果の閲覧"
+    CHILD_SEARCH = "hoiku_child_search", "児童の検索"
+    PREVIEW = "hoiku_decision_preview", "職員判断の試算"

@@ -238,6 +238,8 @@ class RunChild(OrgOwned):
     flags = models.JSONField(default=list)  # [{kind, message}]
     flagged = models.BooleanField("要確認", default=False)  # flags != [], as a column the flags page can filter on
     current_facility = models.CharField("在園施設", max_length=64, blank=True)
+    # The engine's Status (kyodo.hoiku.model.result.Status value), as a column the children list filters on.
+    status = models.CharField("結果", max_length=12, blank=True)
     best_waitlist = models.PositiveIntegerField("待機順位(第1希望)", null=True)
 
     class Meta:
@@ -245,6 +247,8 @@ class RunChild(OrgOwned):
         indexes = [
             models.Index(fields=["run", "child_id"]),
             models.Index(fields=["run", "facility_id"]),
+            models.Index(fields=["run", "status"]),
+            models.Index(fields=["run", "household_id"]),
         ]
 
     @property

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any
 
-from kyodo.hoiku.explain.reasons import NONE_OFFERED, VACANT, explanation_to_dict
+from kyodo.hoiku.explain.reasons import NONE_OFFERED, VACANT, explanation_to_dict, order_step_label
 from kyodo.hoiku.model.instance import AGE_CLASSES
 from kyodo.hoiku.model.result import Status
 from kyodo.hoiku.outcome import Outcome
@@ -55,6 +55,8 @@ def store(run: Run, outcome: Outcome) -> None:
                 "applicants": len(priority.order.get(seat, ())),
                 "offered": assigned == facility_id,
                 "waitlist": outcome.waitlist.get((cid, facility_id)),
+                # what put the child behind the one just above it there (a tie-break step, in Japanese)
+                "decided_by": order_step_label(priority.decided_by.get((seat, cid)), outcome.rules),
             })
         breakdown = [_item(i) for i in score.items]
         for facility_id, items in score.facility_items.items():
@@ -68,7 +70,7 @@ def store(run: Run, outcome: Outcome) -> None:
             points=score.at(assigned) if assigned else score.total, choices=choices, breakdown=breakdown,
             explanation={**explanation_to_dict(e), "status": str(status), "status_label": status.label},
             flags=flags.get(cid, []), flagged=cid in flags, current_facility=child.current_facility or "",
-            best_waitlist=first,
+            best_waitlist=first, status=str(status),
         ))
     RunChild.objects.unscoped("replacing this run's own rows").filter(run=run).delete()
     RunChild.objects.bulk_create(rows, batch_size=BATCH)

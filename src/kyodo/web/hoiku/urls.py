@@ -2,6 +2,8 @@ from django.urls import path
 
 from kyodo.web.hoiku import (
     views,
+    views_adjust,
+    views_children,
     views_documents,
     views_letters,
     views_parity,
@@ -33,6 +35,8 @@ urlpatterns = [
     path("runs/<int:pk>/flags/", views_results.flags, name="flags"),
     path("runs/<int:pk>/facilities/<str:facility_id>/", views_results.facility_detail, name="facility_detail"),
     path("runs/<int:pk>/children/<str:child_id>/", views_results.child_detail, name="child_detail"),
+    path("runs/<int:pk>/children/", views_children.children_list, name="children_list"),
+    path("runs/<int:pk>/decisions/preview/", views_adjust.decision_preview, name="decision_preview"),
     path("runs/<int:pk>/diff/<int:other>/", views_results.run_diff, name="run_diff"),
     path("runs/<int:pk>/download/<str:kind>/", views_results.download, name="download"),
     path("rules/", views_rules.rules_list, name="rules_list"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from typing import Any
 from urllib.parse import quote
 
 from django.core.paginator import Paginator
@@ -10,15 +11,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
+from kyodo.hoiku.model.result import Status
 from kyodo.web.accounts.permissions import member_required
 from kyodo.web.audit.log import record_request
 from kyodo.web.audit.models import Action
 from kyodo.web.hoiku import results, services_rounds
+from kyodo.web.hoiku.actions import HoikuAction
 from kyodo.web.hoiku.forms import DecisionForm
 from kyodo.web.hoiku.models import InputSet, Run, RunChild, RunStatus
 from kyodo.web.tenancy import get_for_user_or_404
 
 PAGE_SIZE = 100
+# The engine's statuses by their stored value (RunChild.status).
+STATUSES = [(str(s), s.label) for s in Status]
 
 
 def _get_run(request: HttpRequest, pk: int, *, done: bool = False) -> Run:
@@ -61,17 +66,45 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "hoiku/run_detail.html", context)
 
 
+def seat_lists(run: Run, facility_id: str) -> dict[int, dict[str, list[dict[str, Any]]]]:
+    """Per age class: the children placed at the facility in its priority order, and its waiting list in order.
+
+    Read from each child's stored choice (rank, 待機順位, points and the order step that put it behind the
+    child above, all from the Outcome); a child staff placed there without having chosen it comes last."""
+    ages: dict[int, dict[str, list[dict[str, Any]]]] = {}
+    rows = _rows(run).only("child_id", "name", "age_class", "facility_id", "points", "choice_number", "choices",
+                           "status", "current_facility")
+    for row in rows.iterator(chunk_size=1000):
+        choice = next((c for c in row.choices if c["facility_id"] == facility_id), None)
+        placed = row.facility_id == facility_id
+        if choice is None and not placed:
+            continue
+        entry = {
+            "child_id": row.child_id, "name": row.name, "choice_number": row.choice_number,
+            "wish": row.choices.index(choice) + 1 if choice else None,
+            "points": choice["points"] if choice else row.points,
+            "rank": choice["rank"] if choice else None, "waitlist": choice.get("waitlist") if choice else None,
+            "decided_by": choice.get("decided_by", "") if choice else "", "status": row.status,
+            "stays": placed and row.current_facility == facility_id,
+        }
+        lists = ages.setdefault(row.age_class, {"placed": [], "waiting": []})
+        lists["placed" if placed else "waiting"].append(entry)
+    for lists in ages.values():
+        lists["placed"].sort(key=lambda e: (e["rank"] is None, e["rank"] or 0, e["child_id"]))
+        lists["waiting"].sort(key=lambda e: (e["waitlist"] is None, e["waitlist"] or 0, e["child_id"]))
+    return dict(sorted(ages.items()))
+
+
 @member_required
 def facility_detail(request: HttpRequest, pk: int, facility_id: str) -> HttpResponse:
     run = _get_run(request, pk, done=True)
     facility = next((f for f in run.summary["facility_table"] if f["id"] == facility_id), None)
     if facility is None:
         raise Http404("施設がありません")
-    offered = list(_rows(run).filter(facility_id=facility_id).order_by("age_class", "-points", "child_id"))
-    for row in offered:
-        row.rank = next((c["rank"] for c in row.choices if c["facility_id"] == facility_id), None)
-    offered.sort(key=lambda r: (r.age_class, r.rank or 0))
-    return render(request, "hoiku/facility_detail.html", {"run": run, "facility": facility, "offered": offered})
+    lists = seat_lists(run, facility_id)
+    cells = {a["age"]: a for a in facility["ages"]}
+    ages = [{"age": age, "cell": cells.get(age), **lists[age]} for age in lists]
+    return render(request, "hoiku/facility_detail.html", {"run": run, "facility": facility, "ages": ages})
 
 
 @member_required
@@ -99,21 +132,41 @@ def flags(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "hoiku/flags.html", {"run": run, "page": page})
 
 
+def choice_rows(row: RunChild, names: dict[str, str]) -> list[dict[str, Any]]:
+    """The child's choices as its page shows them: a waiting rank only for the choices above the one it got."""
+    better = len(row.choices) if not row.facility_id else (row.choice_number or 1) - 1
+    return [
+        {**c, "show_waitlist": n <= better, "name": c.get("name") or names.get(c["facility_id"], c["facility_id"])}
+        for n, c in enumerate(row.choices, start=1)
+    ]
+
+
 @member_required
 def child_detail(request: HttpRequest, pk: int, child_id: str) -> HttpResponse:
     run = _get_run(request, pk, done=True)
     row = _rows(run).filter(child_id=child_id).first()
     if row is None:
         raise Http404("児童がいません")
+    record_request(request, HoikuAction.CHILD_VIEW, run, number=run.number, child_id=row.child_id)
     names = results.facility_names(run)
-    decisions = run.round.decisions.filter(child_id=child_id).select_related("created_by", "revoked_by")
+    decisions = list(run.round.decisions.filter(child_id=child_id).select_related("created_by", "revoked_by"))
+    for d in decisions:
+        d.facility_name = names.get(d.facility_id, d.facility_id)
+    siblings = list(_rows(run).filter(household_id=row.household_id).exclude(pk=row.pk).only(
+        "child_id", "name", "age_class", "facility_id", "status"
+    ))
+    labels = dict(STATUSES)
+    for s in siblings:
+        s.facility_name = names.get(s.facility_id, "")
+        s.status_label = labels.get(s.status, "")
     context = {
         "run": run, "row": row, "reasons": results.reasons(row),
         "reason_by_facility": {r["facility_id"]: r for r in row.explanation.get("reasons", [])},
         "facility_name": names.get(row.facility_id, ""), "decisions": decisions,
+        "current_name": names.get(row.current_facility, row.current_facility),
         "household_total": sum(i["points"] for i in row.breakdown if not i["facility_id"]),
         "decision_form": DecisionForm(initial={"child_id": row.child_id}),
-        "facility_ids": sorted(names.items()),
+        "facility_ids": sorted(names.items()), "choices": choice_rows(row, names), "siblings": siblings,
         "history": services_rounds.child_history(run.round, child_id),
     }
     return render(request, "hoiku/child_detail.html", context)

@@ -1,0 +1,76 @@
+"""A child who lost its place because staff fixed another child there is told so, without naming that child."""
+
+from __future__ import annotations
+
+from kyodo.hoiku.engine.pipeline import Decision, run_round
+from kyodo.hoiku.explain.reasons import ReasonKind, explain_child, order_step_label
+from kyodo.hoiku.model.result import Result
+from kyodo.hoiku.rules import load_rules
+from tests.hoiku.builders import child, facility, instance
+
+
+def run(inst, decisions=()) -> Result:  # type: ignore[no-untyped-def]
+    return run_round(inst, rules=None, fiscal_year=2026, seed=3, decisions=decisions)
+
+
+def _ward():  # type: ignore[no-untyped-def]
+    # A has one place; c1 (40 points) holds it. c3 (30 points) wanted A too.
+    return instance(
+        [facility("A", age1=1), facility("B", age1=1)],
+        [child("c1", ["A", "B"], points=40), child("c3", ["A"], points=30), child("c2", ["B"], points=35)],
+    )
+
+
+def test_a_child_pushed_out_by_a_fix_is_told_a_staff_adjustment_decided_naming_no_one() -> None:
+    assert run(_ward()).assignment["c1"] == "A"
+    result = run(_ward(), [Decision("fix", "c3", "A", reason="医療的ケア")])
+    assert result.assignment["c3"] == "A" and result.assignment["c1"] == "B"
+    e = explain_child(result, "c1")
+    (reason,) = e.choices
+    assert reason.kind == ReasonKind.ADJUSTMENT
+    assert "職員による調整" in reason.text and "職員による調整" in e.summary
+    text = "\n".join(e.lines())
+    assert "c3" not in text and "医療的ケア" not in text
+
+
+def test_a_child_below_the_cut_off_anyway_keeps_its_points_reason() -> None:
+    # Two places at A: c1 and c4 are placed. Fixing c3 (who ranks last) to A takes c4's place, not c5's:
+    # c5 was below the cut-off before the fix and stays told so.
+    inst = instance(
+        [facility("A", age1=2), facility("B", age1=5)],
+        [child("c1", ["A"], points=50), child("c4", ["A", "B"], points=40), child("c5", ["A", "B"], points=35),
+         child("c3", ["B"], points=10)],
+    )
+    result = run(inst, [Decision("fix", "c3", "A", reason="")])
+    assert result.assignment == {"c1": "A", "c3": "A", "c4": "B", "c5": "B"}
+    assert explain_child(result, "c4").choices[0].kind == ReasonKind.ADJUSTMENT
+    assert explain_child(result, "c5").choices[0].kind == ReasonKind.POINTS
+
+
+def test_a_fixed_child_who_ranks_above_takes_no_one_s_place() -> None:
+    # c1 is fixed at A where it would have been placed anyway: c3's reason stays the points.
+    result = run(_ward(), [Decision("fix", "c1", "A", reason="")])
+    assert result.assignment["c1"] == "A" and result.assignment["c3"] is None
+    assert explain_child(result, "c3").choices[0].kind != ReasonKind.ADJUSTMENT
+
+
+def test_the_order_steps_have_japanese_names_from_the_rules() -> None:
+    koto = load_rules("koto")
+    assert order_step_label("points", koto) == "指数"
+    assert order_step_label("lottery", None) == "抽選"
+    assert order_step_label(koto.tie_break[0].key, koto) == koto.tie_break[0].label
+    assert order_step_label(None, koto) == ""
+
+
+def test_the_notice_of_the_pushed_out_child_says_so_and_names_no_one() -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from kyodo.hoiku.outcome import build_outcome
+    from kyodo.hoiku.outputs.notices import notices_bytes
+
+    outcome = build_outcome(run(_ward(), [Decision("fix", "c3", "A", reason="医療的ケア")]), None)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(notices_bytes(outcome, child_ids=["c1"]))).pages)
+    assert "職員による調整" in "".join(text.split())
+    assert "c3" not in text and "医療的ケア" not in text
