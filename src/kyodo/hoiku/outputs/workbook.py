@@ -94,17 +94,25 @@ class _Sheet:
         self.row = 1
 
     def append(self, values: Sequence[object]) -> None:
-        write_string, write_number = self.sheet.write_string, self.sheet.write_number
+        # The innermost loop of the workbook (~90,000 cells at 8,000 children): exact types first.
+        row, sheet = self.row, self.sheet
+        write_string, write_number = sheet.write_string, sheet.write_number
         for col, value in enumerate(values):
-            if value is None or value == "":
+            kind = type(value)
+            if kind is str:
+                if value:
+                    write_string(row, col, value)
+            elif kind is int or kind is float:
+                write_number(row, col, value)
+            elif value is None:
                 continue
-            if isinstance(value, bool):
-                self.sheet.write_boolean(self.row, col, value)
+            elif isinstance(value, bool):
+                sheet.write_boolean(row, col, value)
             elif isinstance(value, (int, float)):
-                write_number(self.row, col, value)
-            else:
-                write_string(self.row, col, str(value))
-        self.row += 1
+                write_number(row, col, value)
+            elif value != "":
+                write_string(row, col, str(value))
+        self.row = row + 1
 
 
 def write_workbook(outcome: Outcome, path: Path) -> None:
