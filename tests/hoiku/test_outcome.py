@@ -38,6 +38,28 @@ def test_rules_by_name_and_by_path_give_byte_identical_outputs(ward: Path, tmp_p
         assert (tmp_path / "name" / name).read_bytes() == (tmp_path / "path" / name).read_bytes(), name
 
 
+def test_allocate_collects_less_often_while_it_runs_and_restores_pythons_settings(
+    ward: Path, tmp_path: Path
+) -> None:
+    import gc
+
+    import kyodo.hoiku.cli as cli
+
+    seen: list[tuple[int, int, int]] = []
+    real_run = hoiku.run
+
+    def spy(*args: object, **kwargs: object) -> hoiku.Outcome:
+        seen.append(gc.get_threshold())
+        return real_run(*args, **kwargs)  # type: ignore[arg-type]
+
+    before = (gc.get_threshold(), gc.get_freeze_count())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(hoiku, "run", spy)
+        assert _allocate(ward, tmp_path, "koto") == 0
+    assert seen == [cli.FEWER_COLLECTIONS]
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+
+
 def test_a_rules_file_under_another_name_keeps_its_tie_break_labels(ward: Path, tmp_path: Path) -> None:
     """The labels come from the run's Rules object, never from looking the rules up again by name."""
     copy = tmp_path / "my_ward_rules.yaml"

@@ -7,8 +7,10 @@ the Japanese messages (file, row, column) to stderr, writes no output and exits 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +25,23 @@ if TYPE_CHECKING:
     from kyodo.hoiku.rules import Rules
 
 EXIT_PROBLEM = 1
+# A round for 8,000 children makes millions of objects and almost no reference cycles; at Python's default
+# (a collection every 700 new objects, a full one every 70,000) the collector took ~12% of the CLI job.
+FEWER_COLLECTIONS = (20_000, 20, 20)
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run a batch job with the cyclic garbage collector less often (FEWER_COLLECTIONS), and what was loaded
+    before (modules, the rules) left out of its scans; Python's settings are restored afterwards."""
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*FEWER_COLLECTIONS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -244,6 +263,11 @@ def _score(args: argparse.Namespace) -> int:
 def _allocate(args: argparse.Namespace) -> int:
     """Steps: check every output path and option; run the round once; write every output, all or nothing;
     print the summary. Each output only formats the Outcome."""
+    with fewer_collections():
+        return _allocate_and_write(args)
+
+
+def _allocate_and_write(args: argparse.Namespace) -> int:
     outputs = _allocate_outputs(args)
     problems = output_problems(outputs, [args.children, args.facilities, args.combinations, args.decisions])
     if (problem := _year_problem(args)) is not None:

@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import xlsxwriter
+
 from kyodo.hoiku.model.instance import AGE_CLASSES, Child
 from kyodo.hoiku.model.result import Status
 from kyodo.hoiku.outcome import Outcome
@@ -128,8 +130,6 @@ def workbook_bytes(outcome: Outcome) -> bytes:
 
 def write_workbook_to(outcome: Outcome, target: Path | io.BytesIO) -> None:
     """Write the workbook to a file or a buffer (constant-memory mode for a file of a very large ward)."""
-    import xlsxwriter
-
     options = dict(_OPTIONS)
     # constant_memory streams each sheet through its own temporary file: worth it only for very large
     # wards (a sheet per facility means hundreds of files, ~1 s of file-system work at 3,000 children).
