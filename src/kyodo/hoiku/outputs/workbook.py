@@ -232,12 +232,16 @@ def _transfer_label(child: Child, facility_id: str) -> str:
 
 def _facility_sheet(workbook: Any, name: str, outcome: Outcome, facility_id: str) -> None:
     sheet = _Sheet(workbook, name, FACILITY_HEADER, (10, 6, 12, 12, 8, 9, 10, 16))
-    children = outcome.instance.children
+    children, scores, explanations, statuses = (
+        outcome.instance.children,
+        outcome.scores,
+        outcome.explanations,
+        outcome.statuses,
+    )
     for age, placed in outcome.offers.get(facility_id, {}).items():
         for place, cid in enumerate(placed, start=1):
             child = children[cid]
-            score = outcome.scores.get(cid)
-            e = outcome.explanations[cid]
+            score = scores.get(cid)
             sheet.append(
                 [
                     age,
@@ -245,8 +249,8 @@ def _facility_sheet(workbook: Any, name: str, outcome: Outcome, facility_id: str
                     cid,
                     child.household_id,
                     score.at(facility_id) if score else "",
-                    e.choice_rank,
-                    outcome.statuses[cid].label,
+                    explanations[cid].choice_rank,
+                    statuses[cid].label,
                     _transfer_label(child, facility_id),
                 ]
             )
