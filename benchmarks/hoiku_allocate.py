@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -128,11 +129,12 @@ class _WrapOnImport(importlib.abc.MetaPathFinder):
 
 def worker(args: argparse.Namespace) -> None:
     """In a fresh process: read the files back, run one round to its Outcome, write the workbook and
-    the JSON as the CLI does (with its garbage-collector setting, unless --default-gc); print one JSON line.
+    the JSON as the CLI does (with the cyclic collector paused, unless --default-gc); print one JSON line.
+    "cycles" is what a collection after the job finds: the garbage the paused collector left (0 so far).
     Imports are set-up, as for the CLI's own modules; their time is printed apart ("import")."""
     import_start = time.process_time()
     import kyodo.hoiku as hoiku
-    from kyodo.hoiku.cli import fewer_collections
+    from kyodo.hoiku.cli import collector_paused
     from kyodo.hoiku.outputs.result_json import json_bytes
     from kyodo.hoiku.outputs.workbook import write_workbook_to
     from kyodo.hoiku.rules import load_rules
@@ -152,7 +154,7 @@ def worker(args: argparse.Namespace) -> None:
 
         profiler = cProfile.Profile()
         profiler.enable()
-    collector = contextlib.nullcontext() if args.default_gc else fewer_collections()
+    collector = contextlib.nullcontext() if args.default_gc else collector_paused()
     with collector, tempfile.TemporaryDirectory(prefix="kyodo-bench-out-") as out:
         start = time.perf_counter()
         cpu_start = time.process_time()
@@ -169,6 +171,7 @@ def worker(args: argparse.Namespace) -> None:
         )
         total_s = time.perf_counter() - start
         cpu_s = time.process_time() - cpu_start
+    cycles = gc.collect()
     read_s = spent.pop("read", 0.0)
     result, instance = outcome.result, outcome.instance
     if profiler is not None:
@@ -193,6 +196,7 @@ def worker(args: argparse.Namespace) -> None:
                 "total_s": total_s,
                 "cpu_s": cpu_s,
                 "import_s": import_s,
+                "cycles": cycles,
                 "phases": spent,
                 "peak_rss_mb": _rss_mb(),
                 "baseline_rss_mb": baseline,
@@ -250,7 +254,7 @@ def _measure(args: argparse.Namespace, command: list[str], children: int, facili
         f"{p.get('priority', 0):>6.2f} {p.get('allocate', 0):>6.2f} {p.get('check', 0):>6.2f} "
         f"{p.get('exact', 0):>6.2f} {p.get('explain', 0):>7.2f} {engine:>6.2f} {r['write_s']:>6.2f} "
         f"{r['total_s']:>7.2f} {r['cpu_s']:>6.2f} {verdict:>11} {r['import_s']:>6.2f} {r['peak_rss_mb']:>7.0f} {r['admitted']:>6.1%} "
-        f"{r['blocking_pairs']:>5} {r['lottery_share']:>7.1%}  {r['method'] or ''}"
+        f"{r['blocking_pairs']:>5} {r['lottery_share']:>7.1%}  {r['method'] or ''}  cycles={r['cycles']}"
     )
     if args.profile:
         print(profile_text)
@@ -274,7 +278,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="run each size N times and keep the fastest")
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="print the N hottest functions")
     parser.add_argument(
-        "--default-gc", action="store_true", help="Python's own garbage-collector thresholds, not the CLI's"
+        "--default-gc",
+        action="store_true",
+        help="Python's cyclic garbage collector on, as by default (the CLI pauses it)",
     )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
@@ -294,7 +300,7 @@ def main() -> None:
     print(
         f"rules={args.rules} fiscal_year={args.fiscal_year} seed={args.seed} siblings={args.sibling_share:.0%} "
         f"transfers={args.transfer_share:.0%} choices≤{args.max_choices}; best of {args.repeat}; cpus={os.cpu_count()}; "
-        f"python {sys.version.split()[0]}; gc {'default' if args.default_gc else 'as the CLI (fewer_collections)'}; "
+        f"python {sys.version.split()[0]}; gc {'default' if args.default_gc else 'as the CLI (collector_paused)'}; "
         f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
     header = (

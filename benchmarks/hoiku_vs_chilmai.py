@@ -25,7 +25,7 @@ from pathlib import Path
 
 from kyodo.hoiku import run_instance
 from kyodo.hoiku.checks.check import blocking_pairs
-from kyodo.hoiku.cli import fewer_collections
+from kyodo.hoiku.cli import collector_paused
 from kyodo.hoiku.engine.family import families
 from kyodo.hoiku.engine.pipeline import _check, run_round
 from kyodo.hoiku.engine.priority import build_priority
@@ -125,7 +125,7 @@ def main(sizes: list[int], chilmai_limit: float = 360.0) -> None:
 def _whole_job(folder: Path) -> tuple[float, float]:
     """Wall and CPU seconds of what `kyodo hoiku allocate -o r.xlsx --json r.json` does on the same files."""
     gc.collect()
-    with fewer_collections(), tempfile.TemporaryDirectory() as out:
+    with collector_paused(), tempfile.TemporaryDirectory() as out:
         start, cpu = time.perf_counter(), time.process_time()
         read = read_instance(folder / "children.csv", folder / "facilities.csv")
         outcome = run_instance(read, None, seed=1, fiscal_year=2026)
