@@ -2,6 +2,7 @@
 
     uv run python benchmarks/hoiku_allocate.py                    # 3,000 / 8,000 children, from XLSX and CSV
     uv run python benchmarks/hoiku_allocate.py --sizes 50000 --formats xlsx --profile 25
+    uv run python benchmarks/hoiku_allocate.py --repeat 3 --default-gc   # Python's own collector settings
 
 For each size the ward is generated and written to CSV and XLSX first (untimed, in this process). A fresh
 subprocess per format then does what `kyodo hoiku allocate -o r.xlsx --json r.json` does and prints read,
@@ -14,6 +15,8 @@ it changes; what the wrappers do not cover is shown as "other".
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -36,6 +39,7 @@ DEFAULT_SIZES = (3_000, 8_000)
 TARGET_S = {3_000: 0.8, 8_000: 1.5}  # issue 10: the whole CLI job (read + engine + write), on 2 cores
 # Functions run_round calls, by phase. Missing names are skipped (the engine may not have them).
 PHASES: dict[str, tuple[str, ...]] = {
+    "read": ("kyodo.hoiku:read",),
     "score": ("kyodo.hoiku.engine.pipeline:score_instance",),
     "priority": ("kyodo.hoiku.engine.pipeline:build_priority",),
     "allocate": (
@@ -125,14 +129,18 @@ class _WrapOnImport(importlib.abc.MetaPathFinder):
 
 def worker(args: argparse.Namespace) -> None:
     """In a fresh process: read the files back, run one round to its Outcome, write the workbook and
-    the JSON as the CLI does; print one JSON line."""
+    the JSON as the CLI does (with the cyclic collector paused, unless --default-gc); print one JSON line.
+    "cycles" is what a collection after the job finds: the garbage the paused collector left (0 so far).
+    Imports are set-up, as for the CLI's own modules; their time is printed apart ("import")."""
+    import_start = time.process_time()
     import kyodo.hoiku as hoiku
-    from kyodo.hoiku.engine.pipeline import run_round
+    from kyodo.hoiku.cli import collector_paused
     from kyodo.hoiku.outputs.result_json import json_bytes
     from kyodo.hoiku.outputs.workbook import write_workbook_to
     from kyodo.hoiku.rules import load_rules
     from kyodo.tables import write_all
 
+    import_s = time.process_time() - import_start
     rules = load_rules(args.rules)  # parsing the rules file is set-up, not part of the round
     spent: dict[str, float] = {}
     _wrap_phases(spent)  # after importing the pipeline, so that its own names are the ones wrapped
@@ -146,16 +154,15 @@ def worker(args: argparse.Namespace) -> None:
 
         profiler = cProfile.Profile()
         profiler.enable()
-    start = time.perf_counter()
-    cpu_start = time.process_time()
-    instance = hoiku.read(
-        (directory / f"children.{fmt}", directory / f"facilities.{fmt}"), rules, fiscal_year=args.fiscal_year
-    )
-    read_s = time.perf_counter() - start
-    result = run_round(instance, rules=rules, fiscal_year=args.fiscal_year, seed=args.seed)
-    outcome = hoiku.build_outcome(result, rules)
-    engine_done = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="kyodo-bench-out-") as out:
+    collector = contextlib.nullcontext() if args.default_gc else collector_paused()
+    with collector, tempfile.TemporaryDirectory(prefix="kyodo-bench-out-") as out:
+        start = time.perf_counter()
+        cpu_start = time.process_time()
+        # What `kyodo hoiku allocate` calls: run() reads (timed as "read"), hashes the inputs, runs the round
+        # and builds the Outcome; then the workbook and the JSON are written, all or nothing.
+        files = (directory / f"children.{fmt}", directory / f"facilities.{fmt}")
+        outcome = hoiku.run(files, rules, seed=args.seed, fiscal_year=args.fiscal_year)
+        engine_done = time.perf_counter()
         write_all(
             {
                 Path(out) / "r.xlsx": lambda tmp: write_workbook_to(outcome, tmp),
@@ -163,7 +170,10 @@ def worker(args: argparse.Namespace) -> None:
             }
         )
         total_s = time.perf_counter() - start
-    cpu_s = time.process_time() - cpu_start
+        cpu_s = time.process_time() - cpu_start
+    cycles = gc.collect()
+    read_s = spent.pop("read", 0.0)
+    result, instance = outcome.result, outcome.instance
     if profiler is not None:
         import io
         import pstats
@@ -185,6 +195,8 @@ def worker(args: argparse.Namespace) -> None:
                 "write_s": total_s - (engine_done - start),
                 "total_s": total_s,
                 "cpu_s": cpu_s,
+                "import_s": import_s,
+                "cycles": cycles,
                 "phases": spent,
                 "peak_rss_mb": _rss_mb(),
                 "baseline_rss_mb": baseline,
@@ -241,8 +253,8 @@ def _measure(args: argparse.Namespace, command: list[str], children: int, facili
         f"{children:>8} {facilities:>5} {fmt:>4} {r['read_s']:>6.2f} {p.get('score', 0):>6.2f} "
         f"{p.get('priority', 0):>6.2f} {p.get('allocate', 0):>6.2f} {p.get('check', 0):>6.2f} "
         f"{p.get('exact', 0):>6.2f} {p.get('explain', 0):>7.2f} {engine:>6.2f} {r['write_s']:>6.2f} "
-        f"{r['total_s']:>7.2f} {r['cpu_s']:>6.2f} {verdict:>11} {r['peak_rss_mb']:>7.0f} {r['admitted']:>6.1%} "
-        f"{r['blocking_pairs']:>5} {r['lottery_share']:>7.1%}  {r['method'] or ''}"
+        f"{r['total_s']:>7.2f} {r['cpu_s']:>6.2f} {verdict:>11} {r['import_s']:>6.2f} {r['peak_rss_mb']:>7.0f} {r['admitted']:>6.1%} "
+        f"{r['blocking_pairs']:>5} {r['lottery_share']:>7.1%}  {r['method'] or ''}  cycles={r['cycles']}"
     )
     if args.profile:
         print(profile_text)
@@ -265,6 +277,11 @@ def main() -> None:
     parser.add_argument("--max-choices", type=int, default=5, help="choices per child (江東区 allows 5)")
     parser.add_argument("--repeat", type=int, default=1, help="run each size N times and keep the fastest")
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="print the N hottest functions")
+    parser.add_argument(
+        "--default-gc",
+        action="store_true",
+        help="Python's cyclic garbage collector on, as by default (the CLI pauses it)",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--children", type=int, help=argparse.SUPPRESS)
@@ -283,12 +300,13 @@ def main() -> None:
     print(
         f"rules={args.rules} fiscal_year={args.fiscal_year} seed={args.seed} siblings={args.sibling_share:.0%} "
         f"transfers={args.transfer_share:.0%} choices≤{args.max_choices}; best of {args.repeat}; cpus={os.cpu_count()}; "
-        f"python {sys.version.split()[0]}"
+        f"python {sys.version.split()[0]}; gc {'default' if args.default_gc else 'as the CLI (collector_paused)'}; "
+        f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
     header = (
         f"{'children':>8} {'fac':>5} {'fmt':>4} {'read':>6} {'score':>6} {'prio':>6} {'alloc':>6} {'check':>6} "
         f"{'exact':>6} {'explain':>7} {'engine':>6} {'write':>6} {'total':>7} {'cpu':>6} {'target':>11} "
-        f"{'peakMB':>7} {'admit':>6} {'block':>5} {'lottery':>7}  method"
+        f"{'import':>6} {'peakMB':>7} {'admit':>6} {'block':>5} {'lottery':>7}  method"
     )
     print(header)
     failed = False
@@ -305,7 +323,7 @@ def main() -> None:
                 "--seed",
                 str(args.seed),
             ]
-            common += ["--fiscal-year", str(args.fiscal_year)]
+            common += ["--fiscal-year", str(args.fiscal_year), *(["--default-gc"] if args.default_gc else [])]
             prepare_command = [
                 *common,
                 "--prepare",
@@ -326,7 +344,7 @@ def main() -> None:
                 failed |= _measure(args, [*common, "--worker", "--format", fmt], children, facilities, fmt)
     print(
         "seconds (wall; cpu = the worker's CPU time for the same span, less sensitive to a busy machine); "
-        "peakMB = the worker's peak RSS; baseline = its RSS after imports, before reading"
+        "import = CPU time of the worker's imports (set-up, not in total); peakMB = the worker's peak RSS"
     )
     print(f"load average now: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     if failed:

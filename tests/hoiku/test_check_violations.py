@@ -416,6 +416,16 @@ def test_a_family_that_would_displace_a_higher_child_does_not_block() -> None:
     assert family(inst, {"f2": None, "f1": None, "x": "A", "y": "A"}) == []
 
 
+def test_a_family_cannot_displace_a_holder_staff_placed_outside_the_seats_order() -> None:
+    # x sits at A (age 1) without having applied there (staff put it there): it is in nobody's way to be
+    # displaced, so the family, which would need A's only age-1 place, does not block. It used to be ranked last.
+    inst = instance(
+        [facility("A", age1=1, age2=1), facility("B", age1=1, age2=1)],
+        [*sibling_pair(1, ["A", "B"], ["A", "B"]), child("x", [], age=1, points=10)],
+    )
+    assert family(inst, {"f2": "B", "f1": "B", "x": "A"}) == []
+
+
 def test_a_family_blocks_with_free_places_at_a_better_combination() -> None:
     inst = instance(
         [facility("A", age1=1, age2=1), facility("B", age1=1, age2=1)],

@@ -9,6 +9,7 @@ import pytest
 from kyodo.hoiku.engine.family import families
 from kyodo.hoiku.engine.pipeline import run_round
 from kyodo.hoiku.io.combinations import read_combinations
+from kyodo.hoiku.model.decision import Decision, DecisionKind
 from kyodo.hoiku.model.errors import InputError
 from tests.hoiku.builders import child, facility, instance
 
@@ -46,6 +47,24 @@ def test_the_allocation_follows_the_ranked_combinations(tmp_path: Path) -> None:
     result = run_round(inst, rules=None, fiscal_year=2026, seed=1)
     assert result.assignment == {"big": "B", "small": "B", "rival": "A"}
     assert [v for v in result.violations if v.kind == "blocking_coalition"] == []
+
+
+@pytest.mark.parametrize(
+    ("decision", "expected"),
+    [
+        (Decision(DecisionKind.FIX, "big", "A"), {"big": "A", "small": "B", "rival": "A"}),
+        (Decision(DecisionKind.WITHDRAW, "big"), {"small": "B", "rival": "A"}),
+    ],
+)
+def test_staff_can_fix_or_withdraw_a_child_of_a_family_with_ranked_combinations(
+    tmp_path: Path, decision: Decision, expected: dict[str, str]
+) -> None:
+    # The family's ranking names both children; without one of them it no longer applies and the other
+    # child is allocated alone (it used to stop the round: "児童bigが申込にありません").
+    inst = read_combinations(write(tmp_path, "F,1,big,A,small,A\nF,2,big,B,small,B\n"), ward())
+    result = run_round(inst, rules=None, fiscal_year=2026, seed=1, decisions=[decision])
+    assert result.assignment == expected
+    assert result.violations == ()
 
 
 @pytest.mark.parametrize(

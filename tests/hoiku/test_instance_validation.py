@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from kyodo.hoiku.model.instance import Child, Facility, Household, Instance
+from kyodo.hoiku.model.instance import Child, Facility, Household, Instance, restricted
 from kyodo.problems import InputError
 from tests.hoiku.builders import child, facility, instance
 
@@ -120,3 +120,15 @@ def test_the_engine_never_sees_an_unknown_facility() -> None:
             fiscal_year=2026,
             seed=1,
         )
+
+
+def test_a_restricted_instance_may_only_leave_children_or_choices_out() -> None:
+    inst = instance(
+        [facility("A", age1=1), facility("B", age1=1)], [child("c1", ["A"]), child("c2", ["A", "B"])]
+    )
+    fewer = restricted(inst, {"c2": replace(inst.children["c2"], choices=("B",))})
+    assert list(fewer.children) == ["c2"] and fewer.facilities is inst.facilities
+    with pytest.raises(ValueError, match="c1"):
+        restricted(inst, {"c1": replace(inst.children["c1"], choices=("A", "B"))})
+    with pytest.raises(ValueError, match="c1"):
+        restricted(inst, {"c1": replace(inst.children["c1"], age_class=2)})

@@ -38,6 +38,28 @@ def test_rules_by_name_and_by_path_give_byte_identical_outputs(ward: Path, tmp_p
         assert (tmp_path / "name" / name).read_bytes() == (tmp_path / "path" / name).read_bytes(), name
 
 
+def test_allocate_runs_without_the_cyclic_collector_and_switches_it_back_on(
+    ward: Path, tmp_path: Path
+) -> None:
+    import gc
+
+    seen: list[bool] = []
+    real_run = hoiku.run
+
+    def spy(*args: object, **kwargs: object) -> hoiku.Outcome:
+        seen.append(gc.isenabled())
+        return real_run(*args, **kwargs)  # type: ignore[arg-type]
+
+    assert gc.isenabled()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(hoiku, "run", spy)
+        assert _allocate(ward, tmp_path, "koto") == 0
+        assert seen == [False] and gc.isenabled()
+        patch.setattr(hoiku, "run", lambda *a, **k: (_ for _ in ()).throw(OSError("disk")))
+        assert _allocate(ward, tmp_path / "again", "koto") == 1  # a failed job switches it back on too
+    assert gc.isenabled()
+
+
 def test_a_rules_file_under_another_name_keeps_its_tie_break_labels(ward: Path, tmp_path: Path) -> None:
     """The labels come from the run's Rules object, never from looking the rules up again by name."""
     copy = tmp_path / "my_ward_rules.yaml"

@@ -7,8 +7,10 @@ the Japanese messages (file, row, column) to stderr, writes no output and exits 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +26,23 @@ if TYPE_CHECKING:
     from kyodo.hoiku.rules import Rules
 
 EXIT_PROBLEM = 1
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run a batch job without Python's cyclic garbage collector; it is switched back on afterwards (if it was on).
+
+    The job makes millions of objects and no reference cycles: at 8,000 children every collection during the
+    job found nothing to free, yet at Python's default thresholds they took ~12% of the CLI job (and still
+    0.1-0.3 s with 20,000 new objects between collections). Reference counting frees the job's objects as usual.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -261,6 +280,11 @@ def _score(args: argparse.Namespace) -> int:
 def _allocate(args: argparse.Namespace) -> int:
     """Steps: check every output path and option; run the round once; write every output, all or nothing;
     print the summary. Each output only formats the Outcome."""
+    with collector_paused():
+        return _allocate_and_write(args)
+
+
+def _allocate_and_write(args: argparse.Namespace) -> int:
     outputs = _allocate_outputs(args)
     problems = output_problems(outputs, [args.children, args.facilities, args.combinations, args.decisions])
     if (problem := _year_problem(args)) is not None:

@@ -17,13 +17,28 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 
-from kyodo.hoiku.model.instance import Instance
+from kyodo.hoiku.model.instance import Child, Instance
 from kyodo.hoiku.model.result import BLOCKING_KINDS, CheckKind, Priority, Violation
 
 __all__ = ["BLOCKING_KINDS", "blocking_pairs", "check_allocation", "places_per_group", "places_per_seat"]
 
 GroupKey = tuple[str, tuple[int, ...]]
+Seat = tuple[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """Who holds which places, and the places and priority positions the checks compare them with."""
+
+    places: Counter[Seat]
+    taken: dict[Seat, list[str]]  # seat → children placed there
+    group_places: Counter[GroupKey]
+    group_of: dict[Seat, GroupKey]
+    in_group: dict[GroupKey, list[str]]  # group → children placed at any of its seats
+    place_of: dict[Seat, dict[str, int]]  # seat → child → 0-based position in its priority
+    group_place_of: dict[GroupKey, dict[str, int]]
 
 
 def check_allocation(
@@ -34,34 +49,65 @@ def check_allocation(
     joint: frozenset[str] = frozenset(),
 ) -> list[Violation]:
     """All violations; children in `joint` (members of sibling families) are left to the family
-    check for blocking, since a family member alone cannot block."""
-    found: list[Violation] = []
-    places = places_per_seat(instance)
+    check for blocking, since a family member alone cannot block.
 
-    taken: dict[tuple[str, int], list[str]] = {}
+    Steps: who holds which places; capacity per seat and per shared group; per child, a place outside
+    its choices or a lost transfer seat, then a blocking pair at each choice it ranks above what it got."""
+    placed = _placed(instance, priority, assignment)
+    found = _capacity_violations(placed)
+    for cid, child in instance.children.items():
+        got = assignment.get(cid)
+        found += _placement_violations(cid, child, got)
+        if cid in joint:
+            continue
+        wanted = list(child.choices)
+        better = wanted if got is None or got not in wanted else wanted[: wanted.index(got)]
+        for facility_id in better:
+            violation = _blocking_at(instance, placed, cid, child, facility_id)
+            if violation is not None:
+                found.append(violation)
+    return found
+
+
+def _placed(instance: Instance, priority: Priority, assignment: Mapping[str, str | None]) -> _Placed:
+    taken: dict[Seat, list[str]] = {}
     for cid, facility_id in assignment.items():
         if facility_id is not None:
             taken.setdefault((facility_id, instance.children[cid].age_class), []).append(cid)
-
-    for (facility_id, age), children in sorted(taken.items()):
-        if len(children) > places[(facility_id, age)]:
-            found.append(
-                Violation(
-                    CheckKind.CAPACITY,
-                    f"{CheckKind.CAPACITY.label}: {facility_id} {age}歳 定員{places[(facility_id, age)]}人に{len(children)}人",
-                    facility_id=facility_id,
-                    age_class=age,
-                )
-            )
-
     group_places = places_per_group(instance)
     group_of = {(g[0], a): g for g in group_places for a in g[1]}
     in_group: dict[GroupKey, list[str]] = {}
     for seat, children in taken.items():
         if seat in group_of:
             in_group.setdefault(group_of[seat], []).extend(children)
-    for (facility_id, ages), children in sorted(in_group.items()):
-        limit = group_places[(facility_id, ages)]
+    return _Placed(
+        places=places_per_seat(instance),
+        taken=taken,
+        group_places=group_places,
+        group_of=group_of,
+        in_group=in_group,
+        place_of={seat: {cid: i for i, cid in enumerate(order)} for seat, order in priority.order.items()},
+        group_place_of={
+            g: {cid: i for i, cid in enumerate(order)} for g, order in priority.group_order.items()
+        },
+    )
+
+
+def _capacity_violations(placed: _Placed) -> list[Violation]:
+    found: list[Violation] = []
+    for (facility_id, age), children in sorted(placed.taken.items()):
+        limit = placed.places[(facility_id, age)]
+        if len(children) > limit:
+            found.append(
+                Violation(
+                    CheckKind.CAPACITY,
+                    f"{CheckKind.CAPACITY.label}: {facility_id} {age}歳 定員{limit}人に{len(children)}人",
+                    facility_id=facility_id,
+                    age_class=age,
+                )
+            )
+    for (facility_id, ages), children in sorted(placed.in_group.items()):
+        limit = placed.group_places[(facility_id, ages)]
         if len(children) > limit:
             label = "・".join(str(a) for a in ages)
             found.append(
@@ -71,92 +117,81 @@ def check_allocation(
                     facility_id=facility_id,
                 )
             )
-
-    place_of: dict[tuple[str, int], dict[str, int]] = {
-        seat: {cid: i for i, cid in enumerate(order)} for seat, order in priority.order.items()
-    }
-    group_place_of = {g: {cid: i for i, cid in enumerate(order)} for g, order in priority.group_order.items()}
-    for cid, child in instance.children.items():
-        got = assignment.get(cid)
-        wanted = list(child.choices)
-        own = child.current_facility
-        if got is not None and got not in wanted and got != own:
-            found.append(
-                Violation(
-                    CheckKind.OUTSIDE_CHOICES,
-                    f"児童{cid}が希望していない{got}に割り当てられています",
-                    cid,
-                    got,
-                )
-            )
-        if own is not None and got is None:
-            found.append(
-                Violation(
-                    CheckKind.TRANSFER_WORSE,
-                    f"転園申込の児童{cid}が在園施設{own}の席を失っています",
-                    cid,
-                    own,
-                )
-            )
-        if cid in joint:
-            continue
-        better = wanted if got is None or got not in wanted else wanted[: wanted.index(got)]
-        for facility_id in better:
-            seat = (facility_id, child.age_class)
-            holders = taken.get(seat, [])
-            group = group_of.get(seat)
-            sharing = in_group.get(group, []) if group is not None else []
-            room_here = len(holders) < places[seat]
-            if room_here and (group is None or len(sharing) < group_places[group]):
-                found.append(
-                    Violation(
-                        CheckKind.WASTED_SEAT,
-                        f"児童{cid}は{facility_id}({child.age_class}歳)を希望し空きがあるのに入れていません",
-                        cid,
-                        facility_id,
-                        child.age_class,
-                    )
-                )
-                continue
-            order = place_of.get(seat, {})
-            mine = order.get(cid)
-            if mine is None:
-                continue
-            # A holder missing from the order counts as ranked above (it cannot be displaced).
-            lower = [other for other in holders if order.get(other, -1) > mine]
-            if len(holders) - len(lower) >= places[seat]:
-                continue
-            if group is not None:
-                group_order = group_place_of.get(group, {})
-                group_mine = group_order.get(cid)
-                if group_mine is None:
-                    continue
-                lower_in_group = [o for o in sharing if group_order.get(o, -1) > group_mine]
-                if len(sharing) - len(lower_in_group) >= group_places[group]:
-                    continue
-                if room_here:  # only the shared limit is full: the child displaces one of the group
-                    lower = lower_in_group
-                    order = group_order
-            worst = max(lower, key=lambda other: order[other])
-            found.append(
-                Violation(
-                    CheckKind.JUSTIFIED_ENVY,
-                    f"児童{cid}より優先順位の低い児童{worst}が{facility_id}({child.age_class}歳)に内定しています"
-                    if not (group is not None and room_here)
-                    else f"児童{cid}より優先順位の低い児童{worst}が{facility_id}の共有枠"
-                    f"({instance.children[worst].age_class}歳)に内定しています",
-                    cid,
-                    facility_id,
-                    child.age_class,
-                    worst,
-                )
-            )
     return found
 
 
-def places_per_seat(instance: Instance) -> Counter[tuple[str, int]]:
+def _placement_violations(cid: str, child: Child, got: str | None) -> list[Violation]:
+    """Placed where it did not ask (and not at its own seat); a transfer applicant left without a seat."""
+    found: list[Violation] = []
+    own = child.current_facility
+    if got is not None and got not in child.choices and got != own:
+        found.append(
+            Violation(
+                CheckKind.OUTSIDE_CHOICES, f"児童{cid}が希望していない{got}に割り当てられています", cid, got
+            )
+        )
+    if own is not None and got is None:
+        found.append(
+            Violation(
+                CheckKind.TRANSFER_WORSE, f"転園申込の児童{cid}が在園施設{own}の席を失っています", cid, own
+            )
+        )
+    return found
+
+
+def _blocking_at(
+    instance: Instance, placed: _Placed, cid: str, child: Child, facility_id: str
+) -> Violation | None:
+    """A wasted seat or justified envy at a choice the child ranks above what it got, or None."""
+    seat = (facility_id, child.age_class)
+    holders = placed.taken.get(seat, [])
+    group = placed.group_of.get(seat)
+    sharing = placed.in_group.get(group, []) if group is not None else []
+    room_here = len(holders) < placed.places[seat]
+    if room_here and (group is None or len(sharing) < placed.group_places[group]):
+        return Violation(
+            CheckKind.WASTED_SEAT,
+            f"児童{cid}は{facility_id}({child.age_class}歳)を希望し空きがあるのに入れていません",
+            cid,
+            facility_id,
+            child.age_class,
+        )
+    order = placed.place_of.get(seat, {})
+    mine = order.get(cid)
+    if mine is None:
+        return None
+    # A holder missing from the order counts as ranked above (it cannot be displaced).
+    lower = [other for other in holders if order.get(other, -1) > mine]
+    if len(holders) - len(lower) >= placed.places[seat]:
+        return None
+    if group is not None:
+        group_order = placed.group_place_of.get(group, {})
+        group_mine = group_order.get(cid)
+        if group_mine is None:
+            return None
+        lower_in_group = [o for o in sharing if group_order.get(o, -1) > group_mine]
+        if len(sharing) - len(lower_in_group) >= placed.group_places[group]:
+            return None
+        if room_here:  # only the shared limit is full: the child displaces one of the group
+            lower = lower_in_group
+            order = group_order
+    worst = max(lower, key=lambda other: order[other])
+    return Violation(
+        CheckKind.JUSTIFIED_ENVY,
+        f"児童{cid}より優先順位の低い児童{worst}が{facility_id}({child.age_class}歳)に内定しています"
+        if not (group is not None and room_here)
+        else f"児童{cid}より優先順位の低い児童{worst}が{facility_id}の共有枠"
+        f"({instance.children[worst].age_class}歳)に内定しています",
+        cid,
+        facility_id,
+        child.age_class,
+        worst,
+    )
+
+
+def places_per_seat(instance: Instance) -> Counter[Seat]:
     """Places at each facility and age class: vacancies plus the seats transfer applicants hold."""
-    places: Counter[tuple[str, int]] = Counter()
+    places: Counter[Seat] = Counter()
     for facility in instance.facilities.values():
         for age, vacancies in facility.vacancies.items():
             places[(facility.id, age)] += vacancies
@@ -184,5 +219,3 @@ def places_per_group(instance: Instance) -> Counter[GroupKey]:
 def blocking_pairs(violations: list[Violation]) -> list[Violation]:
     """The violations that make an allocation unstable (for single children and for families)."""
     return [v for v in violations if v.kind.blocking]
-
-

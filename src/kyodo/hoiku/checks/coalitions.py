@@ -145,7 +145,8 @@ def _fits(
         order = place_of.get(seat, {})
         if any(k not in order for k in kids):
             return False
-        others = Counter(order.get(o, len(order)) for o in occupants.get(seat, []) if o not in members)
+        # A holder missing from the seat's order (placed there by staff) ranks ahead: it cannot be displaced.
+        others = Counter(order.get(o, -1) for o in occupants.get(seat, []) if o not in members)
         ahead_sorted = sorted(others.elements())
         for n, k in enumerate(sorted(kids, key=lambda c: order[c])):
             ahead = sum(1 for p in ahead_sorted if p < order[k])

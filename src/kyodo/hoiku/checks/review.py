@@ -58,7 +58,10 @@ def review_flags(
 def lottery_flags(instance: Instance, priority: Priority, assignment: Mapping[str, str | None]) -> list[Flag]:
     """Flags for children on both sides of an offer that only the lottery decided (see the module docstring)."""
     flags: list[Flag] = []
+    ties = priority.lottery_ties
     for seat, order in priority.order.items():
+        if ties.isdisjoint(order):
+            continue  # no tie the lottery broke at this seat (every tied child is in lottery_ties)
         group: list[str] = []
         for cid in order:
             if group and priority.decided_by.get((seat, cid)) != "lottery":

@@ -192,12 +192,15 @@ class _JointRound:
     def fits(self, seat: Seat, members: list[str], own: set[str] | None = None) -> bool:
         """Every member ranks within the capacity among the holders (not counting `own` children)."""
         order = self.position.get(seat)
-        places = self.cap.get(seat, 0)
-        if order is None or any(m not in order for m in members):
+        if order is None:
             return False
+        places = self.cap.get(seat, 0)
         held = self.holders.get(seat, [])
-        if not own and len(members) == 1:
-            return bisect_left(held, (order[members[0]], "")) < places
+        if not own and len(members) == 1:  # the common case, without a generator
+            rank = order.get(members[0])
+            return rank is not None and bisect_left(held, (rank, "")) < places
+        if any(m not in order for m in members):
+            return False
         if own:
             held = [h for h in held if h[1] not in own]
         return self.within(held, places, sorted(order[m] for m in members))
@@ -225,9 +228,14 @@ class _JointRound:
 
     def fits_option(self, need: Need, own: set[str] | None = None) -> bool:
         by_seat, by_group = need
-        return all(self.fits(seat, members, own) for seat, members in by_seat.items()) and all(
-            self.fits_group(group, members, by_seat, own) for group, members in by_group.items()
-        )
+        for seat, members in by_seat.items():
+            if not self.fits(seat, members, own):
+                return False
+        # Loops, not all(<generator>): this runs for every proposal.
+        for group, members in by_group.items():  # noqa: SIM110
+            if not self.fits_group(group, members, by_seat, own):
+                return False
+        return True
 
     def freed(self, seat: Seat) -> None:
         """A place was given up: every unit that failed here earlier may now move up."""

@@ -19,7 +19,7 @@ from kyodo.hoiku.engine.priority import build_priority
 from kyodo.hoiku.engine.scoring import score_instance
 from kyodo.hoiku.model.decision import DECISION_KINDS, Decision, DecisionKind
 from kyodo.hoiku.model.errors import InputError, Problem, RuleError
-from kyodo.hoiku.model.instance import Instance
+from kyodo.hoiku.model.instance import Instance, restricted
 from kyodo.hoiku.model.result import (
     CheckKind,
     Flag,
@@ -74,7 +74,7 @@ def run_round(
         if seat in group_of:
             group_capacity[group_of[seat]] -= 1
     # Fixed children hold their seats by a staff decision and take no part in the allocation.
-    free_view = replace(working, children={k: v for k, v in working.children.items() if k not in fixed})
+    free_view = restricted(working, {k: v for k, v in working.children.items() if k not in fixed})
     try:
         fams = families(free_view)
     except ValueError as exc:
@@ -224,7 +224,7 @@ def _apply_decisions(instance: Instance, decisions: tuple[Decision, ...]) -> tup
                 del fixed[d.child_id]
         elif d.facility_id is not None:
             fixed[d.child_id] = d.facility_id
-    return replace(instance, children=children), fixed
+    return restricted(instance, children), fixed
 
 
 def _flags(

@@ -48,31 +48,30 @@ def build_priority(
     entries: dict[Seat, list[tuple[tuple[int, ...], str]]] = {}
     guaranteed: set[tuple[Seat, str]] = set()
     problems: list[str] = []
+    rank_slot = next((i for i, t in enumerate(chain) if t.key == CHOICE_RANK), None)
+    rank_sign = 1 if rank_slot is None or chain[rank_slot].direction == "lower" else -1
     for cid, child in instance.children.items():
         score = scores[cid]
         household = instance.households.get(child.household_id)
         try:
-            fixed = [_value(t, child, household, score) for t in chain]
+            fixed = tuple(_value(t, child, household, score) for t in chain)
         except RuleError as exc:
             problems.append(str(exc))
             continue
-        rank_slot = next((i for i, t in enumerate(chain) if t.key == CHOICE_RANK), None)
-        total, extra = score.total, score.facility_items
-        places = list(child.choices)
-        if child.current_facility is not None and child.current_facility not in places:
-            places.append(
-                child.current_facility
-            )  # (a current facility among the choices is flagged, not doubled)
+        total, extra, own, number = score.total, score.facility_items, child.current_facility, lottery[cid]
+        places = child.choices
+        if own is not None and own not in places:
+            places = (*places, own)  # (a current facility among the choices is flagged, not doubled)
         for rank, facility_id in enumerate(places):
             seat = (facility_id, child.age_class)
-            is_own_seat = facility_id == child.current_facility
+            is_own_seat = facility_id == own
             if is_own_seat:
                 guaranteed.add((seat, cid))
-            values = list(fixed)
+            values = fixed
             if rank_slot is not None:
-                values[rank_slot] = rank if chain[rank_slot].direction == "lower" else -rank
+                values = (*fixed[:rank_slot], rank_sign * rank, *fixed[rank_slot + 1 :])
             points = total + sum(i.points for i in extra[facility_id]) if facility_id in extra else total
-            key = (0 if is_own_seat else 1, -points, *values, lottery[cid])
+            key = (0 if is_own_seat else 1, -points, *values, number)
             entries.setdefault(seat, []).append((key, cid))
     if problems:
         raise RuleError(

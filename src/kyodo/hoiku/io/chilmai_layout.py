@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from kyodo.hoiku.io import template as t
 from kyodo.hoiku.io.facilities import facility_rows, vacancies_of
-from kyodo.hoiku.io.kyodo_layout import _PATTERN, MAX_POINTS, ChoiceColumns, ParsedChildren, _age, _choices
+from kyodo.hoiku.io.kyodo_cells import MAX_POINTS, PATTERN
+from kyodo.hoiku.io.kyodo_layout import ChoiceColumns, ParsedChildren, _age, _choices
 from kyodo.hoiku.io.sheet import Column, FacilityRef, Sheet, cell, parse_cell, row_ids
 from kyodo.hoiku.io.values import CellError, parse_id, parse_int
 from kyodo.hoiku.model.instance import AGE_CLASSES, Child, Facility, Household
@@ -82,7 +83,7 @@ def read_children(sheet: Sheet, choice_limit: int | None) -> ParsedChildren:
         pattern = 7
         text = cell(cells, pattern_col)
         if text and pattern_col is not None:
-            pattern = parse_cell(sheet, row, pattern_col, text, _PATTERN) or 7
+            pattern = parse_cell(sheet, row, pattern_col, text, PATTERN) or 7
 
         if household_id and household_id not in out.households:
             out.households[household_id] = Household(id=household_id)

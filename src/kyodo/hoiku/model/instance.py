@@ -7,7 +7,7 @@ these from files; the generator builds them from a seed; engines never mutate th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
@@ -213,6 +213,33 @@ class Instance:
     def points_given(self) -> bool:
         """True when the input carries points (ChilmAI format) rather than facts to score."""
         return any(c.given_points is not None for c in self.children.values())
+
+
+def restricted(instance: Instance, children: Mapping[str, Child]) -> Instance:
+    """`instance` with only `children`: some of its children left out, or with fewer of their choices (what staff
+    decisions and the allocation's view without the children fixed by staff need).
+
+    Not checked again: leaving children or choices out cannot add an unknown facility, a duplicate, a choice
+    listed twice or an age class a facility does not take, and the whole was checked when `instance` was built.
+    It can leave a family's explicit combinations naming a child that is no longer there; `families` then
+    falls back to the sibling pattern for that household. Anything else is refused (ValueError).
+    """
+    for cid, child in children.items():
+        before = instance.children.get(cid)
+        if child is before:
+            continue
+        if (
+            before is None
+            or replace(before, choices=child.choices) != child
+            or not set(child.choices) <= set(before.choices)
+        ):
+            raise ValueError(
+                f"restricted: child {cid} is not one of the instance's children with fewer choices"
+            )
+    derived = object.__new__(Instance)
+    for f in fields(Instance):
+        object.__setattr__(derived, f.name, children if f.name == "children" else getattr(instance, f.name))
+    return derived
 
 
 def age_class_on(birth_date: date, fiscal_year: int) -> int:
