@@ -9,16 +9,20 @@ with --cache redis (the default when Redis answers) the result cache is shared i
 
 For each database: a fresh database (a temporary SQLite file, or a temporary PostgreSQL database
 created on the server given by --postgres and dropped afterwards), the demo ward uploaded and run,
-a server on 127.0.0.1 (DEBUG off) with a worker, then each user signs in and requests the results
-pages (summary, not admitted, flags, a facility, a child, the CSV) in turn. Bounded in count
-(users × requests) and time (--max-seconds). Prints requests/s, p50 and p95 latency, errors;
-exits 1 if any request failed.
+a server on 127.0.0.1 (DEBUG off), an empty cache (the Redis database is flushed), then each user
+signs in (not timed: a password check costs a second of CPU on purpose) and, all starting at once,
+requests the results pages (summary, not admitted, not admitted of one age class, flags, a facility,
+a child, the CSV) in turn, each user over one kept-alive connection as a browser does. Every request
+is timed, the first ones (empty cache) included. Bounded in count (users × requests) and time
+(--max-seconds). Prints requests/s, p50 and p95 latency, errors, p95 per page, the CPU time per
+request of the server processes and of this client, and the load average before and after (the
+machine may be shared); exits 1 if any request failed.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
+import http.client
 import os
 import random
 import re
@@ -29,9 +33,7 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 HOST = "127.0.0.1"
@@ -71,17 +73,41 @@ def prepare(env: dict[str, str], children: int, facilities: int) -> dict:
 
 
 class Session:
+    """One signed-in user as a browser is: one kept-alive connection (HTTP/1.1), cookies sent back."""
+
     def __init__(self, base: str) -> None:
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        parts = urllib.parse.urlsplit(base)
+        self.host, self.port = parts.hostname or HOST, parts.port or 80
+        self.cookies: dict[str, str] = {}
+        self.connection: http.client.HTTPConnection | None = None
+
+    def request(self, method: str, path: str, body: bytes | None = None,
+                headers: dict[str, str] | None = None) -> tuple[int, bytes, http.client.HTTPResponse]:
+        headers = {**(headers or {}), "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        for attempt in (1, 2):  # a kept-alive connection the server closed is opened again, once
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                data = response.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.connection.close()
+                self.connection = None
+                if attempt == 2:
+                    raise
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        if response.will_close:
+            self.connection.close()
+            self.connection = None
+        return response.status, data, response
 
     def get(self, path: str) -> tuple[int, bytes]:
-        try:
-            with self.opener.open(self.base + path, timeout=60) as r:
-                return r.status, r.read()
-        except urllib.error.HTTPError as e:
-            return e.code, e.read()
+        status, data, _ = self.request("GET", path)
+        return status, data
 
     def login(self) -> None:
         _, body = self.get("/login/")
@@ -90,13 +116,14 @@ class Session:
         data = urllib.parse.urlencode(
             {"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1).decode()}
         ).encode()
-        request = urllib.request.Request(self.base + "/login/", data=data, headers={"Referer": self.base + "/login/"})
-        with self.opener.open(request, timeout=60) as r:
-            if "/login/" in r.url:
-                raise SystemExit("login failed")
+        headers = {"Referer": f"http://{self.host}:{self.port}/login/",
+                   "Content-Type": "application/x-www-form-urlencoded"}
+        status, _, response = self.request("POST", "/login/", data, headers)
+        if status != 302 or "/login/" in (response.getheader("Location") or ""):
+            raise SystemExit("login failed")
 
 
-def load(base: str, info: dict, users: int, per_user: int, max_seconds: float) -> dict:
+def load(base: str, info: dict, users: int, per_user: int, max_seconds: float, server_pid: int) -> dict:
     run = info["run"]
     pages = [
         ("summary", lambda rng: f"/hoiku/runs/{run}/"),
@@ -105,6 +132,7 @@ def load(base: str, info: dict, users: int, per_user: int, max_seconds: float) -
         ("facility", lambda rng: f"/hoiku/runs/{run}/facilities/{rng.choice(info['facilities'])}/"),
         ("child", lambda rng: f"/hoiku/runs/{run}/children/{rng.choice(info['children'])}/"),
         ("waitlist-age", lambda rng: f"/hoiku/runs/{run}/waitlist/?age={rng.randint(0, 5)}"),
+        ("csv", lambda rng: f"/hoiku/runs/{run}/download/csv/"),
     ]
     latencies: list[float] = []
     by_page: dict[str, list[float]] = {name: [] for name, _ in pages}
@@ -135,12 +163,13 @@ def load(base: str, info: dict, users: int, per_user: int, max_seconds: float) -
                     errors.append(f"{status} {path}")
 
     threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
-    t0 = time.perf_counter()
+    server_cpu, client_cpu, t0 = process_tree_cpu(server_pid), time.process_time(), time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     wall = time.perf_counter() - t0
+    server_cpu, client_cpu = process_tree_cpu(server_pid) - server_cpu, time.process_time() - client_cpu
     latencies.sort()
     return {
         "requests": len(latencies),
@@ -150,7 +179,25 @@ def load(base: str, info: dict, users: int, per_user: int, max_seconds: float) -
         "p95_ms": p95(latencies) * 1000,
         "errors": errors,
         "p95_by_page_ms": {k: p95(v) * 1000 for k, v in by_page.items() if v},
+        "server_cpu_ms": server_cpu / len(latencies) * 1000 if latencies else 0.0,
+        "client_cpu_ms": client_cpu / len(latencies) * 1000 if latencies else 0.0,
     }
+
+
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its children (gunicorn's workers); Linux only."""
+    total, ticks = 0.0, os.sysconf("SC_CLK_TCK")
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+        pending += [int(c) for c in children]
+    return total
 
 
 def p95(values: list[float]) -> float:
@@ -182,7 +229,13 @@ def bench(name: str, env: dict[str, str], args: argparse.Namespace) -> dict:
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_server(port, server)
-        result = load(f"http://{HOST}:{port}", info, args.users, args.requests, args.max_seconds)
+        if env.get("KYODO_CACHE_URL"):
+            import redis
+
+            redis.Redis.from_url(env["KYODO_CACHE_URL"]).flushdb()  # start cold: nothing from an earlier run
+        before = os.getloadavg()[0]
+        result = load(f"http://{HOST}:{port}", info, args.users, args.requests, args.max_seconds, server.pid)
+        result["load"] = (before, os.getloadavg()[0])
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -227,7 +280,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--cache", default="redis", help="redis (default), none, or a redis:// URL")
-    parser.add_argument("--requests", type=int, default=25, help="requests per user")
+    parser.add_argument("--requests", type=int, default=10, help="requests per user")
     parser.add_argument("--max-seconds", type=float, default=120.0)
     parser.add_argument("--children", type=int, default=3000)
     parser.add_argument("--facilities", type=int, default=120)
@@ -261,6 +314,8 @@ def main() -> int:
         print(f"{r['database']:<26} {r['requests']:>8} {r['seconds']:>8.1f} {r['rps']:>7.1f} "
               f"{r['p50_ms']:>7.0f} {r['p95_ms']:>7.0f} {len(r['errors']):>6}")
         print("  p95 by page (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in r["p95_by_page_ms"].items()))
+        print(f"  CPU per request: server {r['server_cpu_ms']:.1f} ms, this client {r['client_cpu_ms']:.1f} ms; "
+              f"load average {r['load'][0]:.2f} before, {r['load'][1]:.2f} after ({os.cpu_count()} CPUs)")
         for e in r["errors"][:10]:
             print(f"  error: {e}")
     return 1 if any(r["errors"] for r in results) else 0

@@ -34,6 +34,11 @@ def options(bind: str, workers: int, threads: int, timeout: int) -> dict[str, An
         "workers": workers,
         "threads": threads,
         "worker_class": "gthread",
+        # The app is imported once, before the workers fork: they start ready (no first slow requests) and share
+        # the imported code's memory.
+        "preload_app": True,
+        # Browsers reuse a connection for the next page; 5 s covers a user clicking through the results.
+        "keepalive": 5,
         "timeout": timeout,
         "graceful_timeout": 30,
         "accesslog": "-",

@@ -19,6 +19,7 @@ from kyodo.web.hoiku import results, services_rounds
 from kyodo.web.hoiku.actions import HoikuAction
 from kyodo.web.hoiku.forms import DecisionForm
 from kyodo.web.hoiku.models import InputSet, Run, RunChild, RunStatus
+from kyodo.web.hoiku.page_cache import finished_run_page
 from kyodo.web.tenancy import get_for_user_or_404
 
 PAGE_SIZE = 100
@@ -27,7 +28,8 @@ STATUSES = [(str(s), s.label) for s in Status]
 
 
 def _get_run(request: HttpRequest, pk: int, *, done: bool = False) -> Run:
-    run = get_for_user_or_404(Run, request, pk, defer=Run.STORED_FILES)
+    # The summary (about 300 KB of JSON for a 3,000-child ward) is read only by the pages that show it.
+    run = get_for_user_or_404(Run, request, pk, defer=(*Run.STORED_FILES, "summary", "record", "diff_changes"))
     if done and run.status != RunStatus.DONE:
         raise Http404("この実行の結果はまだありません")
     return run
@@ -38,6 +40,7 @@ def _rows(run: Run):  # type: ignore[no-untyped-def]
 
 
 @member_required
+@finished_run_page
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = _get_run(request, pk)
     others = run.round.runs.filter(status=RunStatus.DONE).exclude(pk=run.pk).only("pk", "number")
@@ -96,6 +99,7 @@ def seat_lists(run: Run, facility_id: str) -> dict[int, dict[str, list[dict[str,
 
 
 @member_required
+@finished_run_page
 def facility_detail(request: HttpRequest, pk: int, facility_id: str) -> HttpResponse:
     run = _get_run(request, pk, done=True)
     facility = next((f for f in run.summary["facility_table"] if f["id"] == facility_id), None)
@@ -108,6 +112,7 @@ def facility_detail(request: HttpRequest, pk: int, facility_id: str) -> HttpResp
 
 
 @member_required
+@finished_run_page
 def waitlist(request: HttpRequest, pk: int) -> HttpResponse:
     run = _get_run(request, pk, done=True)
     rows = _rows(run).filter(facility_id="").order_by("age_class", "best_waitlist", "child_id")
@@ -125,6 +130,7 @@ def waitlist(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required
+@finished_run_page
 def flags(request: HttpRequest, pk: int) -> HttpResponse:
     run = _get_run(request, pk, done=True)
     rows = _rows(run).filter(flagged=True).order_by("child_id")
@@ -142,6 +148,7 @@ def choice_rows(row: RunChild, names: dict[str, str]) -> list[dict[str, Any]]:
 
 
 @member_required
+@finished_run_page
 def child_detail(request: HttpRequest, pk: int, child_id: str) -> HttpResponse:
     run = _get_run(request, pk, done=True)
     row = _rows(run).filter(child_id=child_id).first()

@@ -1,0 +1,163 @@
+"""The shared cache of finished runs' result pages (kyodo.web.page_cache): what is shared, what never is.
+
+Shared between users of one organisation and role: the page's content. Per request: the navigation, the user's
+name, messages and CSRF tokens. Never: another organisation's pages (the organisation check runs before any cache
+read). A decision or another run of the round makes the pages new.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from kyodo.web import page_cache
+from kyodo.web.accounts.models import Role
+from kyodo.web.hoiku.models import Run, RunChild, RunStatus
+
+from .conftest import client_for, make_user
+from .helpers import run
+
+REDIS = "redis://127.0.0.1:6379/13"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    page_cache.LOCAL.clear()
+    yield
+    cache.clear()
+    page_cache.LOCAL.clear()
+
+
+def pages(done: Run) -> list[str]:
+    rows = RunChild.objects.for_org(done.organisation_id).filter(run=done)
+    child = rows.filter(facility_id="").first() or rows.first()
+    facility = done.summary["facility_table"][0]["id"]
+    base = f"/hoiku/runs/{done.pk}"
+    return [f"{base}/", f"{base}/waitlist/", f"{base}/waitlist/?age=1", f"{base}/flags/",
+            f"{base}/facilities/{facility}/", f"{base}/children/{child.child_id}/"]
+
+
+def without_tokens(html: str) -> str:
+    return re.sub(r'(csrfmiddlewaretoken" value=|"X-CSRFToken": )"[^"]+"', r"\1-", html)
+
+
+def test_a_second_request_comes_from_the_cache_with_the_same_page(done_run, bob_client):
+    for url in pages(done_run):
+        first = bob_client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            second = bob_client.get(url)
+        assert first.status_code == second.status_code == 200, url
+        assert without_tokens(second.content.decode()) == without_tokens(first.content.decode()), url
+        # session, user with organisation, the organisation check and marker, unread notifications
+        assert len(queries) <= 4, (url, [q["sql"][:80] for q in queries])
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def shared_cache(request, settings):
+    if request.param == "redis":
+        redis = pytest.importorskip("redis")
+        try:
+            redis.Redis.from_url(REDIS).ping()
+        except redis.exceptions.ConnectionError:
+            pytest.skip("Redis is not running")
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                       "LOCATION": REDIS, "KEY_PREFIX": "kyodo-test"}}
+        cache.clear()
+    return request.param
+
+
+def test_a_page_cached_for_one_user_shows_the_next_users_own_name_and_token(done_run, bob, koto, shared_cache):
+    dave = make_user("dave", koto, Role.STAFF, "出部 三郎")
+    child_url = pages(done_run)[-1]
+    assert "望 太郎" in client_for(bob).get(child_url).content.decode()
+    page_cache.LOCAL.clear()  # as another process would: the page comes from the shared cache
+    dave_client = Client(enforce_csrf_checks=True)
+    dave_client.force_login(dave)
+    body = dave_client.get(child_url).content.decode()
+    assert "出部 三郎" in body and "望 太郎" not in body
+    form = body[body.index('id="decision-form"'):]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    child_id = re.search(r'name="child_id" value="([^"]+)"', form).group(1)
+    response = dave_client.post(f"/hoiku/rounds/{done_run.round_id}/decisions/",
+                                {"csrfmiddlewaretoken": token, "child_id": child_id, "kind": "withdraw",
+                                 "reason": "転居のため辞退", "back": child_url})
+    assert response.status_code == 302  # the token in the cached form is Dave's own
+    assert done_run.round.decisions.get().created_by == dave
+
+
+def test_another_organisation_gets_nothing_and_no_cache_is_read(done_run, bob_client, charlie_client, monkeypatch):
+    urls = pages(done_run)
+    for url in urls:
+        assert bob_client.get(url).status_code == 200
+
+    def no_read(*args, **kwargs):
+        raise AssertionError("the cache was read before the organisation check")
+
+    monkeypatch.setattr(page_cache.LOCAL, "get", no_read)
+    monkeypatch.setattr(page_cache.cache, "get", no_read)
+    names = set(RunChild.objects.for_org(done_run.organisation_id).filter(run=done_run).values_list("name", flat=True))
+    for url in urls:
+        response = charlie_client.get(url)
+        assert response.status_code == 404, url
+        assert not any(name and name in response.content.decode() for name in names), url
+
+
+def test_a_decision_and_its_revocation_change_the_cached_child_page(done_run, bob_client):
+    url = pages(done_run)[-1]
+    child_id = url.rstrip("/").rsplit("/", 1)[1]
+    assert "転居のため辞退" not in bob_client.get(url).content.decode()
+    bob_client.post(f"/hoiku/rounds/{done_run.round_id}/decisions/",
+                    {"child_id": child_id, "kind": "withdraw", "reason": "転居のため辞退"})
+    body = bob_client.get(url).content.decode()
+    assert "転居のため辞退" in body and "取消済" not in body
+    decision = done_run.round.decisions.get()
+    bob_client.post(f"/hoiku/decisions/{decision.pk}/revoke/")
+    assert "取消済" in bob_client.get(url).content.decode()
+
+
+def test_messages_are_shown_on_a_page_from_the_cache(done_run, bob_client):
+    url = pages(done_run)[-1]
+    bob_client.get(url)
+    child_id = url.rstrip("/").rsplit("/", 1)[1]
+    response = bob_client.post(f"/hoiku/rounds/{done_run.round_id}/decisions/",
+                               {"child_id": child_id, "kind": "withdraw", "reason": " ", "back": url}, follow=True)
+    assert done_run.round.decisions.count() == 0  # nothing changed, so the page came from the cache
+    assert 'class="messages"' in response.content.decode()
+
+
+def test_another_run_of_the_round_changes_the_summary_page(done_run, alice_client):
+    url = f"/hoiku/runs/{done_run.pk}/"
+    assert "と比べる" not in alice_client.get(url).content.decode()
+    second = run(alice_client, done_run.round)
+    assert f"/diff/{second.pk}/" in alice_client.get(url).content.decode()
+
+
+def test_a_run_that_has_not_finished_is_not_cached(done_run, alice_client):
+    Run.objects.for_org(done_run.organisation_id).filter(pk=done_run.pk).update(status=RunStatus.RUNNING)
+    url = f"/hoiku/runs/{done_run.pk}/"
+    alice_client.get(url)
+    assert page_cache.LOCAL.chars == 0
+    Run.objects.for_org(done_run.organisation_id).filter(pk=done_run.pk).update(status=RunStatus.DONE)
+    alice_client.get(url)
+    assert page_cache.LOCAL.chars > 0
+
+
+def test_roles_do_not_share_pages(done_run, alice_client, bob_client):
+    url = pages(done_run)[0]
+    alice_client.get(url)
+    bob_client.get(url)
+    assert len(page_cache.LOCAL.pages) == 2
+
+
+def test_the_local_copy_keeps_within_its_size():
+    local = page_cache.LocalPages(max_chars=25)
+    for n in range(5):
+        local.put(str(n), {"title": "", "content": "x" * 10})
+    assert local.chars <= 25 and list(local.pages) == ["3", "4"]
+    assert local.get("0") is None and local.get("4") is not None
