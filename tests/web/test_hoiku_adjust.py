@@ -129,7 +129,14 @@ def test_kuriage_a_withdrawal_offers_the_freed_place_to_the_next_child_with_its_
     assert preview.target.after is None and not preview.displaced  # a withdrawal only frees places
     moved_in = [m for m in preview.gains if m.after.facility_id == placed.facility_id]
     assert len(moved_in) == 1, "the freed place goes to exactly one child"
-    # The next child in that class's waiting order who still wants the place more than what it has.
+    # The next child in that class's waiting order who still wants the place more than what it has (the page
+    # rendered afresh, not from the page cache, so that its view context can be read).
+    from django.core.cache import cache
+
+    from kyodo.web import page_cache
+
+    cache.clear()
+    page_cache.LOCAL.clear()
     section = next(a for a in alice_client.get(f"/hoiku/runs/{done_run.pk}/facilities/{placed.facility_id}/")
                    .context["ages"] if a["age"] == placed.age_class)
     wants = [e for e in section["waiting"] if e["status"] == "waitlisted" or (e["choice_number"] or 99) > e["wish"]]

@@ -35,12 +35,17 @@ def _empty_cache():
 
 
 def pages(done: Run) -> list[str]:
-    rows = RunChild.objects.for_org(done.organisation_id).filter(run=done)
-    child = rows.filter(facility_id="").first() or rows.first()
+    """The result pages served from the cache (a child's page is not: each opening is audited)."""
     facility = done.summary["facility_table"][0]["id"]
     base = f"/hoiku/runs/{done.pk}"
     return [f"{base}/", f"{base}/waitlist/", f"{base}/waitlist/?age=1", f"{base}/flags/",
-            f"{base}/facilities/{facility}/", f"{base}/children/{child.child_id}/"]
+            f"{base}/facilities/{facility}/"]
+
+
+def child_page(done: Run) -> str:
+    rows = RunChild.objects.for_org(done.organisation_id).filter(run=done)
+    child = rows.filter(facility_id="").first() or rows.first()
+    return f"/hoiku/runs/{done.pk}/children/{child.child_id}/"
 
 
 def without_tokens(html: str) -> str:
@@ -74,25 +79,22 @@ def shared_cache(request, settings):
 
 def test_a_page_cached_for_one_user_shows_the_next_users_own_name_and_token(done_run, bob, koto, shared_cache):
     dave = make_user("dave", koto, Role.STAFF, "出部 三郎")
-    child_url = pages(done_run)[-1]
-    assert "望 太郎" in client_for(bob).get(child_url).content.decode()
+    run_url = pages(done_run)[0]
+    assert "望 太郎" in client_for(bob).get(run_url).content.decode()
     page_cache.LOCAL.clear()  # as another process would: the page comes from the shared cache
     dave_client = Client(enforce_csrf_checks=True)
     dave_client.force_login(dave)
-    body = dave_client.get(child_url).content.decode()
+    body = dave_client.get(run_url).content.decode()
     assert "出部 三郎" in body and "望 太郎" not in body
-    form = body[body.index('id="decision-form"'):]
+    form = body[body.index(f'action="/hoiku/runs/{done_run.pk}/reproduce/"'):]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-    child_id = re.search(r'name="child_id" value="([^"]+)"', form).group(1)
-    response = dave_client.post(f"/hoiku/rounds/{done_run.round_id}/decisions/",
-                                {"csrfmiddlewaretoken": token, "child_id": child_id, "kind": "withdraw",
-                                 "reason": "転居のため辞退", "back": child_url})
+    response = dave_client.post(f"/hoiku/runs/{done_run.pk}/reproduce/", {"csrfmiddlewaretoken": token})
     assert response.status_code == 302  # the token in the cached form is Dave's own
-    assert done_run.round.decisions.get().created_by == dave
+    assert done_run.round.runs.order_by("-number").first().created_by == dave
 
 
 def test_another_organisation_gets_nothing_and_no_cache_is_read(done_run, bob_client, charlie_client, monkeypatch):
-    urls = pages(done_run)
+    urls = [*pages(done_run), child_page(done_run)]
     for url in urls:
         assert bob_client.get(url).status_code == 200
 
@@ -108,8 +110,12 @@ def test_another_organisation_gets_nothing_and_no_cache_is_read(done_run, bob_cl
         assert not any(name and name in response.content.decode() for name in names), url
 
 
-def test_a_decision_and_its_revocation_change_the_cached_child_page(done_run, bob_client):
-    url = pages(done_run)[-1]
+def test_a_childs_page_is_never_cached_each_opening_is_audited_and_decisions_show_at_once(done_run, bob_client):
+    from kyodo.web.audit.models import AuditEntry
+
+    url = child_page(done_run)
+    bob_client.get(url)
+    assert AuditEntry.objects.for_org(done_run.organisation_id).filter(action="hoiku_child_view").count() == 1
     child_id = url.rstrip("/").rsplit("/", 1)[1]
     assert "転居のため辞退" not in bob_client.get(url).content.decode()
     bob_client.post(f"/hoiku/rounds/{done_run.round_id}/decisions/",
@@ -119,12 +125,13 @@ def test_a_decision_and_its_revocation_change_the_cached_child_page(done_run, bo
     decision = done_run.round.decisions.get()
     bob_client.post(f"/hoiku/decisions/{decision.pk}/revoke/")
     assert "取消済" in bob_client.get(url).content.decode()
+    assert AuditEntry.objects.for_org(done_run.organisation_id).filter(action="hoiku_child_view").count() == 4
 
 
 def test_messages_are_shown_on_a_page_from_the_cache(done_run, bob_client):
-    url = pages(done_run)[-1]
+    url = pages(done_run)[1]  # the waitlist
     bob_client.get(url)
-    child_id = url.rstrip("/").rsplit("/", 1)[1]
+    child_id = child_page(done_run).rstrip("/").rsplit("/", 1)[1]
     response = bob_client.post(f"/hoiku/rounds/{done_run.round_id}/decisions/",
                                {"child_id": child_id, "kind": "withdraw", "reason": " ", "back": url}, follow=True)
     assert done_run.round.decisions.count() == 0  # nothing changed, so the page came from the cache
@@ -133,7 +140,7 @@ def test_messages_are_shown_on_a_page_from_the_cache(done_run, bob_client):
 
 def test_another_run_of_the_round_changes_the_summary_page(done_run, alice_client):
     url = f"/hoiku/runs/{done_run.pk}/"
-    assert "と比べる" not in alice_client.get(url).content.decode()
+    assert "/diff/" not in alice_client.get(url).content.decode()
     second = run(alice_client, done_run.round)
     assert f"/diff/{second.pk}/" in alice_client.get(url).content.decode()
 
@@ -161,3 +168,14 @@ def test_the_local_copy_keeps_within_its_size():
         local.put(str(n), {"title": "", "content": "x" * 10})
     assert local.chars <= 25 and list(local.pages) == ["3", "4"]
     assert local.get("0") is None and local.get("4") is not None
+
+
+def test_confirming_the_run_and_what_is_made_from_it_change_the_summary_page(done_run, alice_client):
+    url = f"/hoiku/runs/{done_run.pk}/"
+    assert "確定しました" not in alice_client.get(url).content.decode()
+    alice_client.post(f"/hoiku/runs/{done_run.pk}/confirm/")
+    body = alice_client.get(url).content.decode()
+    assert Run.objects.for_org(done_run.organisation_id).get(pk=done_run.pk).is_confirmed
+    assert "通知書(PDF)・案" not in body  # the page is rendered again: the run is confirmed now
+    alice_client.post(f"/hoiku/runs/{done_run.pk}/notices/zip/", {"grouping": "facility"})
+    assert "/hoiku/notice-archives/" in alice_client.get(url).content.decode()

@@ -7,7 +7,11 @@ marker of a page is, read in one query on every request:
 - the run: its id, creation time (ids are reused when a database is recreated, creation times are not) and when it
   finished;
 - the round's runs: how many, how many finished, the latest finish;
-- the round's decisions: how many, the latest made, the latest revoked.
+- the round's decisions: how many, the latest made, the latest revoked;
+- 確定: the run's confirmation, un-confirmation and the run that superseded it, and the latest of those in the round
+  (the summary says which run of the round is the confirmed one);
+- what the summary lists of the run: its notice archives, what-if comparisons and parity checks (how many, the latest
+  made and finished).
 
 A new decision, a revoked one, or another run starting or finishing changes the marker, so every page of the round
 is rendered again. A run that is not finished is never cached (its progress changes).
@@ -20,10 +24,10 @@ from typing import Any
 from django.db import connection
 from django.http import Http404, HttpRequest
 
-from kyodo.web.hoiku.models import Decision, Run, RunStatus
+from kyodo.web.hoiku.models import Decision, NoticeArchive, ParityCheck, Run, RunStatus, WhatIf
 from kyodo.web.page_cache import cached_page
 
-# One query, written out: the ORM takes longer to build six subqueries than the database takes to answer them.
+# One query, written out: the ORM takes longer to build these subqueries than the database takes to answer them.
 MARKER_SQL = """
 SELECT r.id, r.status, r.created_at, r.finished_at,
   (SELECT COUNT(*) FROM {run} o WHERE o.round_id = r.round_id),
@@ -31,7 +35,17 @@ SELECT r.id, r.status, r.created_at, r.finished_at,
   (SELECT MAX(o.finished_at) FROM {run} o WHERE o.round_id = r.round_id),
   (SELECT COUNT(*) FROM {decision} d WHERE d.round_id = r.round_id),
   (SELECT MAX(d.created_at) FROM {decision} d WHERE d.round_id = r.round_id),
-  (SELECT MAX(d.revoked_at) FROM {decision} d WHERE d.round_id = r.round_id)
+  (SELECT MAX(d.revoked_at) FROM {decision} d WHERE d.round_id = r.round_id),
+  r.confirmed_at, r.unconfirmed_at, r.superseded_by_id,
+  (SELECT MAX(o.confirmed_at) FROM {run} o WHERE o.round_id = r.round_id),
+  (SELECT MAX(o.unconfirmed_at) FROM {run} o WHERE o.round_id = r.round_id),
+  (SELECT COUNT(*) FROM {archive} a WHERE a.run_id = r.id),
+  (SELECT MAX(a.created_at) FROM {archive} a WHERE a.run_id = r.id),
+  (SELECT MAX(a.finished_at) FROM {archive} a WHERE a.run_id = r.id),
+  (SELECT COUNT(*) FROM {whatif} w WHERE w.run_id = r.id),
+  (SELECT MAX(w.created_at) FROM {whatif} w WHERE w.run_id = r.id),
+  (SELECT MAX(w.finished_at) FROM {whatif} w WHERE w.run_id = r.id),
+  (SELECT COUNT(*) FROM {parity} p WHERE p.run_id = r.id)
 FROM {run} r WHERE r.id = %s AND r.organisation_id = %s
 """
 
@@ -41,7 +55,9 @@ def run_marker(request: HttpRequest, pk: int, **_: Any) -> tuple[Any, ...] | Non
     organisation_id = getattr(request.user, "organisation_id", None)
     if organisation_id is None:
         raise Http404("見つかりません")
-    sql = MARKER_SQL.format(run=Run._meta.db_table, decision=Decision._meta.db_table)
+    sql = MARKER_SQL.format(run=Run._meta.db_table, decision=Decision._meta.db_table,
+                            archive=NoticeArchive._meta.db_table, whatif=WhatIf._meta.db_table,
+                            parity=ParityCheck._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(sql, [str(RunStatus.DONE), int(pk), organisation_id])
         row = cursor.fetchone()

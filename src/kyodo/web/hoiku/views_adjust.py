@@ -38,7 +38,7 @@ def _engine(round_: Round, input_set: InputSet, decisions: list[dict[str, Any]])
 
     children, facilities, combinations = services.engine_inputs(input_set)
     outcome = run_round(
-        (children, facilities), round_.rules_name or None, seed=round_.seed, combinations=combinations,
+        (children, facilities), services.round_rules(round_), seed=round_.seed, combinations=combinations,
         decisions=[EngineDecision(**{k: v for k, v in d.items() if v is not None}) for d in decisions],
         fiscal_year=round_.fiscal_year,
     )
@@ -68,14 +68,16 @@ def dry_run(run: Run, data: dict[str, Any], user: Any) -> tuple[Preview, bool]:
     assert input_set is not None  # a round with a finished run has inputs
     current = [d.as_engine_dict() for d in services.active_decisions(round_)]
     new = _new_decision(data, user)
+    rules_text = services.round_rules_text(round_)  # the round's version (or shipped ward) as the run will use it
     key = "hoiku-preview:" + hashlib.sha256(json.dumps(
         [round_.pk, input_set.children_sha256, input_set.facilities_sha256, input_set.combinations_sha256,
-         round_.seed, round_.rules_name, round_.fiscal_year, current, {**new, "by": ""}], sort_keys=True,
+         round_.seed, hashlib.sha256(rules_text.encode()).hexdigest(), round_.fiscal_year, current,
+         {**new, "by": ""}], sort_keys=True,
     ).encode()).hexdigest()
     cached = cache.get(key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    same = (run.input_set_id == input_set.pk and run.seed == round_.seed and run.rules_name == round_.rules_name
+    same = (run.input_set_id == input_set.pk and run.seed == round_.seed and run.rules_text == rules_text
             and run.fiscal_year == round_.fiscal_year and run.decisions == current)
     before = _stored(run) if same else _engine(round_, input_set, current)
     after = _engine(round_, input_set, [*current, new])

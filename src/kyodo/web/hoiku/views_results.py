@@ -147,8 +147,9 @@ def choice_rows(row: RunChild, names: dict[str, str]) -> list[dict[str, Any]]:
     ]
 
 
+# Not from the page cache: every opening of a child's page is audited (who, when, which child), and the page shows
+# the child's history in other rounds too, which the cache marker of this round does not cover.
 @member_required
-@finished_run_page
 def child_detail(request: HttpRequest, pk: int, child_id: str) -> HttpResponse:
     run = _get_run(request, pk, done=True)
     row = _rows(run).filter(child_id=child_id).first()

@@ -70,7 +70,7 @@ def run_whatif(context: dict[str, Any], run: Any) -> dict[str, Any]:
 
     user = context["request"].user
     return {
-        "run": run, "form": whatif_form(run) if run.rules_name else None,
+        "run": run, "form": whatif_form(run) if run.rules_text or run.rules_name else None,
         "past": WhatIf.objects.for_user(user).filter(run=run).select_related("created_by")[:5],
         "csrf_token": context.get("csrf_token"),
     }
