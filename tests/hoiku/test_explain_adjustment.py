@@ -74,3 +74,28 @@ def test_the_notice_of_the_pushed_out_child_says_so_and_names_no_one() -> None:
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(notices_bytes(outcome, child_ids=["c1"]))).pages)
     assert "職員による調整" in "".join(text.split())
     assert "c3" not in text and "医療的ケア" not in text
+
+
+def test_a_child_at_the_end_of_a_chain_of_moves_is_told_a_staff_adjustment_decided() -> None:
+    # Fixing c3 at A moves c1 to B, and c1 (40 points) then takes B from c2 (35): c2 lost its place through a
+    # chain that began with the fix. Without the fix c2 would have had B, so its letter says so, naming no one.
+    from kyodo.hoiku import run_instance
+
+    without = run_instance(_ward(), seed=3, fiscal_year=2026)
+    assert without.result.assignment["c2"] == "B"
+    outcome = run_instance(_ward(), seed=3, fiscal_year=2026, decisions=[Decision("fix", "c3", "A", reason="医療")])
+    assert outcome.result.assignment["c2"] is None and outcome.result.assignment["c1"] == "B"
+    (reason,) = outcome.explanations["c2"].choices
+    assert reason.kind == ReasonKind.ADJUSTMENT and "職員による調整" in reason.text
+    assert "c3" not in "\n".join(outcome.explanations["c2"].lines())
+    # A child who would not have had the place without the fix keeps its own reason, and a run without fixes
+    # or exclusions is explained as before (no second run).
+    assert outcome.explanations["c1"].choices[0].kind == ReasonKind.ADJUSTMENT  # c1 lost A itself
+    assert all(c.kind != ReasonKind.ADJUSTMENT for e in without.explanations.values() for c in e.choices)
+
+
+def test_a_withdrawal_alone_tells_no_one_of_an_adjustment() -> None:
+    from kyodo.hoiku import run_instance
+
+    outcome = run_instance(_ward(), seed=3, fiscal_year=2026, decisions=[Decision("withdraw", "c1", None, reason="")])
+    assert all(c.kind != ReasonKind.ADJUSTMENT for e in outcome.explanations.values() for c in e.choices)

@@ -99,6 +99,7 @@ def run_instance(
     loaded = resolve_rules(rules)
     if not instance.points_given and loaded is None:
         raise RuleError("指数が入力に無いので、利用調整基準(--rules)と年度(--fiscal-year)が必要です")
+    decisions = tuple(decisions)
     result = run_round(
         instance,
         rules=loaded,
@@ -107,7 +108,23 @@ def run_instance(
         decisions=decisions,
         inputs_sha256=inputs_sha256,
     )
-    return build_outcome(result, loaded)
+    return build_outcome(result, loaded, without_adjustments=_without_adjustments(instance, loaded, seed,
+                                                                                  decisions, fiscal_year))
+
+
+def _without_adjustments(
+    instance: Instance, rules: Rules | None, seed: int, decisions: tuple[Decision, ...], fiscal_year: int | None
+) -> dict[str, str | None] | None:
+    """Where each child would be without the staff's fixes and exclusions (withdrawals kept): the same round run
+    once more, only when there are such decisions. A child who loses a place to them, even at the end of a chain
+    of moves, is told that a staff adjustment decided it (explain.reasons, ReasonKind.ADJUSTMENT)."""
+    from kyodo.hoiku.engine.pipeline import run_round
+
+    kept = tuple(d for d in decisions if d.kind == DecisionKind.WITHDRAW)
+    if len(kept) == len(decisions):
+        return None
+    other = run_round(instance, rules=rules, fiscal_year=fiscal_year, seed=seed, decisions=kept)
+    return dict(other.assignment)
 
 
 def _pair(inputs: Sequence[Source]) -> tuple[Source, Source]:

@@ -230,11 +230,15 @@ class Outcome:
         return [cid for cid, s in self.statuses.items() if s in wanted]
 
 
-def build_outcome(result: Result, rules: Rules | None) -> Outcome:
-    """Explain, cut off and count a Result once. `rules`: the Rules object the round ran under (its labels)."""
+def build_outcome(
+    result: Result, rules: Rules | None, *, without_adjustments: Mapping[str, str | None] | None = None
+) -> Outcome:
+    """Explain, cut off and count a Result once. `rules`: the Rules object the round ran under (its labels);
+    `without_adjustments`: where each child would be without the staff's fixes and exclusions (None: there were
+    none), so that a child who lost a place to them is told a staff adjustment decided it."""
     instance = result.instance
     statuses = {cid: status_of(c, result.assignment.get(cid)) for cid, c in instance.children.items()}
-    explainer = Explainer(result, rules)
+    explainer = Explainer(result, rules, without_adjustments=without_adjustments)
     explanations = {cid: explainer.explain(cid) for cid in instance.children}
     offers = _offers(result)
     summary = _summarise(result, statuses, explainer.cutoffs, offers)

@@ -256,8 +256,20 @@ class Explainer:
        points, a tie-break criterion (by the rules' label), or the lottery.
     """
 
-    def __init__(self, result: Result, rules: Rules | None = None, *, withhold_small: bool = False) -> None:
+    def __init__(
+        self,
+        result: Result,
+        rules: Rules | None = None,
+        *,
+        withhold_small: bool = False,
+        without_adjustments: Mapping[str, str | None] | None = None,
+    ) -> None:
         self.result = result
+        # Where each child would be without the staff's fixes and exclusions; a child who would have had one of
+        # its better choices there lost it to an adjustment (the decisions' own children are told of those).
+        self.without_adjustments = without_adjustments or {}
+        run_decisions = getattr(result.run, "decisions", ()) if result.run is not None else ()
+        self.decided = {str(d["child_id"]) for d in run_decisions}
         self.cutoffs = cutoff_table(result, withhold_small=withhold_small)
         # Tie-break labels come from the Rules object of the run (None: points given in the input).
         year = result.run.fiscal_year if result.run is not None else result.instance.fiscal_year
@@ -341,7 +353,9 @@ class Explainer:
         if decision is not None:
             kind = ReasonKind.DECISION
             text = f"{head}: 職員の判断により入所先を指定しました{_why(decision)}。"
-        elif self._displaced(seat, child_id, mine, waitlist):
+        elif self._displaced(seat, child_id, mine, waitlist) or (
+            child_id not in self.decided and self.without_adjustments.get(child_id) == facility_id
+        ):
             kind = ReasonKind.ADJUSTMENT
             text = (
                 f"{head}: 職員による調整で入所先が指定されたため、この年齢クラスの枠が埋まり、"
