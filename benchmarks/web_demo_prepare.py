@@ -60,10 +60,10 @@ def show(title: str, times: dict[str, list[float]], total: tuple[float, float]) 
     added = [0.0, 0.0]
     for _module, _name, label, is_added in STEPS:
         wall, cpu = times.get(label, [0.0, 0.0])
-        print(f"  {'+' if is_added else ' '} {label:<36} {wall:7.2f} 秒   CPU {cpu:7.2f} 秒")
+        print(f"  {'+' if is_added else ' '} {wall:6.2f} 秒(CPU {cpu:6.2f} 秒) {label}")
         if is_added:
             added[0], added[1] = added[0] + wall, added[1] + cpu
-    print(f"  + の合計(各サービスのデモで増えた分) {added[0]:.2f} 秒(CPU {added[1]:.2f} 秒)")
+    print(f"  = {added[0]:6.2f} 秒(CPU {added[1]:6.2f} 秒) + の合計(各サービスのデモで増えた分)")
 
 
 def main(argv: list[str] | None = None) -> int:
