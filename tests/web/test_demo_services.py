@@ -93,6 +93,13 @@ def test_kenshu_demo_opens_nominations_with_koto_nominees_once(koto_admin, koto_
     assert f"「{survey.title}」の推薦" in charlie_client.get("/").content.decode()  # addressed to every organisation
     assert "佐藤 美咲" not in charlie_client.get("/kenshu/nominations/").content.decode()
 
+    later = today.replace(year=today.year + 1, day=min(today.day, 28))  # prepared again a year later
+    next_year = kenshu_demo.load(coordinator, koto_admin, koto_staff, today=later)
+    assert next_year.pk != survey.pk and next_year.fiscal_year == survey.fiscal_year + 1
+    wanted = [pk for n in Nomination.objects.unscoped("test").filter(survey=next_year) for pk in n.wanted]
+    assert all(timezone.localtime(TrainingSession.objects.unscoped("test").get(pk=pk).starts_at).date() > later
+               for pk in wanted)
+
 
 def test_hyojunka_demo_fills_every_municipality_and_koto_reports_once(koto_admin, coordinator, charlie):
     today = timezone.localdate()

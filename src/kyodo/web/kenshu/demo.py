@@ -84,9 +84,10 @@ def _course(trainer: Any, spec: DemoCourse) -> Course:
 
 
 def _sessions(course: Course, spec: DemoCourse, today: date) -> list[TrainingSession]:
-    have = list(course.sessions.all())
-    if have:
-        return have
+    """The course's sessions still to come, or new ones from today (a demo prepared again a year later)."""
+    have = list(course.sessions.filter(starts_at__date__gt=today).order_by("starts_at", "id"))
+    if len(have) >= len(spec.sessions):
+        return have[: len(spec.sessions)]
     start = (13, 30) if course.hours <= 3 else (10, 0)
     made = []
     for days, venue, capacity in spec.sessions:
