@@ -1,7 +1,8 @@
 """`kyodo web demo`: a working platform on this machine in one command.
 
-Steps (each a function, so tests can run them one by one): migrate → demo users of 江東区 →
-a generated ward written as Excel files → a round with those files uploaded → one run → the
+Steps (each a function, so tests can run them one by one): migrate → demo users of 江東区 and 東京都 →
+every service's demo data (each service's own `demo` module) → 江東区's rules version and letter settings → a
+generated ward written as Excel files → a round under that version with those files uploaded → one run → the
 server on 127.0.0.1 with a background worker beside it. Running it again reuses what exists.
 """
 
@@ -60,8 +61,9 @@ def write_ward(directory: Path, *, children: int, facilities: int) -> tuple[Path
     return directory / "children.xlsx", directory / "facilities.xlsx"
 
 
-def ensure_round(admin: Any, children_path: Path, facilities_path: Path) -> Any:
-    """The demo round with the ward uploaded and run once (the run happens here, not in the worker)."""
+def ensure_round(admin: Any, children_path: Path, facilities_path: Path, rules_version: Any = None) -> Any:
+    """The demo round with the ward uploaded and run once (the run happens here, not in the worker), under the
+    organisation's rules version when given, else the shipped 江東区 rules."""
     from django.test import override_settings
 
     from kyodo.web.hoiku import services
@@ -71,7 +73,7 @@ def ensure_round(admin: Any, children_path: Path, facilities_path: Path) -> Any:
     if round_ is None:
         round_ = Round.objects.create(
             organisation_id=admin.organisation_id, title=DEMO_ROUND_TITLE, fiscal_year=FISCAL_YEAR,
-            rules_name="koto", seed=SEED, created_by=admin,
+            rules_name="" if rules_version else "koto", rules_version=rules_version, seed=SEED, created_by=admin,
         )
     if round_.latest_input() is None:
         files = [services.UploadedFile(p.name, p.read_bytes()) for p in (children_path, facilities_path)]
@@ -87,19 +89,29 @@ def ensure_round(admin: Any, children_path: Path, facilities_path: Path) -> Any:
     return round_
 
 
-def ensure_services(tokyo_user: Any) -> None:
-    """The other services' demo data: Tokyo's two model guidelines (1.0 published, 1.1 a draft to publish) and the
-    shared cases (the seed's two 江東区 cases and generated ones from all of Tokyo). Each step runs once."""
+def ensure_services(tokyo_user: Any, admin: Any) -> None:
+    """The other services' demo data, each step once: Tokyo's two model guidelines (1.0 published, 1.1 a draft to
+    publish); the shared cases (the seed's two 江東区 cases and generated ones from all of Tokyo); Tokyo's training
+    courses with a survey taking nominations and 江東区's first nominees; every municipality's standardisation
+    plans and 江東区's past monthly reports; one transcribed 江東区 committee meeting."""
     from kyodo.jirei.generate import generate_cases
+    from kyodo.web.accounts.models import User
+    from kyodo.web.gijiroku import demo as gijiroku
+    from kyodo.web.hyojunka import demo as hyojunka
     from kyodo.web.jirei import services as jirei
     from kyodo.web.jirei.models import Case
     from kyodo.web.jirei.operations import organisations_of
+    from kyodo.web.kenshu import demo as kenshu
     from kyodo.web.shishin.demo import load as load_guidelines
 
     load_guidelines(tokyo_user)
     if not Case.objects.unscoped("is there any demo case yet").exists():
         records = generate_cases(300, 1)
         jirei.import_records(records, organisations_of(records, "demo"), None)
+    kenshu.load(tokyo_user, admin, User.objects.get(username=DEMO_USERS[1][0]))
+    hyojunka.load(admin)
+    if gijiroku.load(admin) is None:
+        print("[kyodo] 会議録のデモは作りません(合成音声の pyopenjtalk-plus がありません)", flush=True)
 
 
 def prepare(*, children: int, facilities: int) -> Any:
@@ -109,12 +121,15 @@ def prepare(*, children: int, facilities: int) -> Any:
         raise SystemExit("デモは本番設定(KYODO_ENV=production)では動かしません")
     migrate()
     admin = ensure_users()
+    from kyodo.web.hoiku import demo as hoiku
     from kyodo.web.jinzai.demo import ensure_pool
 
     coordinator = ensure_pool(DEMO_PASSWORD)
-    ensure_services(coordinator)
+    ensure_services(coordinator, admin)
+    version = hoiku.ensure_rules_version(admin, FISCAL_YEAR)
+    hoiku.ensure_letter_settings(admin, FISCAL_YEAR)  # before the run, whose notices print them
     paths = write_ward(Path(settings.DATA_DIR) / "demo" / "ward", children=children, facilities=facilities)
-    return ensure_round(admin, *paths)
+    return ensure_round(admin, *paths, rules_version=version)
 
 
 def serve_as_in_production() -> None:
