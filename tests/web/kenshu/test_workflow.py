@@ -274,3 +274,11 @@ def test_a_notice_reaches_each_member_once_and_clearing_marks_only_ones_own_read
     assert "受講決定 2 名" in alice_client.get("/kenshu/").content.decode()
     alice_client.post("/kenshu/notices/clear/")
     assert not notices.unread(alice).exists() and notices.unread(bob).exists()
+
+
+def test_the_nomination_form_offers_sessions_at_their_local_time(tara, alice_client):
+    course = make_course(tara)
+    make_session(course)  # 13:30 in Tokyo, 04:30 in UTC
+    make_survey(tara, [course])
+    page = alice_client.get("/kenshu/nominate/").content.decode()
+    assert " 13:30 " in page and " 04:30 " not in page

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from kyodo.jinzai.skills import taxonomy
 from kyodo.web.kenshu.models import Course, Survey, TrainingSession
@@ -87,7 +88,7 @@ class NominationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.courses = {str(c.pk): c for c in courses}
         self.fields["course"].choices = [(str(c.pk), c.title) for c in courses]
-        options = [("", "—")] + [(str(s.pk), f"{c.title} {s.starts_at:%Y-%m-%d %H:%M} {s.get_format_display()}")
+        options = [("", "—")] + [(str(s.pk), f"{c.title} {timezone.localtime(s.starts_at):%Y-%m-%d %H:%M} {s.get_format_display()}")
                                  for c in courses for s in c.sessions.all()]
         for name in ("session_1", "session_2", "session_3"):
             self.fields[name].choices = options

@@ -17,6 +17,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from kyodo.web.jobs import BackgroundJob
 from kyodo.web.tenancy import OrgOwned
@@ -85,7 +86,7 @@ class TrainingSession(OrgOwned):
         ordering = ["starts_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.course.title} {self.starts_at:%Y-%m-%d}"
+        return f"{self.course.title} {timezone.localtime(self.starts_at):%Y-%m-%d}"
 
     @property
     def engine_id(self) -> str:
