@@ -135,3 +135,19 @@ def test_near_misses_are_left_alone(koto_index: ReadingIndex, text: str) -> None
 def test_every_replacement_is_counted(koto_index: ReadingIndex) -> None:
     _, applied = correct_by_reading("カメイドとカメイド、ミナミスナ", koto_index)
     assert {(c.wrong, c.right, c.count) for c in applied} == {("カメイド", "亀戸", 2), ("ミナミスナ", "南砂", 1)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["東雲の学童クラブについても伺います。", "待機児童対策についてお伺いします。", "学童クラブ、学童クラブ。"],
+)
+def test_a_term_already_spelled_right_is_not_replaced_by_itself(text: str) -> None:
+    # A stretch inside the right spelling (学童クラ in 学童クラブ) reads close to the term: it is no mistake.
+    index = ReadingIndex([Term("学童クラブ"), Term("待機児童対策について")])
+    assert correct_by_reading(text, index) == (text, [])
+
+
+def test_a_misheard_term_beside_a_right_one_is_still_corrected() -> None:
+    index = ReadingIndex([Term("学童クラブ"), Term("亀戸")])
+    fixed, applied = correct_by_reading("カメイドの学童クラブ", index)
+    assert fixed == "亀戸の学童クラブ" and [(a.wrong, a.right) for a in applied] == [("カメイド", "亀戸")]

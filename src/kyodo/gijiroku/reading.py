@@ -13,7 +13,8 @@ stretch of it is compared with the readings of the vocabulary:
    five sounds or more, ≥ 0.85 for four, exact for three; never for one or two. Ordinary dictionary words
    (東洋, 土曜): only an exact reading of five sounds or more (高等区 → 江東区), because a shorter homophone is
    too often a real word (東洋 is not 東陽). These limits are tested against near misses in tests/gijiroku.
-4. Take the best matches that do not overlap (longest term, then highest similarity) and record each one.
+4. Drop a match where the term is already spelled right over it (学童クラ inside 学童クラブ). Take the best
+   matches that do not overlap (longest term, then highest similarity) and record each one.
 """
 
 from __future__ import annotations
@@ -184,7 +185,18 @@ def find_matches(text: str, index: ReadingIndex) -> list[Match]:
             if surface in index.spellings:
                 continue
             found += _score(stretch, surface, phonetic_key(key), terms)
-    return _non_overlapping(found)
+    return _non_overlapping([m for m in found if not _already_spelled(text, m)])
+
+
+def _already_spelled(text: str, match: Match) -> bool:
+    """Whether the term is already written right where the match lies: a stretch that is part of the right
+    spelling (学童クラ inside 学童クラブ, 対策につい inside 対策について) is not a mistake to replace."""
+    at = text.find(match.right, max(0, match.start - len(match.right) + 1))
+    while at != -1 and at < match.end:
+        if at + len(match.right) > match.start:
+            return True
+        at = text.find(match.right, at + 1)
+    return False
 
 
 def _score(stretch: Sequence[Unit], surface: str, key: str, terms: Sequence[IndexedTerm]) -> list[Match]:
