@@ -14,7 +14,7 @@ from kyodo.hoiku.explain.reasons import NONE_OFFERED, VACANT, explanation_to_dic
 from kyodo.hoiku.model.instance import AGE_CLASSES
 from kyodo.hoiku.model.result import Status
 from kyodo.hoiku.outcome import Outcome
-from kyodo.web.hoiku.models import Run, RunChild
+from kyodo.web.hoiku.models import Run, RunChild, chosen_text
 
 BATCH = 1000
 MAX_VIOLATIONS_SHOWN = 200
@@ -67,6 +67,7 @@ def store(run: Run, outcome: Outcome) -> None:
             organisation_id=run.organisation_id, run=run, child_id=cid, household_id=child.household_id,
             name=child.name or "",
             age_class=child.age_class, facility_id=assigned or "", choice_number=e.choice_rank,
+            chosen=chosen_text(list(child.choices)),
             points=score.at(assigned) if assigned else score.total, choices=choices, breakdown=breakdown,
             explanation={**explanation_to_dict(e), "status": str(status), "status_label": status.label},
             flags=flags.get(cid, []), flagged=cid in flags, current_facility=child.current_facility or "",

@@ -44,7 +44,8 @@ def placements(run: Run) -> dict[str, Placement]:
 
 
 def latest_done_run(round_: Round) -> Run | None:
-    run: Run | None = round_.runs.filter(status=RunStatus.DONE).defer(*Run.STORED_FILES).order_by("-number").first()
+    run: Run | None = (round_.runs.filter(status=RunStatus.DONE).defer(*Run.STORED_FILES, "summary", "record",
+                                                                     "diff_changes").order_by("-number").first())
     return run
 
 
@@ -182,9 +183,11 @@ class HistoryEntry:
     facility_name: str
 
 
-def child_history(round_: Round, child_id: str) -> list[HistoryEntry]:
+def child_history(
+    round_: Round, child_id: str, known: Mapping[int, tuple[RunChild, Mapping[str, str]]] | None = None
+) -> list[HistoryEntry]:
     """The child's result in every round linked to this one (earlier rounds it came from, later ones carried
-    on from it), oldest first."""
+    on from it), oldest first. `known`: run id → (the child's row, facility names) the caller already read."""
     chain = [round_]
     while chain[0].previous_run_id is not None and len(chain) < MAX_HISTORY:
         chain.insert(0, chain[0].previous_run.round)  # type: ignore[union-attr]
@@ -194,17 +197,21 @@ def child_history(round_: Round, child_id: str) -> list[HistoryEntry]:
         if following is None:
             break
         chain.append(following)
-    return [_entry(r, child_id) for r in chain]
+    return [_entry(r, child_id, known or {}) for r in chain]
 
 
-def _entry(round_: Round, child_id: str) -> HistoryEntry:
+def _entry(round_: Round, child_id: str, known: Mapping[int, tuple[RunChild, Mapping[str, str]]]) -> HistoryEntry:
     run = latest_done_run(round_)
     if run is None:
         return HistoryEntry(round_, None, "未実行", "", "")
-    row = RunChild.objects.for_org(round_.organisation_id).filter(run=run, child_id=child_id).first()
-    if row is None:
-        return HistoryEntry(round_, run, "申込なし", "", "")
-    names = {f["id"]: f["name"] for f in run.summary.get("facility_table", [])}
+    if run.pk in known:
+        row, names = known[run.pk]
+    else:
+        found = RunChild.objects.for_org(round_.organisation_id).filter(run=run, child_id=child_id).only(
+            "facility_id", "current_facility", "explanation").first()
+        if found is None:
+            return HistoryEntry(round_, run, "申込なし", "", "")
+        row, names = found, {f["id"]: f["name"] for f in run.summary.get("facility_table", [])}
     facility = row.facility_id if Status(row.explanation["status"]).new_seat else row.current_facility
     return HistoryEntry(round_, run, row.explanation.get("status_label", ""), facility, names.get(facility, ""))
 

@@ -7,8 +7,10 @@ from typing import Any
 from urllib.parse import quote
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from kyodo.hoiku.model.result import Status
@@ -18,7 +20,7 @@ from kyodo.web.audit.models import Action
 from kyodo.web.hoiku import results, services_rounds
 from kyodo.web.hoiku.actions import HoikuAction
 from kyodo.web.hoiku.forms import DecisionForm
-from kyodo.web.hoiku.models import InputSet, Run, RunChild, RunStatus
+from kyodo.web.hoiku.models import InputSet, Run, RunChild, RunStatus, chosen_text
 from kyodo.web.hoiku.page_cache import finished_run_page
 from kyodo.web.tenancy import get_for_user_or_404
 
@@ -75,8 +77,9 @@ def seat_lists(run: Run, facility_id: str) -> dict[int, dict[str, list[dict[str,
     Read from each child's stored choice (rank, 待機順位, points and the order step that put it behind the
     child above, all from the Outcome); a child staff placed there without having chosen it comes last."""
     ages: dict[int, dict[str, list[dict[str, Any]]]] = {}
-    rows = _rows(run).only("child_id", "name", "age_class", "facility_id", "points", "choice_number", "choices",
-                           "status", "current_facility")
+    applied = Q(facility_id=facility_id) | Q(chosen__contains=chosen_text([facility_id]))
+    rows = _rows(run).filter(applied).only("child_id", "name", "age_class", "facility_id", "points", "choice_number",
+                                           "choices", "status", "current_facility")
     for row in rows.iterator(chunk_size=1000):
         choice = next((c for c in row.choices if c["facility_id"] == facility_id), None)
         placed = row.facility_id == facility_id
@@ -108,7 +111,12 @@ def facility_detail(request: HttpRequest, pk: int, facility_id: str) -> HttpResp
     lists = seat_lists(run, facility_id)
     cells = {a["age"]: a for a in facility["ages"]}
     ages = [{"age": age, "cell": cells.get(age), **lists[age]} for age in lists]
-    return render(request, "hoiku/facility_detail.html", {"run": run, "facility": facility, "ages": ages})
+    # Links built once for the page's hundred-odd children (reversing each is most of the page's time).
+    child_base = reverse("hoiku:child_detail", args=[run.pk, "-"]).removesuffix("-/")
+    return render(request, "hoiku/facility_detail.html", {
+        "run": run, "facility": facility, "ages": ages, "child_base": child_base,
+        "preview_url": reverse("hoiku:decision_preview", args=[run.pk]),
+    })
 
 
 @member_required
@@ -175,7 +183,7 @@ def child_detail(request: HttpRequest, pk: int, child_id: str) -> HttpResponse:
         "household_total": sum(i["points"] for i in row.breakdown if not i["facility_id"]),
         "decision_form": DecisionForm(initial={"child_id": row.child_id}),
         "facility_ids": sorted(names.items()), "choices": choice_rows(row, names), "siblings": siblings,
-        "history": services_rounds.child_history(run.round, child_id),
+        "history": services_rounds.child_history(run.round, child_id, {run.pk: (row, names)}),
     }
     return render(request, "hoiku/child_detail.html", context)
 
