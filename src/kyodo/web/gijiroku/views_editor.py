@@ -13,7 +13,7 @@ from kyodo.web.accounts.permissions import member_required
 from kyodo.web.audit.log import record_request
 from kyodo.web.gijiroku import editing, services
 from kyodo.web.gijiroku.actions import GijirokuAction
-from kyodo.web.gijiroku.models import Attendee, Meeting, MeetingStatus, Segment, Speaker
+from kyodo.web.gijiroku.models import Attendee, Meeting, MeetingStatus, Segment, Speaker, member_roles_of
 from kyodo.web.tenancy import get_for_user_or_404
 
 
@@ -125,7 +125,8 @@ def search(request: HttpRequest) -> HttpResponse:
     hits = []
     if query or speaker:
         meetings = Meeting.objects.for_user(request.user).filter(status=MeetingStatus.DONE)
-        labels = {(s.meeting_id, s.index): s.label() for s in Speaker.objects.for_user(request.user)}
+        roles = member_roles_of(request.user.organisation_id)
+        labels = {(s.meeting_id, s.index): s.label(roles) for s in Speaker.objects.for_user(request.user)}
         rows = [
             (s, labels.get((s.meeting_id, s.speaker), f"発言者{s.speaker + 1}"))
             for s in Segment.objects.for_user(request.user).filter(meeting__in=meetings).select_related("meeting")
