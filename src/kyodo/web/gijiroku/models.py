@@ -146,10 +146,28 @@ class Segment(OrgOwned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     edited_at = models.DateTimeField(null=True, blank=True)
+    # `text` as the search index stores it (kyodo.gijiroku.search.index_text), kept in step by `save` and by
+    # `for_search` where rows are made in bulk. SQLite copies it into the FTS5 table `gijiroku_segment_fts` by
+    # triggers; PostgreSQL derives the indexed column `search_vector` from it (migration 0005).
+    search_text = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["index"]
         constraints = [models.UniqueConstraint(fields=["meeting", "index"], name="gijiroku_segment_per_meeting")]
+
+    def for_search(self) -> Segment:
+        from kyodo.gijiroku.search import index_text
+
+        self.search_text = index_text(str(self.text))
+        return self
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is None or "text" in fields:
+            self.for_search()
+            if fields is not None:
+                kwargs["update_fields"] = [*fields, "search_text"]
+        super().save(*args, **kwargs)
 
     @property
     def edited(self) -> bool:

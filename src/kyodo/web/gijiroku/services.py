@@ -343,7 +343,7 @@ def execute(meeting_id: int) -> None:
                         start=u.start, end=u.end, raw_text=u.raw_text, cleaned_text=u.text, text=u.text,
                         corrections=[{"wrong": c.wrong, "right": c.right, "count": c.count, "source": c.source}
                                      for c in u.corrections],
-                        mark=marks.get(i, Mark.NONE))
+                        mark=marks.get(i, Mark.NONE)).for_search()
                 for i, u in enumerate(transcript.utterances)
             ])
             meetings.filter(pk=meeting_id).update(
