@@ -23,7 +23,8 @@ class Stop(Exception):
 
 
 def fake_recognizer(calls: list[float], stop_after: int | None = None) -> Any:
-    def recognise(model: Any, samples: Any, terms: Any, options: Any, progress: Any = None) -> list[Segment]:
+    def recognise(model: Any, samples: Any, terms: Any, options: Any, progress: Any = None,
+                  regions: Any = None) -> list[Segment]:
         if stop_after is not None and len(calls) == stop_after:
             raise Stop  # the worker is killed in the middle of this chunk
         calls.append(samples.size / SAMPLE_RATE)

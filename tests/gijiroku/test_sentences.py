@@ -65,3 +65,11 @@ def test_a_long_pause_starts_a_new_utterance_of_the_same_speaker() -> None:
     segs = [words(("開会します", 0.0, 1.0)), words(("再開します", 5.0, 6.0))]
     utterances = build_utterances(segs, [SpeakerTurn(0.0, 6.0, 0)])
     assert [u.punctuated for u in utterances] == ["開会します。", "再開します。"]
+
+
+def test_a_two_hour_text_is_punctuated_piece_by_piece_as_a_whole_would_be() -> None:
+    """Regression: SudachiPy refuses input over 49,149 bytes, and a two-hour session's text is about 110 KB."""
+    line = [("説明をお願いします", 0.0, 2.0), ("はい", 2.1, 2.4), ("事務局です", 2.5, 3.5)]
+    repeats = 3000  # 60,000 characters, 180 KB
+    seg = words(*[(t, a + 4 * n, b + 4 * n) for n in range(repeats) for t, a, b in line])
+    assert text_of(seg) == "説明をお願いします。はい事務局です。" * repeats

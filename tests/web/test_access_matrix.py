@@ -172,6 +172,7 @@ MATRIX: dict[str, Entry] = {
     "gijiroku:segment_edit": Entry("member", "post", kwargs=gj("segment")),
     "gijiroku:glossary": Entry("member", kwargs=gj("")),
     "gijiroku:corrections": Entry("member", kwargs=gj("")),
+    "gijiroku:member_roles": Entry("member", kwargs=gj("")),
     "shishin:home": Entry("member", kwargs=sh("")),
     "shishin:guideline_create": Entry("coordinator", kwargs=sh("")),
     "shishin:demo_load": Entry("coordinator", "post", kwargs=sh("")),

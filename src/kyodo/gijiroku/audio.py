@@ -8,8 +8,11 @@ model that faster-whisper ships (onnxruntime), so nothing is downloaded.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -81,25 +84,69 @@ def probe(path: str | Path, max_seconds: float | None = None) -> float | None:
 
 
 def load_audio(path: str | Path, max_seconds: float | None = None) -> Audio:
-    """Decode a recording to 16 kHz mono, refusing what cannot be a meeting recording."""
+    """Decode a recording to 16 kHz mono, refusing what cannot be a meeting recording.
+
+    Decoded straight into one float32 array sized from the header (4 bytes a sample: 460 MB for two hours), so
+    the peak is the result itself: decoding into a buffer of 16-bit samples and converting it afterwards, as
+    faster-whisper's decode_audio does, held three copies at once.
+    """
     path = Path(path)
-    probe(path, max_seconds)
+    header_seconds = probe(path, max_seconds)
     limit = max_seconds_setting(max_seconds)
-
-    from faster_whisper.audio import decode_audio
-
     try:
-        samples = np.asarray(decode_audio(str(path), sampling_rate=SAMPLE_RATE), dtype=np.float32)
+        samples = _decode(path, header_seconds, limit)
+    except AudioError:
+        raise
     except Exception as exc:
         raise AudioError(f"音声ファイルとして読み込めません(wav・mp3・m4a・mp4 に対応): {path.name}") from exc
-    seconds = samples.size / SAMPLE_RATE
     if samples.size == 0:
         raise AudioError(f"音声ファイルに音声が入っていません(長さ0秒): {path.name}")
-    if seconds > limit:
-        raise AudioError(_too_long(path, seconds, limit))
-    if float(np.sqrt(np.mean(np.square(samples, dtype=np.float64)))) < SILENCE_RMS:
+    if _rms(samples) < SILENCE_RMS:
         raise AudioError(f"音声が無音です。録音できているか確認してください: {path.name}")
     return samples
+
+
+def _decode(path: Path, header_seconds: float | None, limit: float) -> Audio:
+    """All audio of a file as 16 kHz mono float32; refuses it as soon as it runs past `limit` seconds."""
+    import av
+
+    size = int(((header_seconds or 600.0) + 1.0) * SAMPLE_RATE)
+    out = np.empty(size, dtype=np.float32)
+    filled = 0
+    resampler = av.audio.resampler.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+    with av.open(str(path), mode="r", metadata_errors="ignore") as container:
+        for frame in chain(_frames(container), [None]):  # None: the resampler's last samples
+            for piece in resampler.resample(frame):
+                block = piece.to_ndarray().reshape(-1)
+                if filled + block.size > out.size:
+                    if filled / SAMPLE_RATE > limit:
+                        raise AudioError(_too_long(path, filled / SAMPLE_RATE, limit))
+                    out = np.resize(out, int((filled + block.size) * 1.5))  # a header that said too little
+                out[filled : filled + block.size] = block * np.float32(1 / 32768)
+                filled += block.size
+    if filled / SAMPLE_RATE > limit:
+        raise AudioError(_too_long(path, filled / SAMPLE_RATE, limit))
+    return out[:filled]
+
+
+def _frames(container: Any) -> Iterator[Any]:
+    """The audio frames of a container, skipping frames FFmpeg cannot decode (as faster-whisper does)."""
+    import av
+
+    frames = container.decode(audio=0)
+    while True:
+        try:
+            yield next(frames)
+        except StopIteration:
+            return
+        except av.error.InvalidDataError:
+            continue
+
+
+def _rms(samples: Audio, block: int = 1 << 22) -> float:
+    """Root mean square in float64, block by block (a whole session squared in float64 would be 8 bytes a sample)."""
+    total = sum(float(np.sum(np.square(samples[i : i + block], dtype=np.float64))) for i in range(0, samples.size, block))
+    return float(np.sqrt(total / max(samples.size, 1)))
 
 
 def duration_ja(seconds: float) -> str:

@@ -86,6 +86,13 @@ def _within(progress: Callable[[float], None] | None, bounds: tuple[float, float
     return lambda fraction: report(first + share * fraction)
 
 
+def _regions_within(regions: Sequence[SpeechRegion], bounds: tuple[float, float]) -> list[SpeechRegion]:
+    """The speech regions of one chunk, in the chunk's own time (chunks are cut in pauses, so none is split)."""
+    first, last = bounds
+    return [SpeechRegion(max(r.start, first) - first, min(r.end, last) - first)
+            for r in regions if r.end > first and r.start < last]
+
+
 def recognise_in_chunks(
     model: Any,
     samples: Audio,
@@ -112,8 +119,8 @@ def recognise_in_chunks(
             resumed += 1
         else:
             a, b = int(bounds[0] * SAMPLE_RATE), int(bounds[1] * SAMPLE_RATE)
-            found = _shift(recognize(model, samples[a:b], terms, options, progress=_within(progress, bounds, duration)),
-                           bounds[0])
+            found = _shift(recognize(model, samples[a:b], terms, options, progress=_within(progress, bounds, duration),
+                                     regions=_regions_within(regions, bounds)), bounds[0])
             if path is not None:
                 _write_json(path, _to_json(found))
             segments += found

@@ -14,7 +14,8 @@ Steps (each reports progress as a share of the whole job):
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,11 +30,17 @@ from kyodo.gijiroku.reading import ReadingIndex, correct_by_reading
 from kyodo.gijiroku.recognize import RecognitionOptions
 from kyodo.gijiroku.sentences import build_utterances
 from kyodo.gijiroku.transcript import Segment, SpeakerTurn, Transcript, Utterance
-from kyodo.gijiroku.vocabulary import MeetingContext, select_prompt_terms, whisper_token_counter
+from kyodo.gijiroku.vocabulary import (
+    PROMPT_TOKENS,
+    MeetingContext,
+    select_prompt_terms,
+    whisper_token_counter,
+)
 
 Progress = Callable[[str, float], None]
-# Share of the total run time each step takes on a CPU, measured on the benchmark meeting.
-_WEIGHTS = {"読み込み": 0.02, "発話検出": 0.04, "音声認識": 0.82, "話者分離": 0.06, "整文": 0.06}
+# Share of the total run time each step takes on a CPU, measured on the benchmark's 10.7-minute session
+# (wall seconds 1.0 / 3.1 / 187 / 10.1 / 0.2).
+_WEIGHTS = {"読み込み": 0.005, "発話検出": 0.015, "音声認識": 0.925, "話者分離": 0.05, "整文": 0.005}
 @dataclass(frozen=True, slots=True)
 class PipelineOptions:
     speakers: int | None = None
@@ -42,6 +49,7 @@ class PipelineOptions:
     glossary: Glossary = field(default_factory=Glossary)
     meeting: MeetingContext = field(default_factory=MeetingContext)  # its title, agenda, people join the vocabulary
     reading_correction: bool = True
+    prompt_tokens: int = PROMPT_TOKENS  # hotword budget: each token is decoded again for every clip and beam
     # Where finished recognition chunks are kept, so a stopped run resumes (kyodo.gijiroku.chunks); None: nowhere.
     checkpoint_dir: str | Path | None = None
     max_seconds: float | None = None
@@ -53,8 +61,16 @@ class PipelineOptions:
 
 @dataclass(slots=True)
 class StepTimes:
-    seconds: dict[str, float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall clock per step
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds of this process per step, all threads
     resumed_chunks: int = 0  # recognition chunks read back from the checkpoint folder
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        yield
+        self.seconds[name] = time.perf_counter() - wall
+        self.cpu[name] = time.process_time() - cpu
 
 
 class _Reporter:
@@ -116,7 +132,8 @@ def prompt_terms(options: PipelineOptions, location: ModelLocation) -> list[str]
     terms = vocabulary_terms(options.glossary, options.meeting)
     if not terms:
         return []
-    return select_prompt_terms(terms, options.meeting, count_tokens=whisper_token_counter(location.path))
+    return select_prompt_terms(terms, options.meeting, options.prompt_tokens,
+                               count_tokens=whisper_token_counter(location.path))
 
 
 def transcribe_audio(
@@ -132,41 +149,37 @@ def transcribe_audio(
     times = times if times is not None else StepTimes()
     report.finish("読み込み")
 
-    clock = time.perf_counter()
-    regions = detect_speech(samples)
+    with times.step("発話検出"):
+        regions = detect_speech(samples)
     if not regions:
         raise AudioError("音声から発言を検出できませんでした(無音か、雑音だけの録音です)。")
-    times.seconds["発話検出"] = time.perf_counter() - clock
     report.finish("発話検出")
 
-    clock = time.perf_counter()
     location = resolve_model(options.model, options.model_dir)
-    if model is None:
-        model = load_whisper(location, cpu_threads=options.cpu_threads, compute_type=options.compute_type)
-    segments, resumed = recognise_in_chunks(
-        model,
-        samples,
-        regions,
-        prompt_terms(options, location),
-        options.recognition,
-        model_name=location.name,
-        checkpoint_dir=Path(options.checkpoint_dir) if options.checkpoint_dir else None,
-        progress=lambda f: report.step("音声認識", f),
-    )
+    with times.step("音声認識"):
+        if model is None:
+            model = load_whisper(location, cpu_threads=options.cpu_threads, compute_type=options.compute_type)
+        segments, resumed = recognise_in_chunks(
+            model,
+            samples,
+            regions,
+            prompt_terms(options, location),
+            options.recognition,
+            model_name=location.name,
+            checkpoint_dir=Path(options.checkpoint_dir) if options.checkpoint_dir else None,
+            progress=lambda f: report.step("音声認識", f),
+        )
     times.resumed_chunks = resumed
-    times.seconds["音声認識"] = time.perf_counter() - clock
     report.finish("音声認識")
 
-    clock = time.perf_counter()
-    turns = diarize(samples, regions, speakers=options.speakers)
-    utterances = assign_speakers(segments, turns)
-    times.seconds["話者分離"] = time.perf_counter() - clock
+    with times.step("話者分離"):
+        turns = diarize(samples, regions, speakers=options.speakers)
+        utterances = assign_speakers(segments, turns)
     report.finish("話者分離")
 
-    clock = time.perf_counter()
-    clean_utterances(utterances, options.glossary, options.rules, options.meeting, options.reading_correction)
-    renumber_speakers(utterances)
-    times.seconds["整文"] = time.perf_counter() - clock
+    with times.step("整文"):
+        clean_utterances(utterances, options.glossary, options.rules, options.meeting, options.reading_correction)
+        renumber_speakers(utterances)
     report.finish("整文")
     speakers = len({u.speaker for u in utterances})
     return Transcript(
@@ -185,8 +198,7 @@ def transcribe_file(
 ) -> Transcript:
     """Steps 1-5 on a recording file (wav, mp3, m4a, mp4)."""
     options = options or PipelineOptions()
-    clock = time.perf_counter()
-    samples = load_audio(path, max_seconds=options.max_seconds)
-    if times is not None:
-        times.seconds["読み込み"] = time.perf_counter() - clock
+    times = times if times is not None else StepTimes()
+    with times.step("読み込み"):
+        samples = load_audio(path, max_seconds=options.max_seconds)
     return transcribe_audio(samples, options, progress, times)

@@ -31,6 +31,7 @@ PAUSE_COMMA_S = 0.5
 PAUSE_PIECE_S = 0.5
 LONG_SENTENCE_S = 15.0
 UTTERANCE_GAP_S = 2.0
+PIECE_CHARS = 4000  # up to 4 bytes a character in UTF-8: twice this stays under SudachiPy's 49,149 bytes
 # Sentence-final polite forms by surface (Sudachi's conjugation tags say 連体形 for ます before a noun).
 _FINAL_AUX = frozenset({"ます", "です", "ん", "ください", "う"})
 _FINAL_AFTER = {"ん": ("ませ",), "う": ("ましょ", "でしょ")}
@@ -91,8 +92,29 @@ def timed_chars(segments: Sequence[Segment]) -> list[TimedChar]:
     return chars
 
 
+def _pieces_for_tokenizer(chars: Sequence[TimedChar]) -> list[Sequence[TimedChar]]:
+    """The stream cut into pieces SudachiPy accepts (it refuses input over 49,149 bytes: a two-hour session's text
+    is about 110 KB). A piece ends after PIECE_CHARS characters at the next mark, after one and a half times that
+    at a pause, and at twice that length wherever it is."""
+    pieces: list[Sequence[TimedChar]] = []
+    first = 0
+    for i in range(1, len(chars)):
+        size = i - first
+        after_mark = chars[i - 1].char in MARKS
+        pause = chars[i].start - chars[i - 1].end >= PAUSE_COMMA_S
+        if size >= 2 * PIECE_CHARS or (size >= PIECE_CHARS and after_mark) or (size >= 1.5 * PIECE_CHARS and pause):
+            pieces.append(chars[first:i])
+            first = i
+    pieces.append(chars[first:])
+    return pieces
+
+
 def punctuate(chars: Sequence[TimedChar]) -> list[TimedChar]:
-    """The stream with 。 and 、 restored at morpheme boundaries (marked `inserted`)."""
+    """The stream with 。 and 、 restored at morpheme boundaries (marked `inserted`), piece by piece."""
+    return [c for piece in _pieces_for_tokenizer(chars) for c in _punctuate(piece)]
+
+
+def _punctuate(chars: Sequence[TimedChar]) -> list[TimedChar]:
     text = "".join(c.char for c in chars)
     if not text:
         return []

@@ -9,13 +9,14 @@ its wheel carries the dictionary and the voice).
 
 from __future__ import annotations
 
+import wave
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from kyodo.gijiroku.audio import SAMPLE_RATE, write_wav
+from kyodo.gijiroku.audio import SAMPLE_RATE
 from kyodo.gijiroku.transcript import SpeakerTurn
 
 # (speaking rate, half-tone shift of pitch, formant scale) per speaker: chair, secretariat, member.
@@ -195,21 +196,36 @@ def _speak(text: str, voice: tuple[float, float, float]) -> np.ndarray:
 def synthesize(
     lines: Sequence[Line], path: str | Path, pause_s: float = 0.7, seed: int = 0
 ) -> SyntheticMeeting:
-    """Speak a script into a 16 kHz WAV file with a little room noise; returns the known truth."""
+    """Speak a script into a 16 kHz WAV file with a little room noise; returns the known truth.
+
+    Each distinct line is spoken once and the file is written piece by piece, so a two-hour session (a script
+    repeated) takes seconds to make and little memory. The samples are those of speaking the whole script into one
+    array: the gaps are drawn first and the noise after, in the same order.
+    """
     rng = np.random.default_rng(seed)
-    pieces: list[np.ndarray] = []
+    spoken: dict[tuple[str, int], np.ndarray] = {}
+    for line in lines:
+        key = (line.spoken, line.speaker % len(VOICES))
+        if key not in spoken:
+            spoken[key] = _speak(line.spoken, VOICES[key[1]])
+    speech = [spoken[(line.spoken, line.speaker % len(VOICES))] for line in lines]
+    gaps = [int((pause_s + float(rng.uniform(0.0, 0.4))) * SAMPLE_RATE) for _ in lines]
     turns: list[SpeakerTurn] = []
     cursor = 0.5
-    pieces.append(np.zeros(int(0.5 * SAMPLE_RATE)))
-    for line in lines:
-        voice = VOICES[line.speaker % len(VOICES)]
-        speech = _speak(line.spoken, voice)
-        turns.append(SpeakerTurn(cursor, cursor + speech.size / SAMPLE_RATE, line.speaker))
-        gap = pause_s + float(rng.uniform(0.0, 0.4))
-        pieces += [speech, np.zeros(int(gap * SAMPLE_RATE))]
-        cursor += speech.size / SAMPLE_RATE + int(gap * SAMPLE_RATE) / SAMPLE_RATE
-    audio = np.concatenate(pieces)
-    peak = float(np.max(np.abs(audio))) or 1.0
-    audio = 0.6 * audio / peak + rng.normal(0.0, 0.002, audio.size)
-    write_wav(path, audio)
-    return SyntheticMeeting(Path(path), audio.size / SAMPLE_RATE, tuple(lines), tuple(turns))
+    for line, said, gap in zip(lines, speech, gaps, strict=True):
+        turns.append(SpeakerTurn(cursor, cursor + said.size / SAMPLE_RATE, line.speaker))
+        cursor += said.size / SAMPLE_RATE + gap / SAMPLE_RATE
+    peak = max((float(np.max(np.abs(x))) for x in spoken.values() if x.size), default=0.0) or 1.0
+    pieces = [np.zeros(int(0.5 * SAMPLE_RATE))]
+    for said, gap in zip(speech, gaps, strict=True):
+        pieces += [said, np.zeros(gap)]
+    size = 0
+    with wave.open(str(path), "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(SAMPLE_RATE)
+        for piece in pieces:
+            audio = 0.6 * piece / peak + rng.normal(0.0, 0.002, piece.size)
+            handle.writeframes((np.clip(audio, -1.0, 1.0) * 32767).astype("<i2").tobytes())
+            size += piece.size
+    return SyntheticMeeting(Path(path), size / SAMPLE_RATE, tuple(lines), tuple(turns))

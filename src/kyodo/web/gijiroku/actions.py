@@ -22,3 +22,4 @@ class GijirokuAction(models.TextChoices):
     SEGMENT_SPLIT = "gijiroku_segment_split", "発言の分割"
     SEGMENT_MERGE = "gijiroku_segment_merge", "発言の結合"
     REPLACE = "gijiroku_replace", "会議全体の置換"
+    MEMBER_ROLES = "gijiroku_member_roles", "議員・委員の役職の変更"

@@ -14,7 +14,7 @@ from typing import Any
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
-from kyodo.web.gijiroku.models import Mark, Meeting, Segment
+from kyodo.web.gijiroku.models import Mark, Meeting, Segment, member_roles_of
 
 AUDIO_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg", "m4a": "audio/mp4", "mp4": "video/mp4"}
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -24,7 +24,8 @@ _CHUNK = 256 * 1024
 def meeting_info(meeting: Meeting) -> Any:
     from kyodo.gijiroku.minutes import MeetingInfo, SpeakerName
 
-    speakers = {s.index: s.speaker_name() for s in meeting.speakers.all()}
+    roles = member_roles_of(meeting.organisation_id)
+    speakers = {s.index: s.speaker_name(roles) for s in meeting.speakers.all()}
     count = max(speakers, default=-1) + 1
     started = timezone.localtime(meeting.started_at).replace(tzinfo=None) if meeting.started_at else None
     return MeetingInfo(

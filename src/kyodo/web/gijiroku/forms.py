@@ -64,3 +64,11 @@ class CorrectionsForm(forms.Form):
         label="訂正リスト(1行に「誤,正,備考」)", required=False, widget=forms.Textarea(attrs={"rows": 12}),
         help_text="例: 交通区,江東区,地名の聞き違い。文字起こしの後に置き換えます(認識結果そのものは残ります)。",
     )
+
+
+class MemberRolesForm(forms.Form):
+    roles = forms.CharField(
+        label="議員・委員の役職(1行に1つ)", required=False, widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="会議録で「○議長(山田太郎君)」のように氏名に君を付けて書く役職です。ほかの役職は職名だけで"
+                  "「○子ども未来部長」と書きます。空にすると標準の役職に戻ります。",
+    )

@@ -8,6 +8,8 @@ is `OrgOwned`. The engine (`kyodo.gijiroku`) recognises and cleans; these rows k
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -64,9 +66,19 @@ class Meeting(OrgOwned, BackgroundJob):
         return str(self.status) in {"done", "failed"}  # MeetingStatus.DONE and FAILED
 
 
-class Attendee(OrgOwned):
+class _MemberRoles:
+    organisation_id: int
+
+    @cached_property
+    def member_roles(self) -> tuple[str, ...]:
+        """The organisation's member roles, asked once per object (`share_member_roles` sets many at once)."""
+        return member_roles_of(int(self.organisation_id))
+
+
+class Attendee(_MemberRoles, OrgOwned):
     """Someone at the meeting: a member (議長・委員長・委員 …, named 議長(山田太郎君)) or an official, whose role is
-    a title (子ども未来部長, named by the title alone). Which roles are members': kyodo.gijiroku.minutes.MEMBER_ROLES."""
+    a title (子ども未来部長, named by the title alone). Which roles are members' is the organisation's own list
+    (`Vocabulary.member_roles`, kyodo.gijiroku.minutes.MEMBER_ROLES until staff change it)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendee_list")
     order = models.PositiveSmallIntegerField()
@@ -79,13 +91,14 @@ class Attendee(OrgOwned):
     def __str__(self) -> str:
         return f"{self.role}:{self.name}" if self.role else str(self.name)
 
-    def label(self) -> str:
+    def label(self, member_roles: Sequence[str] | None = None) -> str:
         from kyodo.gijiroku.minutes import speaker_name
 
-        return str(speaker_name(str(self.role), str(self.name)).label(0))
+        roles = member_roles if member_roles is not None else self.member_roles
+        return str(speaker_name(str(self.role), str(self.name), roles).label(0))
 
 
-class Speaker(OrgOwned):
+class Speaker(_MemberRoles, OrgOwned):
     """A voice the diarizer found (0-based index, in speaking order) and the role and name staff gave it."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="speakers")
@@ -99,13 +112,15 @@ class Speaker(OrgOwned):
         ordering = ["index"]
         constraints = [models.UniqueConstraint(fields=["meeting", "index"], name="gijiroku_speaker_per_meeting")]
 
-    def label(self) -> str:
-        return str(self.speaker_name().label(self.index))
+    def label(self, member_roles: Sequence[str] | None = None) -> str:
+        return str(self.speaker_name(member_roles).label(self.index))
 
-    def speaker_name(self) -> Any:
+    def speaker_name(self, member_roles: Sequence[str] | None = None) -> Any:
+        """The engine's SpeakerName; `member_roles`: the organisation's (looked up when not given)."""
         from kyodo.gijiroku.minutes import speaker_name
 
-        return speaker_name(str(self.role), str(self.name))
+        roles = member_roles if member_roles is not None else self.member_roles
+        return speaker_name(str(self.role), str(self.name), roles)
 
 
 class Mark(models.TextChoices):
@@ -131,10 +146,28 @@ class Segment(OrgOwned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     edited_at = models.DateTimeField(null=True, blank=True)
+    # `text` as the search index stores it (kyodo.gijiroku.search.index_text), kept in step by `save` and by
+    # `for_search` where rows are made in bulk. SQLite copies it into the FTS5 table `gijiroku_segment_fts` by
+    # triggers; PostgreSQL derives the indexed column `search_vector` from it (migration 0005).
+    search_text = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["index"]
         constraints = [models.UniqueConstraint(fields=["meeting", "index"], name="gijiroku_segment_per_meeting")]
+
+    def for_search(self) -> Segment:
+        from kyodo.gijiroku.search import index_text
+
+        self.search_text = index_text(str(self.text))
+        return self
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is None or "text" in fields:
+            self.for_search()
+            if fields is not None:
+                kwargs["update_fields"] = [*fields, "search_text"]
+        super().save(*args, **kwargs)
 
     @property
     def edited(self) -> bool:
@@ -146,6 +179,8 @@ class Vocabulary(OrgOwned):
 
     terms = models.JSONField("用語", default=list)  # ["江東区", "総務委員会", …]
     corrections = models.JSONField("訂正", default=list)  # [{"wrong": "交通区", "right": "江東区", "note": "…"}]
+    # Roles named 議長(山田太郎君) in the minutes; any other role is an official's title. Empty: the engine's list.
+    member_roles = models.JSONField("議員・委員の役職", default=list, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -153,3 +188,19 @@ class Vocabulary(OrgOwned):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organisation"], name="gijiroku_vocabulary_per_org")]
+
+
+def member_roles_of(organisation_id: int) -> tuple[str, ...]:
+    """The organisation's member roles (its own list, or kyodo.gijiroku.minutes.MEMBER_ROLES when it has none)."""
+    from kyodo.gijiroku.minutes import MEMBER_ROLES
+
+    found = Vocabulary.objects.for_org(organisation_id).filter(organisation_id=organisation_id).values_list(
+        "member_roles", flat=True).first()
+    return tuple(found) if found else MEMBER_ROLES
+
+
+def share_member_roles(rows: Sequence[Attendee | Speaker], organisation_id: int) -> None:
+    """Give every row the organisation's member roles from one query (their labels then ask none)."""
+    roles = member_roles_of(organisation_id)
+    for row in rows:
+        row.__dict__["member_roles"] = roles  # what cached_property would have stored

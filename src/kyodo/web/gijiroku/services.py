@@ -157,6 +157,20 @@ def parse_corrections(text: str) -> list[dict[str, str]]:
     return [{"wrong": c.wrong, "right": c.right, "note": c.note} for c in glossary.corrections]
 
 
+def parse_member_roles(text: str) -> list[str]:
+    """One role per line: the roles named 議長(山田太郎君) in the minutes. GijirokuError (Japanese) names the bad line."""
+    roles: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        role = line.strip()
+        if not role:
+            continue
+        if ":" in role.replace("\uff1a", ":") or len(role) > 50:
+            raise GijirokuError(f"{number}行目: 役職だけを50文字以内で書いてください(氏名は出席者に書きます)(「{role}」)")
+        if role not in roles:
+            roles.append(role)
+    return roles
+
+
 # --- upload -----------------------------------------------------------------------------------------------
 
 def safe_name(name: str) -> str:
@@ -329,7 +343,7 @@ def execute(meeting_id: int) -> None:
                         start=u.start, end=u.end, raw_text=u.raw_text, cleaned_text=u.text, text=u.text,
                         corrections=[{"wrong": c.wrong, "right": c.right, "count": c.count, "source": c.source}
                                      for c in u.corrections],
-                        mark=marks.get(i, Mark.NONE))
+                        mark=marks.get(i, Mark.NONE)).for_search()
                 for i, u in enumerate(transcript.utterances)
             ])
             meetings.filter(pk=meeting_id).update(

@@ -23,4 +23,5 @@ urlpatterns = [
     path("search/", views_editor.search, name="search"),
     path("glossary/", views_vocab.glossary, name="glossary"),
     path("corrections/", views_vocab.corrections, name="corrections"),
+    path("roles/", views_vocab.member_roles, name="member_roles"),
 ]

@@ -17,7 +17,7 @@ from kyodo.web.audit.log import record_request
 from kyodo.web.gijiroku import documents, services
 from kyodo.web.gijiroku.actions import GijirokuAction
 from kyodo.web.gijiroku.forms import SegmentForm, UploadForm
-from kyodo.web.gijiroku.models import Mark, Meeting, MeetingStatus, Segment
+from kyodo.web.gijiroku.models import Mark, Meeting, MeetingStatus, Segment, share_member_roles
 from kyodo.web.tenancy import get_for_user_or_404
 
 
@@ -109,12 +109,13 @@ def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _get_meeting(request, pk)
-    speakers = list(meeting.speakers.all())
+    speakers, attendees = list(meeting.speakers.all()), list(meeting.attendee_list.all())
+    share_member_roles([*speakers, *attendees], meeting.organisation_id)
     labels = {s.index: s.label() for s in speakers}
     segments = list(meeting.segments.all())
     context = {
         "meeting": meeting, "speakers": speakers, "segments": segments, "labels": labels,
-        "marks": Mark.choices, "styles": services.STYLES, "attendees": list(meeting.attendee_list.all()),
+        "marks": Mark.choices, "styles": services.STYLES, "attendees": attendees,
         "speeds": ("0.75", "1", "1.25", "1.5", "2"),
     }
     return render(request, "gijiroku/meeting_detail.html", context)
@@ -146,6 +147,7 @@ def segment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = segment.meeting
     form = SegmentForm(request.POST)
     speakers = {s.index: s for s in meeting.speakers.all()}
+    share_member_roles(list(speakers.values()), meeting.organisation_id)
     if not form.is_valid() or form.cleaned_data["speaker"] not in speakers:
         messages.error(request, "発言の修正を保存できませんでした(入力を確かめてください)。")
         return redirect("gijiroku:meeting_detail", pk=meeting.pk)

@@ -13,7 +13,7 @@ from kyodo.web.accounts.permissions import member_required
 from kyodo.web.audit.log import record_request
 from kyodo.web.gijiroku import editing, services
 from kyodo.web.gijiroku.actions import GijirokuAction
-from kyodo.web.gijiroku.models import Attendee, Meeting, MeetingStatus, Segment, Speaker
+from kyodo.web.gijiroku.models import Attendee, Meeting, Segment, Speaker
 from kyodo.web.tenancy import get_for_user_or_404
 
 
@@ -119,17 +119,9 @@ def replace(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required
 def search(request: HttpRequest) -> HttpResponse:
     """Segments of this organisation's meetings that hold every word of the query, optionally of one speaker."""
-    from kyodo.gijiroku.search import find_segments
+    from kyodo.web.gijiroku.search import LIMIT, search_segments
 
     query, speaker = request.GET.get("q", "").strip()[:200], request.GET.get("speaker", "").strip()[:100]
-    hits = []
-    if query or speaker:
-        meetings = Meeting.objects.for_user(request.user).filter(status=MeetingStatus.DONE)
-        labels = {(s.meeting_id, s.index): s.label() for s in Speaker.objects.for_user(request.user)}
-        rows = [
-            (s, labels.get((s.meeting_id, s.speaker), f"発言者{s.speaker + 1}"))
-            for s in Segment.objects.for_user(request.user).filter(meeting__in=meetings).select_related("meeting")
-        ]
-        hits = find_segments(rows, query, speaker, text_of=lambda r: str(r[0].text), speaker_of=lambda r: r[1])
-    return render(request, "gijiroku/search.html", {"q": query, "speaker": speaker, "hits": hits[:200],
-                                                    "total": len(hits)})
+    hits, total = search_segments(request.user, query, speaker) if query or speaker else ([], 0)
+    return render(request, "gijiroku/search.html", {"q": query, "speaker": speaker, "hits": hits, "total": total,
+                                                    "limit": LIMIT})
