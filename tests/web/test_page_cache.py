@@ -179,3 +179,37 @@ def test_confirming_the_run_and_what_is_made_from_it_change_the_summary_page(don
     assert "通知書(PDF)・案" not in body  # the page is rendered again: the run is confirmed now
     alice_client.post(f"/hoiku/runs/{done_run.pk}/notices/zip/", {"grouping": "facility"})
     assert "/hoiku/notice-archives/" in alice_client.get(url).content.decode()
+
+
+def test_requests_that_miss_the_same_page_at_once_wait_for_one_rendering(monkeypatch):
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    renders = []
+
+    def view(request):  # type: ignore[no-untyped-def]
+        renders.append(1)
+        time.sleep(0.2)  # a slow page: the others arrive while it renders
+        return HttpResponse("<title>t</title><!--kyodo:content-->本文<!--/kyodo:content-->")
+
+    monkeypatch.setattr(page_cache, "from_cache", lambda request, stored: HttpResponse(stored["content"]))
+    wrapped = page_cache.cached_page(lambda request: (1, "marker"))(view)
+    bodies: list[str] = []
+
+    def get() -> None:
+        request = RequestFactory().get("/hoiku/runs/1/")
+        request.user = SimpleNamespace(role="staff")
+        bodies.append(wrapped(request).content.decode())
+
+    threads = [threading.Thread(target=get) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(renders) == 1 and len(bodies) == 8
+    assert all("本文" in b for b in bodies)
+    assert not page_cache.RENDERING.events  # nothing left claimed

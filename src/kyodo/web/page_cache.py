@@ -12,7 +12,9 @@ something around it changes (a staff decision, another run of the round). `cache
    title come from the cache; base.html is rendered for this request around it: navigation, the user's name,
    unread notifications and messages. The CSRF token of the user who first rendered the page is stored as a
    placeholder and replaced by this request's token.
-4. On a miss the view runs as usual; a 200 HTML response is stored.
+4. On a miss the view runs as usual; a 200 HTML response is stored. Requests of this process that miss the same
+   key while it is being rendered wait for that rendering (up to WAIT_SECONDS) rather than render it again: when
+   fifty users open a result page at once it is rendered once per process, not fifty times.
 
 The page inside `{% block content %}` may depend only on the organisation's data named by the marker, the role,
 the path and the query string: never on the user's own name or anything else per user.
@@ -39,6 +41,7 @@ View = Callable[..., HttpResponse]
 Marker = Callable[..., tuple[Any, ...] | None]
 
 TIMEOUT = 8 * 60 * 60  # a working day; entries of a finished run would stay valid for ever
+WAIT_SECONDS = 5.0  # the longest a request waits for another thread's rendering of the same page
 START, END = "<!--kyodo:content-->", "<!--/kyodo:content-->"
 TOKEN = "<!--kyodo:csrf-token-->"
 SLOT = "<!--kyodo:cached-content-->"
@@ -104,6 +107,31 @@ class LocalPages:
 LOCAL = LocalPages(max_chars=16 * 1024 * 1024)  # at most some 50 MB of Japanese text per process
 
 
+class Renderings:
+    """The keys this process is rendering now, each with an event set when its page is stored (or given up)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.events: dict[str, threading.Event] = {}
+
+    def claim(self, key: str) -> tuple[bool, threading.Event]:
+        """(True, event) for the first to miss the key: it renders; (False, event) for the others: they wait."""
+        with self.lock:
+            event = self.events.get(key)
+            if event is not None:
+                return False, event
+            event = self.events[key] = threading.Event()
+            return True, event
+
+    def done(self, key: str, event: threading.Event) -> None:
+        with self.lock:
+            self.events.pop(key, None)
+        event.set()
+
+
+RENDERING = Renderings()
+
+
 def cached_page(marker: Marker) -> Callable[[View], View]:
     """Cache the content of a view's page; `marker` is the organisation check and says what the page depends on.
 
@@ -125,11 +153,19 @@ def cached_page(marker: Marker) -> Callable[[View], View]:
                     LOCAL.put(key, stored)
             if stored is not None:
                 return from_cache(request, stored)
-            response = view(request, *args, **kwargs)
-            part = cacheable_part(response)
-            if part is not None:
-                cache.set(key, part, TIMEOUT)
-                LOCAL.put(key, part)
+            first, event = RENDERING.claim(key)
+            if not first:
+                event.wait(WAIT_SECONDS)
+                stored = LOCAL.get(key)
+                return from_cache(request, stored) if stored is not None else view(request, *args, **kwargs)
+            try:
+                response = view(request, *args, **kwargs)
+                part = cacheable_part(response)
+                if part is not None:
+                    cache.set(key, part, TIMEOUT)
+                    LOCAL.put(key, part)
+            finally:
+                RENDERING.done(key, event)
             return response
 
         return wrapped
