@@ -33,8 +33,9 @@ urlpatterns = [
     path("runs/<int:pk>/retry/", views.run_retry, name="run_retry"),
     path("runs/<int:pk>/waitlist/", views_results.waitlist, name="waitlist"),
     path("runs/<int:pk>/flags/", views_results.flags, name="flags"),
-    path("runs/<int:pk>/facilities/<str:facility_id>/", views_results.facility_detail, name="facility_detail"),
-    path("runs/<int:pk>/children/<str:child_id>/", views_results.child_detail, name="child_detail"),
+    # path: ids of runs stored before ids were checked may hold "/" (readers refuse it now)
+    path("runs/<int:pk>/facilities/<path:facility_id>/", views_results.facility_detail, name="facility_detail"),
+    path("runs/<int:pk>/children/<path:child_id>/", views_results.child_detail, name="child_detail"),
     path("runs/<int:pk>/children/", views_children.children_list, name="children_list"),
     path("runs/<int:pk>/decisions/preview/", views_adjust.decision_preview, name="decision_preview"),
     path("runs/<int:pk>/diff/<int:other>/", views_results.run_diff, name="run_diff"),
