@@ -154,4 +154,6 @@ def test_gijiroku_demo_stores_a_transcribed_meeting_with_its_recording_once(koto
     assert "○委員長(山田太郎君)" in page and "音声認識は行っていません" in page
     assert staff.get(f"/gijiroku/meetings/{meeting.pk}/audio/").status_code == 200
     assert staff.get(f"/gijiroku/meetings/{meeting.pk}/export/full/docx/").status_code == 200
+    found = staff.get("/gijiroku/search/", {"q": segments[3].text[:4]}).content.decode()
+    assert '<p id="count">0件' not in found and f"/gijiroku/meetings/{meeting.pk}/" in found  # indexed like a real one
     assert charlie_client.get(f"/gijiroku/meetings/{meeting.pk}/").status_code == 404

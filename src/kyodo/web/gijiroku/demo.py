@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kyodo.web.gijiroku import editing, services
-from kyodo.web.gijiroku.models import Mark, Meeting, MeetingStatus, Segment, Speaker
+from kyodo.web.gijiroku.models import Meeting, MeetingStatus
 
 PLACE = "江東区役所 第一委員会室"
 MODEL_NAME = "デモ: 台本を合成音声で読み上げた録音(音声認識は行っていません)"
@@ -63,25 +63,6 @@ def _transcript(meeting: Meeting, synthetic: Any) -> Any:
                       speaker_count=len({u.speaker for u in utterances}), model_name=MODEL_NAME)
 
 
-def _store(meeting: Meeting, transcript: Any) -> None:
-    """Voices and utterances as a finished transcription stores them: voices given the attendees in speaking order."""
-    attendees = list(meeting.attendee_list.all())
-    Speaker.objects.bulk_create([
-        Speaker(organisation_id=meeting.organisation_id, meeting=meeting, index=i, role=attendees[i].role,
-                name=attendees[i].name, attendee=attendees[i])
-        for i in sorted({u.speaker for u in transcript.utterances})
-    ])
-    marks = services._found_marks(transcript)
-    Segment.objects.bulk_create([
-        Segment(organisation_id=meeting.organisation_id, meeting=meeting, index=i, speaker=u.speaker, start=u.start,
-                end=u.end, raw_text=u.raw_text, cleaned_text=u.text, text=u.text,
-                corrections=[{"wrong": c.wrong, "right": c.right, "count": c.count, "source": c.source}
-                             for c in u.corrections],
-                mark=marks.get(i, Mark.NONE))
-        for i, u in enumerate(transcript.utterances)
-    ])
-
-
 def load(user: Any, today: date | None = None) -> Meeting | None:
     """Idempotent: the meeting once per organisation; None when Open JTalk is not installed."""
     from kyodo.gijiroku.synthetic import COMMITTEE_AGENDA, COMMITTEE_PEOPLE, committee_script, synthesize
@@ -110,7 +91,7 @@ def load(user: Any, today: date | None = None) -> Meeting | None:
                 started_processing_at=timezone.now(), finished_at=timezone.now(),
             )
             editing.set_attendees(meeting, str(meeting.attendees))
-            _store(meeting, _transcript(meeting, synthetic))
+            services.store_transcript(meeting, _transcript(meeting, synthetic))
             os.replace(temporary, final)
     except BaseException:
         final.unlink(missing_ok=True)  # the row was rolled back: no recording without its meeting

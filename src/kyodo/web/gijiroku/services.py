@@ -325,27 +325,8 @@ def execute(meeting_id: int) -> None:
                                           step="録音を読み込んでいます", progress=0, **jobs.heartbeat())
     try:
         transcript = transcribe_file(audio_file(meeting), pipeline_options(meeting), progress=_reporter(meeting_id))
-        attendees = list(meeting.attendee_list.all())
         with transaction.atomic():
-            meeting.segments.all().delete()
-            meeting.speakers.all().delete()
-            # Voices are numbered in speaking order, like the attendees typed at upload: a first guess to check.
-            Speaker.objects.bulk_create([
-                Speaker(organisation_id=meeting.organisation_id, meeting=meeting, index=i,
-                        role=attendees[i].role if i < len(attendees) else "",
-                        name=attendees[i].name if i < len(attendees) else "",
-                        attendee=attendees[i] if i < len(attendees) else None)
-                for i in sorted({u.speaker for u in transcript.utterances})
-            ])
-            marks = _found_marks(transcript)
-            Segment.objects.bulk_create([
-                Segment(organisation_id=meeting.organisation_id, meeting=meeting, index=i, speaker=u.speaker,
-                        start=u.start, end=u.end, raw_text=u.raw_text, cleaned_text=u.text, text=u.text,
-                        corrections=[{"wrong": c.wrong, "right": c.right, "count": c.count, "source": c.source}
-                                     for c in u.corrections],
-                        mark=marks.get(i, Mark.NONE)).for_search()
-                for i, u in enumerate(transcript.utterances)
-            ])
+            store_transcript(meeting, transcript)
             meetings.filter(pk=meeting_id).update(
                 status=MeetingStatus.DONE, progress=100, step="完了しました", duration=transcript.duration,
                 model_name=transcript.model_name, finished_at=timezone.now(), error="",
@@ -361,6 +342,31 @@ def execute(meeting_id: int) -> None:
             error="内部エラーで文字起こしできませんでした。管理者に連絡してください。",
         )
         raise
+
+
+def store_transcript(meeting: Meeting, transcript: Any) -> None:
+    """The transcript's voices and utterances as the meeting's speakers and segments (replacing any), searchable.
+
+    Voices are numbered in speaking order, like the attendees typed at upload: a first guess to check."""
+    attendees = list(meeting.attendee_list.all())
+    meeting.segments.all().delete()
+    meeting.speakers.all().delete()
+    Speaker.objects.bulk_create([
+        Speaker(organisation_id=meeting.organisation_id, meeting=meeting, index=i,
+                role=attendees[i].role if i < len(attendees) else "",
+                name=attendees[i].name if i < len(attendees) else "",
+                attendee=attendees[i] if i < len(attendees) else None)
+        for i in sorted({u.speaker for u in transcript.utterances})
+    ])
+    marks = _found_marks(transcript)
+    Segment.objects.bulk_create([
+        Segment(organisation_id=meeting.organisation_id, meeting=meeting, index=i, speaker=u.speaker,
+                start=u.start, end=u.end, raw_text=u.raw_text, cleaned_text=u.text, text=u.text,
+                corrections=[{"wrong": c.wrong, "right": c.right, "count": c.count, "source": c.source}
+                             for c in u.corrections],
+                mark=marks.get(i, Mark.NONE)).for_search()
+        for i, u in enumerate(transcript.utterances)
+    ])
 
 
 def _found_marks(transcript: Any) -> dict[int, str]:
