@@ -6,6 +6,8 @@ nothing here counts, explains or decides who gets a seat.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any
@@ -14,7 +16,7 @@ from kyodo.hoiku.explain.reasons import NONE_OFFERED, VACANT, explanation_to_dic
 from kyodo.hoiku.model.instance import AGE_CLASSES
 from kyodo.hoiku.model.result import Status
 from kyodo.hoiku.outcome import Outcome
-from kyodo.web.hoiku.models import Run, RunChild, chosen_text
+from kyodo.web.hoiku.models import Run, RunChild, RunStatus, chosen_text
 
 BATCH = 1000
 MAX_VIOLATIONS_SHOWN = 200
@@ -163,8 +165,43 @@ def diff(before: Run, after: Run) -> dict[str, Any]:
     }
 
 
+class _Summaries:
+    """The summaries of recently shown finished runs, parsed once per process (a 3,000-child ward's is ~300 KB of
+    JSON that every facility and child page needs). A finished run's summary never changes; the key also holds
+    its creation time, so a recreated database's run of the same id is a different entry. The caller has already
+    checked the run's organisation."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.lock = size, threading.Lock()
+        self.items: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+
+    def of(self, run: Run) -> dict[str, Any]:
+        if run.status != RunStatus.DONE:
+            return run.summary  # type: ignore[no-any-return]
+        key = (run.pk, run.created_at, run.finished_at)
+        with self.lock:
+            found = self.items.get(key)
+            if found is not None:
+                self.items.move_to_end(key)
+                return found
+        summary: dict[str, Any] = run.summary
+        with self.lock:
+            self.items[key] = summary
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return summary
+
+
+SUMMARIES = _Summaries(size=16)
+
+
+def run_summary(run: Run) -> dict[str, Any]:
+    """The run's summary (for a finished run, parsed once per process)."""
+    return SUMMARIES.of(run)
+
+
 def facility_names(run: Run) -> dict[str, str]:
-    return {f["id"]: f["name"] for f in run.summary.get("facility_table", [])}
+    return {f["id"]: f["name"] for f in run_summary(run).get("facility_table", [])}
 
 
 CHART_COLOUR = "#0b5cab"

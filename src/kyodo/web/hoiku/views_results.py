@@ -17,7 +17,7 @@ from kyodo.hoiku.model.result import Status
 from kyodo.web.accounts.permissions import member_required
 from kyodo.web.audit.log import record_request
 from kyodo.web.audit.models import Action
-from kyodo.web.hoiku import results, services_rounds
+from kyodo.web.hoiku import facility_rows, results, services_rounds
 from kyodo.web.hoiku.actions import HoikuAction
 from kyodo.web.hoiku.forms import DecisionForm
 from kyodo.web.hoiku.models import InputSet, Run, RunChild, RunStatus, chosen_text
@@ -105,18 +105,20 @@ def seat_lists(run: Run, facility_id: str) -> dict[int, dict[str, list[dict[str,
 @finished_run_page
 def facility_detail(request: HttpRequest, pk: int, facility_id: str) -> HttpResponse:
     run = _get_run(request, pk, done=True)
-    facility = next((f for f in run.summary["facility_table"] if f["id"] == facility_id), None)
+    facility = next((f for f in results.run_summary(run)["facility_table"] if f["id"] == facility_id), None)
     if facility is None:
         raise Http404("施設がありません")
     lists = seat_lists(run, facility_id)
     cells = {a["age"]: a for a in facility["ages"]}
-    ages = [{"age": age, "cell": cells.get(age), **lists[age]} for age in lists]
-    # Links built once for the page's hundred-odd children (reversing each is most of the page's time).
     child_base = reverse("hoiku:child_detail", args=[run.pk, "-"]).removesuffix("-/")
-    return render(request, "hoiku/facility_detail.html", {
-        "run": run, "facility": facility, "ages": ages, "child_base": child_base,
-        "preview_url": reverse("hoiku:decision_preview", args=[run.pk]),
-    })
+    preview_url = reverse("hoiku:decision_preview", args=[run.pk])
+    ages = [
+        {"age": age, "cell": cells.get(age), **lists[age],
+         "placed_html": facility_rows.placed_rows(lists[age]["placed"], child_base, preview_url),
+         "waiting_html": facility_rows.waiting_rows(lists[age]["waiting"], child_base)}
+        for age in lists
+    ]
+    return render(request, "hoiku/facility_detail.html", {"run": run, "facility": facility, "ages": ages})
 
 
 @member_required
