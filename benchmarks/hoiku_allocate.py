@@ -134,7 +134,7 @@ def worker(args: argparse.Namespace) -> None:
     Imports are set-up, as for the CLI's own modules; their time is printed apart ("import")."""
     import_start = time.process_time()
     import kyodo.hoiku as hoiku
-    from kyodo.hoiku.cli import collector_paused
+    from kyodo.hoiku.cli_common import collector_paused
     from kyodo.hoiku.outputs.result_json import json_bytes
     from kyodo.hoiku.outputs.workbook import write_workbook_to
     from kyodo.hoiku.rules import load_rules

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from kyodo.hoiku import run_instance
 from kyodo.hoiku.checks.check import blocking_pairs
-from kyodo.hoiku.cli import collector_paused
+from kyodo.hoiku.cli_common import collector_paused
 from kyodo.hoiku.engine.family import families
 from kyodo.hoiku.engine.pipeline import _check, run_round
 from kyodo.hoiku.engine.priority import build_priority

@@ -96,7 +96,7 @@ def test_the_summary_counts_every_child_once_by_status(ward: Path) -> None:
 
 
 def test_the_cli_blocking_count_includes_blocking_coalitions() -> None:
-    from kyodo.hoiku.cli import summary_lines
+    from kyodo.hoiku.cli_allocate import summary_lines
     from kyodo.hoiku.model.result import CheckKind, Violation
 
     outcome = hoiku.run_instance(generate_ward(children=30, facilities=3, seed=2, fiscal_year=2026), "koto",
