@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from kyodo.hoiku.explain.reasons import CutoffCell, Explainer, Explanation
+from kyodo.hoiku.explain.cutoffs import CutoffCell
+from kyodo.hoiku.explain.reasons import Explainer, Explanation
 from kyodo.hoiku.model.instance import AGE_CLASSES, Instance
 from kyodo.hoiku.model.result import (
     CheckKind,

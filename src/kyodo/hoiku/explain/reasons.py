@@ -9,8 +9,7 @@ cut-off, the same points but a named tie-break criterion, the lottery, a sibling
 vacancy at that age (募集なし), or a staff decision. Only reads the Result: what put a child
 behind another is taken from the priority (`decided_by`) and the assignment, never recomputed.
 
-The cut-off (最低指数) of a seat is the child offered a seat there with the lowest priority, not
-counting children who keep their own seat (在園継続) or whom staff placed by decision.
+The cut-off table itself is computed in `explain.cutoffs`.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kyodo.hoiku.model.instance import AGE_CLASSES
+from kyodo.hoiku.explain.cutoffs import CutoffCell, cutoff_table, fixed_children
 from kyodo.hoiku.model.result import STATUS_LABELS, Flag, Result, Seat, Status, status_of
 from kyodo.hoiku.rules import Rules
 
@@ -75,37 +74,6 @@ ORDER_STEPS: Mapping[str, str] = {
     "points": "指数",
     "lottery": "抽選",
 }
-VACANT = "空有"
-NONE_OFFERED = "―"
-WITHHELD = "非公開"
-
-
-@dataclass(frozen=True, slots=True)
-class CutoffCell:
-    """One cell of the published cut-off table (facility × age class)."""
-
-    facility_id: str
-    age_class: int
-    places: int  # vacancies plus seats freed by children who transfer away
-    offered: int  # new offers (not children keeping their own seat)
-    vacancies_left: int
-    points: int | None  # lowest points offered (None when nobody was offered by the allocation)
-    position: int | None  # 1-based place in the priority order of that lowest offered child
-    child_id: str | None
-    label: str  # "42", 空有, ― or 非公開, as wards publish it
-
-    def published(self, *, withhold_small: bool = False) -> str:
-        """The label, or 非公開 where only 1-2 children were offered (as 台東区 publishes, for privacy)."""
-        if (
-            withhold_small
-            and self.points is not None
-            and self.label == str(self.points)
-            and self.offered <= 2
-        ):
-            return WITHHELD
-        return self.label
-
-
 @dataclass(frozen=True, slots=True)
 class PointsLine:
     """One line of the points breakdown, with the public document it comes from."""
@@ -165,61 +133,6 @@ class Explanation:
         return out
 
 
-def cutoff_table(result: Result, *, withhold_small: bool = False) -> dict[Seat, CutoffCell]:
-    """(facility, age class) → the cell wards publish, for every age class a facility takes or was asked for.
-
-    `withhold_small`: show 非公開 where only 1-2 children were offered a seat (as 台東区 does, for privacy).
-    """
-    instance = result.instance
-    fixed = _fixed(result)
-    freed: dict[Seat, int] = {}
-    new: dict[Seat, list[str]] = {}
-    held: set[Seat] = set()  # seats anyone holds, kept ones (在園継続) included
-    for cid, child in instance.children.items():
-        got = result.assignment.get(cid)
-        if child.current_facility is not None and got not in (None, child.current_facility):
-            seat = (child.current_facility, child.age_class)
-            freed[seat] = freed.get(seat, 0) + 1
-        if got is not None and got != child.current_facility:
-            new.setdefault((got, child.age_class), []).append(cid)
-        if got is not None:
-            held.add((got, child.age_class))
-    table: dict[Seat, CutoffCell] = {}
-    for fid, facility in instance.facilities.items():
-        for age in AGE_CLASSES:
-            seat = (fid, age)
-            order = result.priority.order.get(seat, ())
-            if age not in facility.vacancies and not order and seat not in held:
-                continue
-            offered = new.get(seat, [])
-            places = facility.vacancy(age) + freed.get(seat, 0)
-            left = places - len(offered)
-            position = {cid: i for i, cid in enumerate(order)}
-            ranked = [cid for cid in offered if cid not in fixed and cid in position]
-            lowest = max(ranked, key=position.__getitem__) if ranked else None
-            points = result.scores[lowest].at(fid) if lowest is not None and lowest in result.scores else None
-            if left > 0:
-                label = VACANT
-            elif not offered:
-                label = NONE_OFFERED
-            elif withhold_small and len(offered) <= 2:
-                label = WITHHELD
-            else:
-                label = NONE_OFFERED if points is None else str(points)
-            table[seat] = CutoffCell(
-                fid,
-                age,
-                places,
-                len(offered),
-                left,
-                points,
-                None if lowest is None else position[lowest] + 1,
-                lowest,
-                label,
-            )
-    return table
-
-
 def order_step_label(key: str | None, rules: Rules | None) -> str:
     """The Japanese name of one step of a seat's ordering (`Priority.decided_by`); "" for the first child."""
     if key is None:
@@ -277,7 +190,7 @@ class Explainer:
         self.names = ["guaranteed", "points", *(t.key for t in chain), "lottery"]
         self.criteria = {**DEFAULT_CRITERIA, **{t.key: t.label for t in chain}}
         self.waitlist = result.waitlist_ranks()
-        self.fixed = _fixed(result)
+        self.fixed = fixed_children(result)
         self._fixed_at = _fixed_at(result, self.fixed)
         households: dict[str, int] = {}
         for child in result.instance.children.values():
@@ -475,13 +388,6 @@ def _why(reason: str) -> str:
     return f"(理由: {reason})" if reason else ""
 
 
-def _fixed(result: Result) -> dict[str, str]:
-    """child id → reason, for children staff placed by decision (recorded in the run record)."""
-    run = result.run
-    decisions = getattr(run, "decisions", ()) if run is not None else ()
-    return {str(d["child_id"]): str(d.get("reason") or "") for d in decisions if d.get("kind") == "fix"}
-
-
 def _fixed_at(result: Result, fixed: Mapping[str, str]) -> dict[Seat, tuple[str, ...]]:
     """Seat → the children staff fixed there who hold it (a fix to a facility the child was not placed at
     holds nothing)."""
@@ -492,20 +398,6 @@ def _fixed_at(result: Result, fixed: Mapping[str, str]) -> dict[Seat, tuple[str,
         if child is not None and got is not None and got != child.current_facility:
             at.setdefault((got, child.age_class), []).append(cid)
     return {seat: tuple(ids) for seat, ids in at.items()}
-
-
-def cutoff_to_dict(cell: CutoffCell) -> dict[str, object]:
-    """A cut-off cell as JSON-ready data."""
-    return {
-        "facility_id": cell.facility_id,
-        "age_class": cell.age_class,
-        "places": cell.places,
-        "offered": cell.offered,
-        "vacancies_left": cell.vacancies_left,
-        "points": cell.points,
-        "position": cell.position,
-        "label": cell.label,
-    }
 
 
 def explanation_to_dict(explanation: Explanation) -> dict[str, object]:

@@ -20,7 +20,8 @@ from typing import Any
 
 import orjson
 
-from kyodo.hoiku.explain.reasons import cutoff_to_dict, explanation_to_dict
+from kyodo.hoiku.explain.cutoffs import cutoff_to_dict
+from kyodo.hoiku.explain.reasons import explanation_to_dict
 from kyodo.hoiku.model.instance import Child
 from kyodo.hoiku.model.result import Score, ScoreItem
 from kyodo.hoiku.outcome import Outcome

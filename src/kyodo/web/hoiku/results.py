@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any
 
-from kyodo.hoiku.explain.reasons import NONE_OFFERED, VACANT, explanation_to_dict, order_step_label
+from kyodo.hoiku.explain.cutoffs import NONE_OFFERED, VACANT
+from kyodo.hoiku.explain.reasons import explanation_to_dict, order_step_label
 from kyodo.hoiku.model.instance import AGE_CLASSES
 from kyodo.hoiku.model.result import Status
 from kyodo.hoiku.outcome import Outcome

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from kyodo.hoiku.explain.reasons import NONE_OFFERED, VACANT, WITHHELD
+from kyodo.hoiku.explain.cutoffs import NONE_OFFERED, VACANT, WITHHELD
 from kyodo.hoiku.model.instance import AGE_CLASSES
 from kyodo.hoiku.outcome import Outcome
 from kyodo.hoiku.outputs.notices.fonts import japanese_font
