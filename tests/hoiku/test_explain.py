@@ -9,15 +9,8 @@ import openpyxl
 import pytest
 
 from kyodo.hoiku.engine.pipeline import Decision, run_round
-from kyodo.hoiku.explain.reasons import (
-    NONE_OFFERED,
-    VACANT,
-    WITHHELD,
-    ReasonKind,
-    cutoff_table,
-    explain_all,
-    explain_child,
-)
+from kyodo.hoiku.explain.cutoffs import NONE_OFFERED, VACANT, WITHHELD, cutoff_table
+from kyodo.hoiku.explain.reasons import ReasonKind, explain_all, explain_child
 from kyodo.hoiku.model.instance import Household
 from kyodo.hoiku.model.result import Result
 from kyodo.hoiku.outcome import build_outcome
