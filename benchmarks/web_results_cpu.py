@@ -9,7 +9,8 @@ The pages are those of `web_results_load.py` (summary, not admitted, not admitte
 facility, a child) and the results CSV, requested by a signed-in staff user with Django's test client (every
 middleware and context processor runs; DEBUG off). Each page is requested once to warm up, then --repeat times
 with different facilities/children; printed: the median CPU time of this process per request (time.process_time,
-which includes the database client's work but not the database server's) and the wall time, per page.
+which includes the database client's work but not the database server's) and the wall time, per page, and the
+CPU time of the first request (empty cache, first use in the process).
 --profile PAGE prints cProfile's top functions of that page's requests.
 """
 
@@ -53,9 +54,9 @@ def paths(run, rng: random.Random) -> dict[str, str]:  # type: ignore[no-untyped
     }
 
 
-def measure(client, run, page: str, repeat: int, profiler: cProfile.Profile | None) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+def measure(client, run, page: str, repeat: int, profiler: cProfile.Profile | None) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
     rng = random.Random(page)
-    cpu, wall = [], []
+    cpu, wall, first = [], [], 0.0
     for i in range(repeat + 1):
         path = paths(run, rng)[page]
         c0, w0 = time.process_time(), time.perf_counter()
@@ -70,7 +71,9 @@ def measure(client, run, page: str, repeat: int, profiler: cProfile.Profile | No
         if i:  # the first request of each page warms up (imports, template compilation, connections)
             cpu.append(c1 - c0)
             wall.append(w1 - w0)
-    return statistics.median(cpu) * 1000, statistics.median(wall) * 1000
+        else:
+            first = c1 - c0
+    return statistics.median(cpu) * 1000, statistics.median(wall) * 1000, first * 1000
 
 
 def main() -> int:
@@ -83,6 +86,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--profile", choices=PAGES)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--sort", default="cumulative", help="cProfile's order: cumulative (default) or tottime")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kyodo-cpu-") as tmp:
         configure(args, args.data_dir or tmp)
@@ -103,13 +107,13 @@ def main() -> int:
         if not client.login(username="koto-staff", password=demo.DEMO_PASSWORD):
             raise SystemExit("login failed")
         profiler = cProfile.Profile() if args.profile else None
-        print(f"{'page':<14} {'cpu ms':>7} {'wall ms':>8}   ({args.repeat} requests each, median; "
+        print(f"{'page':<14} {'cpu ms':>7} {'wall ms':>8} {'first':>7}   ({args.repeat} requests each, median; "
               f"{'PostgreSQL' if args.postgres else 'SQLite'}, cache {args.cache})")
         for page in PAGES:
-            cpu, wall = measure(client, run, page, args.repeat, profiler if page == args.profile else None)
-            print(f"{page:<14} {cpu:>7.1f} {wall:>8.1f}")
+            cpu, wall, first = measure(client, run, page, args.repeat, profiler if page == args.profile else None)
+            print(f"{page:<14} {cpu:>7.1f} {wall:>8.1f} {first:>7.1f}")
         if profiler is not None:
-            pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(args.top)
+            pstats.Stats(profiler, stream=sys.stdout).sort_stats(args.sort).print_stats(args.top)
     return 0
 
 

@@ -9,9 +9,9 @@ something around it changes (a staff decision, another run of the round). `cache
 2. The key is the organisation, the user's role, the view, the path and query string, the marker and the code's
    version (a digest of the web package's source and templates, so a deploy never serves pages of the old code).
 3. On a hit, only the part of the page inside `{% block content %}` (between the markers of base.html) and the
-   title come from the cache; base.html is rendered for this request around it: navigation, the user's name,
-   unread notifications and messages. The CSRF token of the user who first rendered the page is stored as a
-   placeholder and replaced by this request's token.
+   title come from the cache; base.html for this request goes around it: navigation, the user's name, unread
+   notifications and messages (`page_shell`, kept per user and what it shows). The CSRF token of the user who
+   first rendered the page is stored as a placeholder and replaced by this request's token.
 4. On a miss the view runs as usual; a 200 HTML response is stored. Requests of this process that miss the same
    key while it is being rendered wait for that rendering (up to WAIT_SECONDS) rather than render it again: when
    fifty users open a result page at once it is rendered once per process, not fifty times.
@@ -34,8 +34,8 @@ from typing import Any
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
+
+from kyodo.web import page_shell
 
 View = Callable[..., HttpResponse]
 Marker = Callable[..., tuple[Any, ...] | None]
@@ -44,7 +44,6 @@ TIMEOUT = 8 * 60 * 60  # a working day; entries of a finished run would stay val
 WAIT_SECONDS = 5.0  # the longest a request waits for another thread's rendering of the same page
 START, END = "<!--kyodo:content-->", "<!--/kyodo:content-->"
 TOKEN = "<!--kyodo:csrf-token-->"
-SLOT = "<!--kyodo:cached-content-->"
 _TITLE = re.compile(r"<title>.*?</title>", re.S)
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -191,10 +190,8 @@ def cacheable_part(response: HttpResponse) -> dict[str, str] | None:
 
 
 def from_cache(request: HttpRequest, stored: dict[str, str]) -> HttpResponse:
-    """base.html rendered for this request around the stored title and content."""
-    content = stored["content"]
-    if TOKEN in content:
-        content = content.replace(TOKEN, get_token(request))
-    shell = render_to_string("page_cache_shell.html", {"page_content": mark_safe(SLOT)}, request)
-    shell = _TITLE.sub(lambda _: stored["title"], shell, count=1)
-    return HttpResponse(shell.replace(SLOT, content, 1))
+    """base.html for this request (`page_shell`) around the stored title and content."""
+    token = get_token(request)
+    html = page_shell.shell(request, code_version()).replace(page_shell.CSRF_SLOT, token)
+    html = _TITLE.sub(lambda _: stored["title"], html, count=1)
+    return HttpResponse(html.replace(page_shell.CONTENT_SLOT, stored["content"].replace(TOKEN, token), 1))

@@ -51,3 +51,23 @@ def test_serve_runs_gunicorn_with_health_and_static_files(tmp_path: Path) -> Non
         server.terminate()
         out = server.communicate(timeout=30)[0].decode(errors="replace")
     assert "gunicorn" in out.lower() or "Booting worker" in out
+
+
+def test_warming_before_the_fork_imports_the_views_and_compiles_every_kyodo_template(db) -> None:
+    from django.template import engines
+    from django.template.utils import get_app_template_dirs
+    from django.urls import get_resolver
+
+    import kyodo.web
+    from kyodo.web.serve import warm
+
+    package = Path(kyodo.web.__file__).resolve().parent
+    engine = engines["django"]
+    folders = [Path(f) for f in [*engine.dirs, *get_app_template_dirs("templates")]
+               if Path(f).resolve().is_relative_to(package)]
+    names = {p.relative_to(f).as_posix() for f in folders for p in f.rglob("*.html")}
+    assert warm() == len(names) > 50
+    assert get_resolver().url_patterns  # imported
+    loader = engine.engine.template_loaders[0]
+    cached = {key.split("-")[0] for key in getattr(loader, "get_template_cache", {})}
+    assert {"base.html", "hoiku/child_detail.html"} <= cached

@@ -72,14 +72,21 @@ def rules_label(name: str | None, *, with_name: bool = False) -> str:
     if with_name:
         label = rules_label(name)
         return label if label == name else f"{label}({name})"
+    municipality = _municipality(name)
+    return f"{municipality}の利用調整基準" if municipality else name
+
+
+@lru_cache(maxsize=64)
+def _municipality(name: str) -> str:
+    """The ward of a shipped rules file ("" when the name does not load). The shipped files do not change while the
+    program runs, and pages show these labels often: each is read once per process."""
     from kyodo.hoiku.model.errors import RuleError
     from kyodo.hoiku.rules import load_rules
 
     try:
-        rules = load_rules(name)
+        return load_rules(name).municipality or ""
     except (RuleError, OSError):
-        return name
-    return f"{rules.municipality}の利用調整基準" if rules.municipality else name
+        return ""
 
 
 def record_label(field: str) -> str:

@@ -17,7 +17,7 @@ import yaml
 
 from kyodo.hoiku.model.errors import RuleError
 from kyodo.hoiku.rules.cases import load_cases, score_case
-from kyodo.hoiku.rules.loader import DATA_DIR, Rules, load_rules, parse_rules
+from kyodo.hoiku.rules.loader import DATA_DIR, Rules, load_rules, parse_rules, parse_yaml
 from kyodo.hoiku.rules.workbook import export_workbook
 from kyodo.hoiku.rules.workbook_import import dump_yaml, import_workbook
 from kyodo.problems import InputError, Problem
@@ -50,7 +50,7 @@ class CaseResult:
 def rules_from_text(text: str, *, name: str, file_name: str) -> Rules:
     """The Rules of a stored YAML text (its sha256 is that of the text's UTF-8 bytes). Raises RuleError."""
     try:
-        data = yaml.safe_load(text)
+        data = parse_yaml(text)
     except yaml.YAMLError as exc:
         raise RuleError(f"{file_name}: YAML として読めません({exc})") from exc
     return parse_rules(data, name=name, file_name=file_name, sha256=hashlib.sha256(text.encode()).hexdigest())

@@ -219,14 +219,6 @@ class Run(OrgOwned, BackgroundJob):
         return bool(self.confirmed_at and not self.unconfirmed_at and not self.superseded_by_id)
 
 
-CHOSEN_SEP = "\x1f"  # a control character: no id read from a file may hold one (kyodo.tables refuses them)
-
-
-def chosen_text(facility_ids: list[str]) -> str:
-    """RunChild.chosen of these choices: 「␟F1␟F2␟」."""
-    return CHOSEN_SEP + CHOSEN_SEP.join(facility_ids) + CHOSEN_SEP if facility_ids else ""
-
-
 class RunChild(OrgOwned):
     """One child's result in one run: where it was offered a seat, its points and their breakdown."""
 
@@ -240,9 +232,6 @@ class RunChild(OrgOwned):
     points = models.IntegerField("指数")
     # [{facility_id, name, points, rank, offered, waitlist}] in the child's order of choice
     choices = models.JSONField(default=list)
-    # The chosen facilities' ids, each between CHOSEN_SEP: a facility page reads only its applicants
-    # (`chosen__contains`, on SQLite and PostgreSQL alike) rather than every child's choices.
-    chosen = models.TextField(blank=True, default="")
     breakdown = models.JSONField(default=list)  # [{label, points, reference, needs_confirmation, facility_id}]
     # kyodo.hoiku.explain.reasons.explanation_to_dict: {summary, reasons: [{choice, facility_id, kind, label, text, …}]}
     explanation = models.JSONField(default=dict)

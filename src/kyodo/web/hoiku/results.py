@@ -6,20 +6,22 @@ nothing here counts, explains or decides who gets a seat.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any
+
+from django.db import connection
 
 from kyodo.hoiku.explain.cutoffs import NONE_OFFERED, VACANT
 from kyodo.hoiku.explain.reasons import explanation_to_dict, order_step_label
 from kyodo.hoiku.model.instance import AGE_CLASSES
 from kyodo.hoiku.model.result import Status
 from kyodo.hoiku.outcome import Outcome
-from kyodo.web.hoiku.models import Run, RunChild, RunStatus, chosen_text
+from kyodo.web.hoiku.models import Run, RunChild
+from kyodo.web.hoiku.run_cache import FinishedRunCache
 
 BATCH = 1000
+ANALYSIS_LIMIT = 2000  # rows SQLite's ANALYZE reads of each index (a sample; enough to rank the indexes)
 MAX_VIOLATIONS_SHOWN = 200
 
 
@@ -70,7 +72,6 @@ def store(run: Run, outcome: Outcome) -> None:
             organisation_id=run.organisation_id, run=run, child_id=cid, household_id=child.household_id,
             name=child.name or "",
             age_class=child.age_class, facility_id=assigned or "", choice_number=e.choice_rank,
-            chosen=chosen_text(list(child.choices)),
             points=score.at(assigned) if assigned else score.total, choices=choices, breakdown=breakdown,
             explanation={**explanation_to_dict(e), "status": str(status), "status_label": status.label},
             flags=flags.get(cid, []), flagged=cid in flags, current_facility=child.current_facility or "",
@@ -78,9 +79,23 @@ def store(run: Run, outcome: Outcome) -> None:
         ))
     RunChild.objects.unscoped("replacing this run's own rows").filter(run=run).delete()
     RunChild.objects.bulk_create(rows, batch_size=BATCH)
+    refresh_statistics()
     run.summary = summarize(outcome)
     run.record = _record(outcome)
     run.save(update_fields=["summary", "record"])
+
+
+def refresh_statistics() -> None:
+    """Let the database's planner know the per-child table as it now is.
+
+    Without statistics SQLite reads a child's row through the organisation index (every row of every run of the
+    organisation) instead of the run's own index, and a child's page gets slower with each run stored. SQLite's
+    ANALYZE is bounded here (analysis_limit: it samples); PostgreSQL's samples anyway."""
+    table = connection.ops.quote_name(RunChild._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+        cursor.execute(f"ANALYZE {table}")
 
 
 def _record(outcome: Outcome) -> dict[str, Any]:
@@ -166,34 +181,13 @@ def diff(before: Run, after: Run) -> dict[str, Any]:
     }
 
 
-class _Summaries:
-    """The summaries of recently shown finished runs, parsed once per process (a 3,000-child ward's is ~300 KB of
-    JSON that every facility and child page needs). A finished run's summary never changes; the key also holds
-    its creation time, so a recreated database's run of the same id is a different entry. The caller has already
-    checked the run's organisation."""
-
-    def __init__(self, size: int) -> None:
-        self.size, self.lock = size, threading.Lock()
-        self.items: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
-
-    def of(self, run: Run) -> dict[str, Any]:
-        if run.status != RunStatus.DONE:
-            return run.summary  # type: ignore[no-any-return]
-        key = (run.pk, run.created_at, run.finished_at)
-        with self.lock:
-            found = self.items.get(key)
-            if found is not None:
-                self.items.move_to_end(key)
-                return found
-        summary: dict[str, Any] = run.summary
-        with self.lock:
-            self.items[key] = summary
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-        return summary
+def _summary(run: Run) -> dict[str, Any]:
+    summary: dict[str, Any] = run.summary
+    return summary
 
 
-SUMMARIES = _Summaries(size=16)
+# A 3,000-child ward's summary is about 300 KB of JSON that every facility and child page needs.
+SUMMARIES = FinishedRunCache(_summary, size=16)
 
 
 def run_summary(run: Run) -> dict[str, Any]:

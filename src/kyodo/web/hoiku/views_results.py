@@ -7,7 +7,6 @@ from typing import Any
 from urllib.parse import quote
 
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,8 +19,9 @@ from kyodo.web.audit.models import Action
 from kyodo.web.hoiku import facility_rows, results, services_rounds
 from kyodo.web.hoiku.actions import HoikuAction
 from kyodo.web.hoiku.forms import DecisionForm
-from kyodo.web.hoiku.models import InputSet, Run, RunChild, RunStatus, chosen_text
+from kyodo.web.hoiku.models import InputSet, Run, RunChild, RunStatus
 from kyodo.web.hoiku.page_cache import finished_run_page
+from kyodo.web.hoiku.seat_lists import seat_lists
 from kyodo.web.tenancy import get_for_user_or_404
 
 PAGE_SIZE = 100
@@ -69,36 +69,6 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "others": others,
     }
     return render(request, "hoiku/run_detail.html", context)
-
-
-def seat_lists(run: Run, facility_id: str) -> dict[int, dict[str, list[dict[str, Any]]]]:
-    """Per age class: the children placed at the facility in its priority order, and its waiting list in order.
-
-    Read from each child's stored choice (rank, 待機順位, points and the order step that put it behind the
-    child above, all from the Outcome); a child staff placed there without having chosen it comes last."""
-    ages: dict[int, dict[str, list[dict[str, Any]]]] = {}
-    applied = Q(facility_id=facility_id) | Q(chosen__contains=chosen_text([facility_id]))
-    rows = _rows(run).filter(applied).only("child_id", "name", "age_class", "facility_id", "points", "choice_number",
-                                           "choices", "status", "current_facility")
-    for row in rows.iterator(chunk_size=1000):
-        choice = next((c for c in row.choices if c["facility_id"] == facility_id), None)
-        placed = row.facility_id == facility_id
-        if choice is None and not placed:
-            continue
-        entry = {
-            "child_id": row.child_id, "name": row.name, "choice_number": row.choice_number,
-            "wish": row.choices.index(choice) + 1 if choice else None,
-            "points": choice["points"] if choice else row.points,
-            "rank": choice["rank"] if choice else None, "waitlist": choice.get("waitlist") if choice else None,
-            "decided_by": choice.get("decided_by", "") if choice else "", "status": row.status,
-            "stays": placed and row.current_facility == facility_id,
-        }
-        lists = ages.setdefault(row.age_class, {"placed": [], "waiting": []})
-        lists["placed" if placed else "waiting"].append(entry)
-    for lists in ages.values():
-        lists["placed"].sort(key=lambda e: (e["rank"] is None, e["rank"] or 0, e["child_id"]))
-        lists["waiting"].sort(key=lambda e: (e["waitlist"] is None, e["waitlist"] or 0, e["child_id"]))
-    return dict(sorted(ages.items()))
 
 
 @member_required

@@ -20,10 +20,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,14 @@ class Service:
 
     @property
     def url(self) -> str:
-        return str(reverse(self.url_name))
+        return _start_url(self.url_name, get_script_prefix())
+
+
+@lru_cache(maxsize=256)
+def _start_url(url_name: str, prefix: str) -> str:
+    """A service's start page (the navigation of every page lists every service): reversed once per process and
+    script prefix (the URLconf does not change while the program runs)."""
+    return str(reverse(url_name))
 
 
 _SERVICES: dict[str, Service] = {}
