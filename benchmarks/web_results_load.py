@@ -14,9 +14,11 @@ signs in (not timed: a password check costs a second of CPU on purpose) and, all
 requests the results pages (summary, not admitted, not admitted of one age class, flags, a facility,
 a child, the CSV) in turn, each user over one kept-alive connection as a browser does. Every request
 is timed, the first ones (empty cache) included. Bounded in count (users × requests) and time
-(--max-seconds). Prints requests/s, p50 and p95 latency, errors, p95 per page, the CPU time per
-request of the server processes and of this client, and the load average before and after (the
-machine may be shared); exits 1 if any request failed.
+(--max-seconds); --passes 2 runs the same load again on the warm server, --runs 5 starts five servers in
+turn on the same data (each cold) and prints the median p95. Prints requests/s, p50 and
+p95 latency, errors, p95 per page, the CPU time per request of the server processes and of this
+client, and the load average before and after (the machine may be shared); exits 1 if any request
+failed.
 """
 
 from __future__ import annotations
@@ -164,12 +166,14 @@ def load(base: str, info: dict, users: int, per_user: int, max_seconds: float, s
 
     threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
     server_cpu, client_cpu, t0 = process_tree_cpu(server_pid), time.process_time(), time.perf_counter()
+    services_cpu = {name: processes_cpu(name) for name in SERVICES}
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     wall = time.perf_counter() - t0
     server_cpu, client_cpu = process_tree_cpu(server_pid) - server_cpu, time.process_time() - client_cpu
+    services_cpu = {name: processes_cpu(name) - cpu for name, cpu in services_cpu.items()}
     latencies.sort()
     return {
         "requests": len(latencies),
@@ -181,7 +185,26 @@ def load(base: str, info: dict, users: int, per_user: int, max_seconds: float, s
         "p95_by_page_ms": {k: p95(v) * 1000 for k, v in by_page.items() if v},
         "server_cpu_ms": server_cpu / len(latencies) * 1000 if latencies else 0.0,
         "client_cpu_ms": client_cpu / len(latencies) * 1000 if latencies else 0.0,
+        "services_cpu_ms": {k: v / len(latencies) * 1000 for k, v in services_cpu.items()} if latencies else {},
     }
+
+
+SERVICES = ("postgres", "redis-server")  # local servers that share the machine's cores with the web server
+
+
+def processes_cpu(name: str) -> float:
+    """CPU seconds used so far by every process of this name on the machine (a local database server); Linux only."""
+    total, ticks = 0.0, os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        comm, _, rest = text.partition("(")[2].rpartition(")")
+        if comm == name:
+            fields = rest.split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def process_tree_cpu(pid: int) -> float:
@@ -217,8 +240,18 @@ def wait_for_server(port: int, proc: subprocess.Popen[bytes], seconds: float = 6
     raise SystemExit("the server did not start")
 
 
-def bench(name: str, env: dict[str, str], args: argparse.Namespace) -> dict:
+def bench(name: str, env: dict[str, str], args: argparse.Namespace) -> list[dict]:
     info = prepare(env, args.children, args.facilities)
+    results = []
+    for n in range(args.runs):  # each on a new server with an empty cache: the first users meet a cold server
+        for result in serve_and_load(name, env, args, info):
+            if args.runs > 1:
+                result["database"] += f" run {n + 1}"
+            results.append(result)
+    return results
+
+
+def serve_and_load(name: str, env: dict[str, str], args: argparse.Namespace, info: dict) -> list[dict]:
     port = free_port()
     if args.server == "serve":
         command = ["web", "serve", "--bind", f"{HOST}:{port}", "--workers", str(args.workers),
@@ -233,14 +266,18 @@ def bench(name: str, env: dict[str, str], args: argparse.Namespace) -> dict:
             import redis
 
             redis.Redis.from_url(env["KYODO_CACHE_URL"]).flushdb()  # start cold: nothing from an earlier run
-        before = os.getloadavg()[0]
-        result = load(f"http://{HOST}:{port}", info, args.users, args.requests, args.max_seconds, server.pid)
-        result["load"] = (before, os.getloadavg()[0])
+        results = []
+        for n in range(args.passes):  # the first starts with empty caches; later ones find what it left
+            before = os.getloadavg()[0]
+            result = load(f"http://{HOST}:{port}", info, args.users, args.requests, args.max_seconds, server.pid)
+            result["load"] = (before, os.getloadavg()[0])
+            cache = "redis" if env.get("KYODO_CACHE_URL") else "local"
+            result["database"] = f"{name}/{args.server}/{cache}" + (f" #{n + 1}" if args.passes > 1 else "")
+            results.append(result)
     finally:
         server.terminate()
         server.wait(timeout=20)
-    result["database"] = f"{name}/{args.server}/{'redis' if env.get('KYODO_CACHE_URL') else 'local'}"
-    return result
+    return results
 
 
 def redis_url(wanted: str) -> str | None:
@@ -278,10 +315,14 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--server", choices=["serve", "runserver"], default="serve")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2, help="per process (default 2, as `kyodo web serve`)")
     parser.add_argument("--cache", default="redis", help="redis (default), none, or a redis:// URL")
     parser.add_argument("--requests", type=int, default=10, help="requests per user")
     parser.add_argument("--max-seconds", type=float, default=120.0)
+    parser.add_argument("--runs", type=int, default=1,
+                        help="servers started one after another on the same data (the median p95 is printed)")
+    parser.add_argument("--passes", type=int, default=1,
+                        help="load passes on one server; the first (the figure that counts) starts with empty caches")
     parser.add_argument("--children", type=int, default=3000)
     parser.add_argument("--facilities", type=int, default=120)
     args = parser.parse_args()
@@ -296,7 +337,7 @@ def main() -> int:
     results = []
     with tempfile.TemporaryDirectory(prefix="kyodo-bench-") as tmp:
         if args.db in ("sqlite", "both"):
-            results.append(bench("SQLite", {**base_env, "KYODO_DATA_DIR": str(Path(tmp) / "sqlite")}, args))
+            results += bench("SQLite", {**base_env, "KYODO_DATA_DIR": str(Path(tmp) / "sqlite")}, args)
         if args.db in ("postgres", "both"):
             created = postgres_database(args.postgres)
             if created is None:
@@ -305,7 +346,7 @@ def main() -> int:
                 url, (admin, name) = created  # type: ignore[misc]
                 try:
                     env = {**base_env, "DATABASE_URL": url, "KYODO_DATA_DIR": str(Path(tmp) / "pg")}
-                    results.append(bench("PostgreSQL", env, args))
+                    results += bench("PostgreSQL", env, args)
                 finally:
                     admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[attr-defined]
                     admin.close()  # type: ignore[attr-defined]
@@ -316,8 +357,18 @@ def main() -> int:
         print("  p95 by page (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in r["p95_by_page_ms"].items()))
         print(f"  CPU per request: server {r['server_cpu_ms']:.1f} ms, this client {r['client_cpu_ms']:.1f} ms; "
               f"load average {r['load'][0]:.2f} before, {r['load'][1]:.2f} after ({os.cpu_count()} CPUs)")
+        used = ", ".join(f"{k} {v:.1f} ms" for k, v in r["services_cpu_ms"].items() if v > 0.05)
+        if used:
+            print(f"  CPU per request of local services: {used}")
         for e in r["errors"][:10]:
             print(f"  error: {e}")
+    for name in ("SQLite", "PostgreSQL"):
+        first = [r for r in results if r["database"].startswith(name) and "#" not in r["database"]]
+        if len(first) > 1:
+            p95s = sorted(r["p95_ms"] for r in first)
+            print(f"{name}: p95 over {len(first)} cold servers: median {statistics.median(p95s):.0f} ms "
+                  f"(from {p95s[0]:.0f} to {p95s[-1]:.0f}); requests/s median "
+                  f"{statistics.median(r['rps'] for r in first):.0f}")
     return 1 if any(r["errors"] for r in results) else 0
 
 

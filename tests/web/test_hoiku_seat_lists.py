@@ -1,4 +1,5 @@
-"""Every facility's lists of a run, read in one pass (kyodo.web.hoiku.seat_lists), judged facility by facility.
+"""Every facility's lists of a run, built once when the run is stored (kyodo.web.hoiku.seat_lists), judged
+facility by facility.
 
 The referee reads each facility's applicants on its own, straight from the stored rows, in the order the page
 promises: placed children by their rank there, waiting ones by their 待機順位, a child placed by staff outside its
@@ -8,7 +9,7 @@ choices last; no child twice, none missing.
 from __future__ import annotations
 
 from kyodo.web.hoiku import seat_lists
-from kyodo.web.hoiku.models import RunChild, RunStatus
+from kyodo.web.hoiku.models import RunChild, RunFacility
 
 
 def referee(rows: list[RunChild], facility_id: str) -> dict[int, dict[str, list[str]]]:
@@ -40,27 +41,43 @@ def test_every_facility_lists_what_the_referee_reads_on_its_own(done_run):
 
 
 def test_a_child_placed_outside_its_choices_comes_last_with_its_own_points(done_run):
-    rows = RunChild.objects.for_org(done_run.organisation_id).filter(run=done_run)
-    row = rows.exclude(facility_id="").first()
+    rows = list(RunChild.objects.for_org(done_run.organisation_id).filter(run=done_run).values(*seat_lists.FIELDS))
+    row = next(r for r in rows if r["facility_id"])
     elsewhere = next(f["id"] for f in done_run.summary["facility_table"]
-                     if f["id"] not in {c["facility_id"] for c in row.choices})
-    rows.filter(pk=row.pk).update(facility_id=elsewhere)
-    seat_lists.SEAT_LISTS.clear()
-    placed = seat_lists.seat_lists(done_run, elsewhere)[row.age_class]["placed"]
-    assert placed[-1]["child_id"] == row.child_id
-    assert placed[-1]["wish"] is None and placed[-1]["rank"] is None and placed[-1]["points"] == row.points
+                     if f["id"] not in {c["facility_id"] for c in row["choices"]})
+    row["facility_id"] = elsewhere  # as staff placed it
+    placed = seat_lists.build(rows)[elsewhere][row["age_class"]]["placed"]
+    assert placed[-1]["child_id"] == row["child_id"]
+    assert placed[-1]["wish"] is None and placed[-1]["rank"] is None and placed[-1]["points"] == row["points"]
 
 
-def test_a_finished_runs_lists_are_read_once_and_an_unfinished_runs_every_time(done_run, django_assert_num_queries):
-    seat_lists.SEAT_LISTS.clear()
+def test_a_facility_page_reads_its_own_stored_row_only(done_run, django_assert_num_queries):
     facility_id = done_run.summary["facility_table"][0]["id"]
+    rows = list(RunChild.objects.for_org(done_run.organisation_id).filter(run=done_run).values(*seat_lists.FIELDS))
     with django_assert_num_queries(1):
-        first = seat_lists.seat_lists(done_run, facility_id)
-    with django_assert_num_queries(0):
-        assert seat_lists.seat_lists(done_run, facility_id) is first
-    done_run.status = RunStatus.RUNNING
-    with django_assert_num_queries(1):
-        seat_lists.seat_lists(done_run, facility_id)
+        lists = seat_lists.seat_lists(done_run, facility_id)
+    assert lists == seat_lists.build(rows)[facility_id] and lists
+
+
+def test_runs_stored_before_get_their_lists_from_their_rows(done_run):
+    import importlib
+
+    from django.apps import apps
+
+    stored = {f: seat_lists.seat_lists(done_run, f) for f in
+              RunFacility.objects.for_org(done_run.organisation_id).filter(run=done_run).values_list(
+                  "facility_id", flat=True)}
+    RunFacility.objects.for_org(done_run.organisation_id).filter(run=done_run).delete()
+    assert seat_lists.seat_lists(done_run, next(iter(stored))) == {}
+    importlib.import_module("kyodo.web.hoiku.migrations.0014_run_facility_lists").fill(apps, None)
+    assert {f: seat_lists.seat_lists(done_run, f) for f in stored} == stored and len(stored) > 1
+
+
+def test_a_failed_attempt_leaves_no_lists(done_run):
+    from kyodo.web.hoiku.tasks import discard_partial_run
+
+    discard_partial_run(done_run)
+    assert not RunFacility.objects.for_org(done_run.organisation_id).filter(run=done_run).exists()
 
 
 def test_a_stored_run_leaves_the_planner_reading_a_childs_row_by_the_runs_index(done_run):

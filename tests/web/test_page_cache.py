@@ -213,3 +213,59 @@ def test_requests_that_miss_the_same_page_at_once_wait_for_one_rendering(monkeyp
     assert len(renders) == 1 and len(bodies) == 8
     assert all("本文" in b for b in bodies)
     assert not page_cache.RENDERING.events  # nothing left claimed
+
+
+def _one_page_view(renders: list[int]):  # type: ignore[no-untyped-def]
+    from django.http import HttpResponse
+
+    def view(request):  # type: ignore[no-untyped-def]
+        renders.append(1)
+        return HttpResponse("<title>t</title><!--kyodo:content-->この処理の本文<!--/kyodo:content-->")
+
+    return view
+
+
+def _request():  # type: ignore[no-untyped-def]
+    from types import SimpleNamespace
+
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/hoiku/runs/1/")
+    request.user = SimpleNamespace(role="staff")
+    return request
+
+
+def test_a_page_another_process_is_rendering_is_waited_for_not_rendered_again(monkeypatch, shared_cache):
+    import threading
+
+    from django.http import HttpResponse
+
+    renders: list[int] = []
+    view = _one_page_view(renders)
+    monkeypatch.setattr(page_cache, "from_cache", lambda request, stored: HttpResponse(stored["content"]))
+    wrapped = page_cache.cached_page(lambda request: (1, "marker"))(view)
+    key = page_cache.page_key(_request(), f"{view.__module__}.{view.__qualname__}", 1, ("marker",))
+    assert cache.add(f"{key}:rendering", 99999, 10)  # another process has started rendering the page
+    other = threading.Timer(0.15, lambda: cache.set(key, {"title": "<title>t</title>", "content": "他の処理の本文"}))
+    other.start()
+    body = wrapped(_request()).content.decode()
+    other.join()
+    assert body == "他の処理の本文" and renders == []
+    assert page_cache.LOCAL.get(key) is not None  # kept in this process too
+
+
+def test_when_the_other_process_gives_up_this_one_renders_and_leaves_no_mark(monkeypatch, shared_cache):
+    import threading
+
+    renders: list[int] = []
+    view = _one_page_view(renders)
+    wrapped = page_cache.cached_page(lambda request: (1, "marker"))(view)
+    key = page_cache.page_key(_request(), f"{view.__module__}.{view.__qualname__}", 1, ("marker",))
+    mark = f"{key}:rendering"
+    assert cache.add(mark, 99999, 10)
+    other = threading.Timer(0.1, lambda: cache.delete(mark))  # its page was an error: nothing stored
+    other.start()
+    response = wrapped(_request())
+    other.join()
+    assert renders == [1] and "この処理の本文" in response.content.decode()
+    assert cache.get(mark) is None and cache.get(key) is not None

@@ -62,3 +62,26 @@ def test_the_redis_queue_needs_its_address():
 def test_an_unknown_task_backend_is_refused():
     proc = _import_settings(KYODO_TASK_BACKEND="celery")
     assert proc.returncode != 0 and "KYODO_TASK_BACKEND" in proc.stderr
+
+
+@pytest.mark.parametrize(("flag", "prepared"), [(None, True), ("1", True), ("0", False)])
+def test_postgresql_binds_on_the_server_and_prepares_repeated_statements_unless_turned_off(tmp_path, flag, prepared):
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("KYODO_")}
+    environ.update({"DATABASE_URL": "postgres://kyodo@127.0.0.1:5432/kyodo", "KYODO_DATA_DIR": str(tmp_path)})
+    if flag is not None:
+        environ["KYODO_PG_PREPARED"] = flag
+    code = ("import kyodo.web.settings as s; o = s.DATABASES['default'].get('OPTIONS', {}); "
+            "print(o.get('server_side_binding'), o.get('prepare_threshold'))")
+    out = subprocess.run([sys.executable, "-c", code], env=environ, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == (["True", "5"] if prepared else ["None", "None"])
+
+
+def test_sqlite_syncs_at_checkpoints_in_wal_mode(db):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's settings")
+    with connection.cursor() as cursor:
+        assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert cursor.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL

@@ -87,9 +87,13 @@ def register(parser: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("serve", help="本番用の Web サーバー(gunicorn)を起動する")
     p.add_argument("--bind", default=os.environ.get("KYODO_BIND", "127.0.0.1:8000"), help="待ち受けるアドレス:ポート")
-    p.add_argument("--workers", type=int, default=int(os.environ.get("KYODO_WEB_WORKERS", "2")), help="プロセス数")
-    p.add_argument("--threads", type=int, default=int(os.environ.get("KYODO_WEB_THREADS", "8")),
-                   help="プロセスあたりのスレッド数")
+    # Result pages are CPU work under one interpreter lock per process: a process per core, and two threads each
+    # so that one waiting for the database or a slow page does not hold up the next request. More threads made
+    # every request slower under load (benchmarks/web_results_load.py: p95 at 8 threads twice that at 2).
+    p.add_argument("--workers", type=int, default=int(os.environ.get("KYODO_WEB_WORKERS", str(os.cpu_count() or 2))),
+                   help="プロセス数(既定: CPU のコア数)")
+    p.add_argument("--threads", type=int, default=int(os.environ.get("KYODO_WEB_THREADS", "2")),
+                   help="プロセスあたりのスレッド数(既定: 2)")
     p.add_argument("--timeout", type=int, default=int(os.environ.get("KYODO_WEB_TIMEOUT", "60")),
                    help="1リクエストの上限(秒)")
     p.add_argument("--no-collectstatic", action="store_true", help="静的ファイルを集め直さない")

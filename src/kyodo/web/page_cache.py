@@ -13,8 +13,9 @@ something around it changes (a staff decision, another run of the round). `cache
    notifications and messages (`page_shell`, kept per user and what it shows). The CSRF token of the user who
    first rendered the page is stored as a placeholder and replaced by this request's token.
 4. On a miss the view runs as usual; a 200 HTML response is stored. Requests of this process that miss the same
-   key while it is being rendered wait for that rendering (up to WAIT_SECONDS) rather than render it again: when
-   fifty users open a result page at once it is rendered once per process, not fifty times.
+   key while it is being rendered wait for that rendering (up to WAIT_SECONDS) rather than render it again, and so
+   do other processes (a mark "rendering" in the shared cache; they look for the page every POLL_SECONDS): when
+   fifty users open a result page at once it is rendered once, not fifty times or once per process.
 
 The page inside `{% block content %}` may depend only on the organisation's data named by the marker, the role,
 the path and the query string: never on the user's own name or anything else per user.
@@ -23,8 +24,10 @@ the path and the query string: never on the user's own name or anything else per
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache, wraps
@@ -41,7 +44,8 @@ View = Callable[..., HttpResponse]
 Marker = Callable[..., tuple[Any, ...] | None]
 
 TIMEOUT = 8 * 60 * 60  # a working day; entries of a finished run would stay valid for ever
-WAIT_SECONDS = 5.0  # the longest a request waits for another thread's rendering of the same page
+WAIT_SECONDS = 5.0  # the longest a request waits for another thread's or process's rendering of the same page
+POLL_SECONDS = 0.02  # how often a process waiting for another's rendering looks in the shared cache
 START, END = "<!--kyodo:content-->", "<!--/kyodo:content-->"
 TOKEN = "<!--kyodo:csrf-token-->"
 _TITLE = re.compile(r"<title>.*?</title>", re.S)
@@ -157,19 +161,45 @@ def cached_page(marker: Marker) -> Callable[[View], View]:
                 event.wait(WAIT_SECONDS)
                 stored = LOCAL.get(key)
                 return from_cache(request, stored) if stored is not None else view(request, *args, **kwargs)
+            held = False
             try:
+                stored, held = rendered_elsewhere(key)
+                if stored is not None:
+                    LOCAL.put(key, stored)
+                    return from_cache(request, stored)
                 response = view(request, *args, **kwargs)
                 part = cacheable_part(response)
                 if part is not None:
                     cache.set(key, part, TIMEOUT)
                     LOCAL.put(key, part)
             finally:
+                if held:
+                    cache.delete(f"{key}:rendering")
                 RENDERING.done(key, event)
             return response
 
         return wrapped
 
     return decorate
+
+
+def rendered_elsewhere(key: str) -> tuple[dict[str, str] | None, bool]:
+    """Across processes: (the page, False) when another process rendered it while this one waited, else
+    (None, True) with the shared mark "rendering" held by this process, or (None, False) when the wait ran out.
+
+    The mark is an entry added only if absent (Redis SET NX), which expires by itself if its process dies."""
+    mark = f"{key}:rendering"
+    if cache.add(mark, os.getpid(), WAIT_SECONDS):
+        return None, True
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        stored = cache.get(key)
+        if stored is not None:
+            return stored, False
+        if cache.add(mark, os.getpid(), WAIT_SECONDS):  # the other process gave up (an error, not a 200 page)
+            return None, True
+    return None, False
 
 
 def cacheable_part(response: HttpResponse) -> dict[str, str] | None:

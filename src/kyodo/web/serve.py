@@ -7,6 +7,9 @@ KYODO_WEB_THREADS, KYODO_WEB_TIMEOUT); see `docs/deploy/` for systemd units.
 
 from __future__ import annotations
 
+import gc
+import importlib
+import importlib.util
 import os
 from pathlib import Path
 from typing import Any
@@ -27,6 +30,9 @@ class KyodoServer(BaseApplication):  # type: ignore[misc]
         from kyodo.web.wsgi import application
 
         warm()
+        # What the master has loaded lives as long as the workers: out of the cyclic collector's reach, a worker's
+        # full collections (frequent while a large page builds its rows) no longer walk it, nor copy its pages.
+        gc.freeze()
         return application
 
 
@@ -35,14 +41,22 @@ def warm() -> int:
 
     Django imports the URLconf (and with it every view module) on a worker's first request, and compiles each
     template the first time a page uses it: about a third of a second of CPU in each worker, spent while the first
-    users wait. Done once here, the workers start with both (and share their memory). Returns how many templates
-    were compiled; one that does not compile is left to fail on its page, as it would have without this."""
+    users wait. Done once here, the workers start with both (and share their memory), with the page cache's code
+    digest and what each app's `warm.py` reads once per process. Returns how many templates were compiled; one that
+    does not compile is left to fail on its page, as it would have without this."""
+    from django.apps import apps
     from django.db import connections
     from django.template import TemplateSyntaxError, engines
     from django.template.utils import get_app_template_dirs
     from django.urls import get_resolver
 
+    from kyodo.web.page_cache import code_version
+
     get_resolver().url_patterns  # noqa: B018 (the property imports the URLconf)
+    code_version()  # the page cache's key: a digest of the web package's files
+    for config in apps.get_app_configs():  # an app's own `warm.py`, if it has one
+        if config.name.startswith("kyodo.") and importlib.util.find_spec(f"{config.name}.warm") is not None:
+            importlib.import_module(f"{config.name}.warm").warm()
     package = Path(__file__).resolve().parent
     compiled = 0
     for engine in engines.all():

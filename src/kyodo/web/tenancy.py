@@ -124,13 +124,16 @@ class OrgOwned(models.Model):
         abstract = True
 
 
-def get_for_user_or_404(model: type[M], request: Any, pk: Any, *, defer: tuple[str, ...] = (), **filters: Any) -> M:
+def get_for_user_or_404(model: type[M], request: Any, pk: Any, *, defer: tuple[str, ...] = (),
+                        related: tuple[str, ...] = (), **filters: Any) -> M:
     """The object of the user's organisation with this key, or 404 (never 403: existence is not revealed).
 
-    `defer` names large fields (stored files) to load only when used.
+    `defer` names large fields (stored files) to load only when used; `related`, relations read in the same query.
     """
     try:
         scoped = model.objects.for_user(request.user).defer(*defer)  # type: ignore[attr-defined]
+        if related:
+            scoped = scoped.select_related(*related)
         return scoped.get(pk=pk, **filters)  # type: ignore[no-any-return]
     except (model.DoesNotExist, ValueError, TypeError):
         raise Http404("見つかりません") from None

@@ -71,3 +71,9 @@ def test_warming_before_the_fork_imports_the_views_and_compiles_every_kyodo_temp
     loader = engine.engine.template_loaders[0]
     cached = {key.split("-")[0] for key in getattr(loader, "get_template_cache", {})}
     assert {"base.html", "hoiku/child_detail.html"} <= cached
+    from kyodo.hoiku.model import labels
+    from kyodo.hoiku.rules import available_rules
+    from kyodo.web.page_cache import code_version
+
+    assert code_version.cache_info().currsize == 1  # computed before the fork
+    assert labels._municipality.cache_info().currsize >= len(available_rules()) > 0  # hoiku's warm.py

@@ -1,7 +1,9 @@
-"""The rows of a facility page's two tables (placed, waiting), written as HTML in one pass.
+"""Rows of the result pages' large tables, written as HTML in one pass: a facility page's two tables (placed,
+waiting), the run page's cut-off table (one row per facility) and the not-admitted list (a hundred per page).
 
-A facility of a large ward lists a hundred children or more; rendering each cell through the template engine was
-most of the page's time. The cells are the template's were, every value escaped.
+A facility of a large ward lists a hundred children or more, and a ward has a hundred facilities or more; rendering
+each cell through the template engine was most of those pages' time. The cells are the templates' were, every value
+escaped.
 """
 
 from __future__ import annotations
@@ -55,3 +57,38 @@ def waiting_rows(rows: Sequence[Mapping[str, Any]], child_base: str) -> SafeStri
         for r in rows
     ]
     return mark_safe("\n".join(out))  # every value above is escaped
+
+
+def _cutoff_cell(cell: Mapping[str, Any]) -> str:
+    if not cell.get("label"):
+        return '<td class="num"><span class="muted">·</span></td>'
+    places = cell.get("places", cell.get("vacancies", ""))  # summaries stored before `places` had only 募集
+    return (f'<td class="num">{escape(cell["label"])}<span class="muted">/{escape(cell["offered"])}/'
+            f"{escape(places)}</span></td>")
+
+
+def cutoff_rows(facilities: Sequence[Mapping[str, Any]], facility_base: str) -> SafeString:
+    """The cut-off table's rows: each facility's link, its cells per age class (最低指数/内定数/枠数) and 内定."""
+    out = []
+    for f in facilities:
+        fid = str(f["id"])
+        cells = "".join(_cutoff_cell(a) for a in f["ages"])
+        out.append(f'<tr><td><a href="{escape(facility_base)}{escape(quote(fid, safe=""))}/">{escape(f["name"])}</a> '
+                   f'<span class="muted">{escape(fid)}</span></td>\n{cells}\n<td class="num">{escape(f["offered"])}'
+                   f"</td></tr>")
+    return mark_safe("".join(out))  # every value above is escaped
+
+
+def _choice_text(choices: Sequence[Mapping[str, Any]]) -> str:
+    return "、".join(f"{n}. {c['name']}({c['waitlist'] if c['waitlist'] is not None else '—'}位)"
+                    for n, c in enumerate(choices, start=1))
+
+
+def waitlist_rows(rows: Sequence[Any], child_base: str) -> SafeString:
+    """The not-admitted list's rows: the child's link, name, age class, points and each choice with its 待機順位."""
+    out = []
+    for r in rows:
+        cells = _child_cells({"child_id": r.child_id, "name": r.name}, child_base)
+        out.append(f'<tr>{cells}<td>{escape(r.age_class)}歳</td><td class="num">{escape(r.points)}</td>\n'
+                   f"<td>{escape(_choice_text(r.choices))}</td></tr>\n")
+    return mark_safe("".join(out))  # every value above is escaped

@@ -256,6 +256,19 @@ class RunChild(OrgOwned):
         return bool(self.facility_id)
 
 
+class RunFacility(OrgOwned):
+    """One facility's lists in one run, written with the run's per-child rows (`seat_lists.build`): per age class,
+    the children placed there in priority order and its waiting list in order. A facility page reads one row."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="facility_lists")
+    facility_id = models.CharField("施設", max_length=64)
+    # {age class: {"placed": [entry, …], "waiting": [entry, …]}}; an entry: seat_lists.entry
+    lists = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "facility_id"], name="hoiku_run_facility_once")]
+
+
 class LetterSetting(OrgOwned):
     """What an organisation's notices print (kyodo.hoiku.outputs.notices.letter.LetterSettings): one per organisation."""
 

@@ -17,7 +17,8 @@ from kyodo.hoiku.explain.reasons import explanation_to_dict, order_step_label
 from kyodo.hoiku.model.instance import AGE_CLASSES
 from kyodo.hoiku.model.result import Status
 from kyodo.hoiku.outcome import Outcome
-from kyodo.web.hoiku.models import Run, RunChild
+from kyodo.web.hoiku import seat_lists
+from kyodo.web.hoiku.models import Run, RunChild, RunFacility
 from kyodo.web.hoiku.run_cache import FinishedRunCache
 
 BATCH = 1000
@@ -79,6 +80,9 @@ def store(run: Run, outcome: Outcome) -> None:
         ))
     RunChild.objects.unscoped("replacing this run's own rows").filter(run=run).delete()
     RunChild.objects.bulk_create(rows, batch_size=BATCH)
+    RunFacility.objects.unscoped("replacing this run's own rows").filter(run=run).delete()
+    lists = seat_lists.build({f: getattr(r, f) for f in seat_lists.FIELDS} for r in rows)
+    RunFacility.objects.bulk_create(seat_lists.stored(run, lists), batch_size=BATCH)
     refresh_statistics()
     run.summary = summarize(outcome)
     run.record = _record(outcome)
@@ -188,6 +192,14 @@ def _summary(run: Run) -> dict[str, Any]:
 
 # A 3,000-child ward's summary is about 300 KB of JSON that every facility and child page needs.
 SUMMARIES = FinishedRunCache(_summary, size=16)
+
+
+def _results_csv(run: Run) -> bytes:
+    return bytes(run.results_csv or b"")
+
+
+# The results CSV of a 3,000-child ward is a few hundred KB that the database would send again for every download.
+RESULTS_CSV = FinishedRunCache(_results_csv, size=8)
 
 
 def run_summary(run: Run) -> dict[str, Any]:

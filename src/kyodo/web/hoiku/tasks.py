@@ -5,7 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from kyodo.web import jobs
-from kyodo.web.hoiku.models import NoticeArchive, Run, RunChild, WhatIf
+from kyodo.web.hoiku.models import NoticeArchive, Run, RunChild, RunFacility, WhatIf
 
 
 @task()
@@ -20,6 +20,7 @@ def execute_run(run_id: int) -> None:
 def discard_partial_run(run: Run) -> None:
     """A failed run keeps its inputs, decisions and error, and loses the result rows and documents of the attempt."""
     RunChild.objects.for_org(run.organisation_id).filter(run_id=run.pk).delete()
+    RunFacility.objects.for_org(run.organisation_id).filter(run_id=run.pk).delete()
     Run.objects.unscoped("the worker cleans up its own run").filter(pk=run.pk).update(
         workbook=None, result_json=None, notices_pdf=None, appeals_pdf=None, diff_base=None, diff_changes=[]
     )

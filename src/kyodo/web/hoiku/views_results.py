@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.core.paginator import Paginator
+from django.db.models import Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -29,9 +30,10 @@ PAGE_SIZE = 100
 STATUSES = [(str(s), s.label) for s in Status]
 
 
-def _get_run(request: HttpRequest, pk: int, *, done: bool = False) -> Run:
+def _get_run(request: HttpRequest, pk: int, *, done: bool = False, related: tuple[str, ...] = ()) -> Run:
     # The summary (about 300 KB of JSON for a 3,000-child ward) is read only by the pages that show it.
-    run = get_for_user_or_404(Run, request, pk, defer=(*Run.STORED_FILES, "summary", "record", "diff_changes"))
+    run = get_for_user_or_404(Run, request, pk, defer=(*Run.STORED_FILES, "summary", "record", "diff_changes"),
+                              related=related)
     if done and run.status != RunStatus.DONE:
         raise Http404("この実行の結果はまだありません")
     return run
@@ -66,6 +68,11 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "round": run.round,
         "summary": run.summary,
         "chart": mark_safe(results.cutoff_chart_svg(run.summary)) if run.status == RunStatus.DONE else "",
+        # Called by the template only when its cached fragment is rendered again.
+        "cutoff_rows": lambda: facility_rows.cutoff_rows(
+            run.summary.get("facility_table", []),
+            reverse("hoiku:facility_detail", args=[run.pk, "-"]).removesuffix("-/"),
+        ),
         "others": others,
     }
     return render(request, "hoiku/run_detail.html", context)
@@ -95,25 +102,26 @@ def facility_detail(request: HttpRequest, pk: int, facility_id: str) -> HttpResp
 @finished_run_page
 def waitlist(request: HttpRequest, pk: int) -> HttpResponse:
     run = _get_run(request, pk, done=True)
-    rows = _rows(run).filter(facility_id="").order_by("age_class", "best_waitlist", "child_id")
+    # Only what the table shows: a row's explanation and breakdown are most of its stored JSON.
+    rows = _rows(run).filter(facility_id="").order_by("age_class", "best_waitlist", "child_id").only(
+        "child_id", "name", "age_class", "points", "choices")
     age = request.GET.get("age", "")
     if age.isdigit():
         rows = rows.filter(age_class=int(age))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    for row in page:
-        # Joined here rather than in the template: a page has hundreds of choices and template loops are slow.
-        row.choice_text = "、".join(
-            f"{n}. {c['name']}({c['waitlist'] if c['waitlist'] is not None else '—'}位)"
-            for n, c in enumerate(row.choices, start=1)
-        )
-    return render(request, "hoiku/waitlist.html", {"run": run, "page": page, "age": age})
+    child_base = reverse("hoiku:child_detail", args=[run.pk, "-"]).removesuffix("-/")
+    return render(request, "hoiku/waitlist.html", {
+        "run": run, "page": page, "age": age,
+        # Called by the template only when its cached fragment is rendered again.
+        "rows": lambda: facility_rows.waitlist_rows(page.object_list, child_base),
+    })
 
 
 @member_required
 @finished_run_page
 def flags(request: HttpRequest, pk: int) -> HttpResponse:
     run = _get_run(request, pk, done=True)
-    rows = _rows(run).filter(flagged=True).order_by("child_id")
+    rows = _rows(run).filter(flagged=True).order_by("child_id").only("child_id", "name", "facility_id", "flags")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "hoiku/flags.html", {"run": run, "page": page})
 
@@ -131,8 +139,12 @@ def choice_rows(row: RunChild, names: dict[str, str]) -> list[dict[str, Any]]:
 # the child's history in other rounds too, which the cache marker of this round does not cover.
 @member_required
 def child_detail(request: HttpRequest, pk: int, child_id: str) -> HttpResponse:
-    run = _get_run(request, pk, done=True)
-    row = _rows(run).filter(child_id=child_id).first()
+    run = _get_run(request, pk, done=True, related=("round",))
+    # The child and its siblings in one query: every row of the household of the child with this number.
+    household = list(_rows(run).filter(household_id=Subquery(
+        _rows(run).filter(child_id=child_id).values("household_id")[:1]
+    )))
+    row = next((r for r in household if r.child_id == child_id), None)
     if row is None:
         raise Http404("児童がいません")
     record_request(request, HoikuAction.CHILD_VIEW, run, number=run.number, child_id=row.child_id)
@@ -140,9 +152,7 @@ def child_detail(request: HttpRequest, pk: int, child_id: str) -> HttpResponse:
     decisions = list(run.round.decisions.filter(child_id=child_id).select_related("created_by", "revoked_by"))
     for d in decisions:
         d.facility_name = names.get(d.facility_id, d.facility_id)
-    siblings = list(_rows(run).filter(household_id=row.household_id).exclude(pk=row.pk).only(
-        "child_id", "name", "age_class", "facility_id", "status"
-    ))
+    siblings = [r for r in household if r.pk != row.pk]
     labels = dict(STATUSES)
     for s in siblings:
         s.facility_name = names.get(s.facility_id, "")
@@ -201,7 +211,7 @@ def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     elif kind == "appeals":
         body = bytes(run.appeals_pdf or b"")
     else:
-        body = bytes(run.results_csv or b"")
+        body = results.RESULTS_CSV.of(run)
     if not body:
         raise Http404("ファイルがありません")
     record_request(request, Action.DOWNLOAD, run, kind=kind, number=run.number)

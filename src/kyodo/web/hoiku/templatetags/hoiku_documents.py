@@ -40,12 +40,6 @@ def record_value(value: Any, field: str) -> Any:
     return value
 
 
-@register.filter
-def cell_places(cell: dict[str, Any]) -> Any:
-    """A cut-off table cell's places (募集 + seats freed by transfers); summaries stored before it had only 募集."""
-    return cell.get("places", cell.get("vacancies", ""))
-
-
 @register.inclusion_tag("hoiku/confirm_section.html", takes_context=True)
 def run_documents(context: dict[str, Any], run: Any) -> dict[str, Any]:
     """確定 and the notices of a finished run, for the run page."""
