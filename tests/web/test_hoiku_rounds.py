@@ -69,6 +69,12 @@ def test_the_next_round_runs_and_the_child_page_shows_both_rounds(done_run, alic
     assert "令和8年5月入所" in first_page  # the later round, seen from the first
 
 
+def test_a_child_of_a_round_with_no_linked_round_has_no_history_section(done_run, alice_client):
+    child = next(iter(_rows(done_run).values()))
+    body = alice_client.get(f"/hoiku/runs/{done_run.pk}/children/{child.child_id}/").content.decode()
+    assert body.count(child.child_id) >= 1 and 'id="child-history"' not in body
+
+
 def test_a_placed_child_asking_to_transfer_applies_from_its_new_seat(done_run, alice_client):
     placed = next(r for r in _rows(done_run).values() if _status(r) is Status.OFFERED and r.choice_number > 1)
     response = _next(alice_client, done_run.round, transfers=placed.child_id)

@@ -232,7 +232,7 @@ JOBS_HEARTBEAT_SECONDS = float(os.environ.get("KYODO_JOB_HEARTBEAT_SECONDS", "5"
 # Finished runs' result tables are cached (they never change). Per process by default; with KYODO_CACHE_URL
 # (redis://…) every web process shares one cache in Redis, so several processes and machines agree.
 if os.environ.get("KYODO_CACHE_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    CACHES = {"default": {"BACKEND": "kyodo.web.redis_cache.RedisCache",
                           "LOCATION": os.environ["KYODO_CACHE_URL"], "KEY_PREFIX": "kyodo", "TIMEOUT": 24 * 3600}}
     # Sessions read from the shared cache (written through to the database): a query less on every request.
     # Not with the per-process cache: a session ended in one process would live on in another's copy.

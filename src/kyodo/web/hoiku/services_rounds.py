@@ -187,7 +187,8 @@ def child_history(
     round_: Round, child_id: str, known: Mapping[int, tuple[RunChild, Mapping[str, str]]] | None = None
 ) -> list[HistoryEntry]:
     """The child's result in every round linked to this one (earlier rounds it came from, later ones carried
-    on from it), oldest first. `known`: run id → (the child's row, facility names) the caller already read."""
+    on from it), oldest first; empty when no round is linked (a history of one round is only the page itself).
+    `known`: run id → (the child's row, facility names) the caller already read."""
     chain = [round_]
     while chain[0].previous_run_id is not None and len(chain) < MAX_HISTORY:
         chain.insert(0, chain[0].previous_run.round)  # type: ignore[union-attr]
@@ -197,6 +198,8 @@ def child_history(
         if following is None:
             break
         chain.append(following)
+    if len(chain) == 1:
+        return []
     return [_entry(r, child_id, known or {}) for r in chain]
 
 

@@ -198,7 +198,7 @@ DOWNLOADS = {
 
 @member_required
 def download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    run = _get_run(request, pk, done=True)
+    run = _get_run(request, pk, done=True, related=("round",))  # the round names the file
     if kind not in DOWNLOADS:
         raise Http404("その形式はありません")
     content_type, suffix = DOWNLOADS[kind]
