@@ -90,8 +90,10 @@ def register(parser: argparse.ArgumentParser) -> None:
     # Result pages are CPU work under one interpreter lock per process: a process per core, and two threads each
     # so that one waiting for the database or a slow page does not hold up the next request. More threads made
     # every request slower under load (benchmarks/web_results_load.py: p95 at 8 threads twice that at 2).
-    p.add_argument("--workers", type=int, default=int(os.environ.get("KYODO_WEB_WORKERS", str(os.cpu_count() or 2))),
-                   help="プロセス数(既定: CPU のコア数)")
+    # At most 8 by default: each thread keeps a database connection, and PostgreSQL allows 100 unless told more.
+    default_workers = str(min(os.cpu_count() or 2, 8))
+    p.add_argument("--workers", type=int, default=int(os.environ.get("KYODO_WEB_WORKERS", default_workers)),
+                   help="プロセス数(既定: CPU のコア数、最大 8)")
     p.add_argument("--threads", type=int, default=int(os.environ.get("KYODO_WEB_THREADS", "2")),
                    help="プロセスあたりのスレッド数(既定: 2)")
     p.add_argument("--timeout", type=int, default=int(os.environ.get("KYODO_WEB_TIMEOUT", "60")),
