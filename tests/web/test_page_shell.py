@@ -108,3 +108,21 @@ def test_the_current_service_is_marked_in_the_navigation_of_deep_pages(done_run,
         body = bob_client.get(f"/hoiku/runs/{done_run.pk}/flags/").content.decode()
         current = re.findall(r'<a href="([^"]+)" aria-current="page">', body)
         assert current == ["/hoiku/"], current
+
+
+def test_the_unread_count_is_the_same_read_with_the_user_or_on_its_own(bob, charlie):
+    from django.test import RequestFactory
+
+    from kyodo.web.accounts.backends import OrganisationModelBackend
+    from kyodo.web.accounts.models import User
+    from kyodo.web.portal.context import unread_count
+
+    notify([bob], service="hoiku", title="一件目")
+    notify([bob], service="hoiku", title="二件目")
+    notify([charlie], service="hoiku", title="他の組織")
+    counts = []
+    for user in (OrganisationModelBackend().get_user(bob.pk), User.objects.get(pk=bob.pk)):  # with and without
+        request = RequestFactory().get("/")
+        request.user = user
+        counts.append(unread_count(request))
+    assert counts == [2, 2]

@@ -18,8 +18,6 @@ base.html may show only what that key covers; anything else per request must go 
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from django.db.models import Model
@@ -27,6 +25,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from kyodo.web.lru import LRU
 from kyodo.web.portal.context import current_service, unread_count
 from kyodo.web.portal.registry import services_for
 
@@ -52,32 +51,8 @@ def shell_key(request: HttpRequest, version: str) -> tuple[Any, ...] | None:
             tuple(s.key for s in services), current_service(request.path, services), unread_count(request))
 
 
-class Shells:
-    """Rendered shells by key, the most recently used kept (a user's shell is a few KB)."""
-
-    def __init__(self, size: int) -> None:
-        self.size, self.lock = size, threading.Lock()
-        self.items: OrderedDict[tuple[Any, ...], str] = OrderedDict()
-
-    def get(self, key: tuple[Any, ...]) -> str | None:
-        with self.lock:
-            found = self.items.get(key)
-            if found is not None:
-                self.items.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[Any, ...], shell: str) -> None:
-        with self.lock:
-            self.items[key] = shell
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
-
-
-SHELLS = Shells(size=2000)
+# Rendered shells by key, the most recently used kept (a user's shell is a few KB).
+SHELLS: LRU[tuple[Any, ...], str] = LRU(size=2000)
 
 
 def shell(request: HttpRequest, version: str) -> str:

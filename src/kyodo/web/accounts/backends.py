@@ -15,13 +15,10 @@ from kyodo.web.accounts.models import User
 
 
 def _unread() -> RawSQL:
-    """The user's unread notifications in their own organisation, counted in the same query (the navigation of
-    every page shows the count: `kyodo.web.portal.context.unread_count`)."""
-    from kyodo.web.portal.models import Notification
+    """The user's unread notifications, counted in the same query (`kyodo.web.portal.context.unread_count`)."""
+    from kyodo.web.portal.context import unread_sql
 
-    notification, user = Notification._meta.db_table, User._meta.db_table
-    return RawSQL(f"SELECT COUNT(*) FROM {notification} n WHERE n.recipient_id = {user}.id"
-                  f" AND n.organisation_id = {user}.organisation_id AND n.read_at IS NULL", [])
+    return RawSQL(unread_sql(User._meta.db_table), [])
 
 
 class OrganisationModelBackend(ModelBackend):
