@@ -66,6 +66,13 @@ def test_warming_before_the_fork_imports_the_views_and_compiles_every_kyodo_temp
     folders = [Path(f) for f in [*engine.dirs, *get_app_template_dirs("templates")]
                if Path(f).resolve().is_relative_to(package)]
     names = {p.relative_to(f).as_posix() for f in folders for p in f.rglob("*.html")}
+    from django.urls import clear_url_caches
+    from django.utils.translation import get_language
+
+    from kyodo.web.portal.registry import _start_url, services
+
+    clear_url_caches()
+    _start_url.cache_clear()
     assert warm() == len(names) > 50
     assert get_resolver().url_patterns  # imported
     loader = engine.engine.template_loaders[0]
@@ -77,3 +84,6 @@ def test_warming_before_the_fork_imports_the_views_and_compiles_every_kyodo_temp
 
     assert code_version.cache_info().currsize == 1  # computed before the fork
     assert labels._municipality.cache_info().currsize >= len(available_rules()) > 0  # hoiku's warm.py
+    # the portal's warm.py: every service's start URL, and with it Django's reverse lookup of the URLconf
+    assert _start_url.cache_info().currsize >= len(services()) >= 7
+    assert get_language() in get_resolver()._reverse_dict
