@@ -16,9 +16,9 @@ a child, the CSV) in turn, each user over one kept-alive connection as a browser
 is timed, the first ones (empty cache) included. Bounded in count (users × requests) and time
 (--max-seconds); --passes 2 runs the same load again on the warm server, --runs 5 starts five servers in
 turn on the same data (each cold) and prints the median p95. Prints requests/s, p50 and
-p95 latency, errors, p95 per page, the CPU time per request of the server processes and of this
-client, and the load average before and after (the machine may be shared); exits 1 if any request
-failed.
+p95 latency, errors, p95 per page, each user's first request (all arrive at once, on a cold server) apart from
+the later ones, the CPU time per request of the server processes and of this client, and the load average before
+and after (the machine may be shared); exits 1 if any request failed.
 """
 
 from __future__ import annotations
@@ -138,6 +138,8 @@ def load(base: str, info: dict, users: int, per_user: int, max_seconds: float, s
     ]
     latencies: list[float] = []
     by_page: dict[str, list[float]] = {name: [] for name, _ in pages}
+    firsts: list[float] = []  # each user's first request: all arrive at once, on a cold server
+    later: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
     deadline = time.monotonic() + max_seconds
@@ -161,6 +163,7 @@ def load(base: str, info: dict, users: int, per_user: int, max_seconds: float, s
             with lock:
                 latencies.append(elapsed)
                 by_page[page].append(elapsed)
+                (later if i else firsts).append(elapsed)
                 if status != 200:
                     errors.append(f"{status} {path}")
 
@@ -183,6 +186,8 @@ def load(base: str, info: dict, users: int, per_user: int, max_seconds: float, s
         "p95_ms": p95(latencies) * 1000,
         "errors": errors,
         "p95_by_page_ms": {k: p95(v) * 1000 for k, v in by_page.items() if v},
+        "first_ms": (statistics.median(firsts) * 1000, max(firsts) * 1000) if firsts else (0.0, 0.0),
+        "later_p95_ms": p95(later) * 1000,
         "server_cpu_ms": server_cpu / len(latencies) * 1000 if latencies else 0.0,
         "client_cpu_ms": client_cpu / len(latencies) * 1000 if latencies else 0.0,
         "services_cpu_ms": {k: v / len(latencies) * 1000 for k, v in services_cpu.items()} if latencies else {},
@@ -355,6 +360,8 @@ def main() -> int:
         print(f"{r['database']:<26} {r['requests']:>8} {r['seconds']:>8.1f} {r['rps']:>7.1f} "
               f"{r['p50_ms']:>7.0f} {r['p95_ms']:>7.0f} {len(r['errors']):>6}")
         print("  p95 by page (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in r["p95_by_page_ms"].items()))
+        print(f"  each user's first request (all at once): median {r['first_ms'][0]:.0f} ms, slowest "
+              f"{r['first_ms'][1]:.0f} ms; the later requests: p95 {r['later_p95_ms']:.0f} ms")
         print(f"  CPU per request: server {r['server_cpu_ms']:.1f} ms, this client {r['client_cpu_ms']:.1f} ms; "
               f"load average {r['load'][0]:.2f} before, {r['load'][1]:.2f} after ({os.cpu_count()} CPUs)")
         used = ", ".join(f"{k} {v:.1f} ms" for k, v in r["services_cpu_ms"].items() if v > 0.05)
