@@ -14,7 +14,7 @@ from kyodo.hoiku.checks.coalitions import check_families
 from kyodo.hoiku.engine.family import families
 from kyodo.hoiku.engine.priority import build_priority
 from kyodo.hoiku.engine.scoring import score_instance
-from kyodo.hoiku.model.instance import Facility, Instance
+from kyodo.hoiku.model.instance import Facility, Instance, restricted
 from kyodo.hoiku.model.result import Violation
 from tests.hoiku.builders import child, facility, instance
 
@@ -31,16 +31,19 @@ def rows(violations: list[Violation]) -> list[Row]:
     return [(str(v.kind), v.child_id, v.facility_id, v.age_class, v.other_child_id) for v in violations]
 
 
-def single(inst: Instance, assignment: Assignment, *, joint: frozenset[str] = frozenset()) -> list[Row]:
+def single(
+    inst: Instance, assignment: Assignment, *, joint: frozenset[str] = frozenset(), held: frozenset[str] = frozenset()
+) -> list[Row]:
     """What the single-child check reports. Priority follows the given points (all distinct here)."""
     priority = build_priority(inst, score_instance(inst, None, 2026), None, seed=1)
-    return rows(check_allocation(inst, priority, assignment, joint=joint))
+    return rows(check_allocation(inst, priority, assignment, joint=joint, held=held))
 
 
-def family(inst: Instance, assignment: Assignment) -> list[Row]:
-    """What the family check reports."""
+def family(inst: Instance, assignment: Assignment, *, held: frozenset[str] = frozenset()) -> list[Row]:
+    """What the family check reports (children in `held` placed by staff are in no family, as in the engine)."""
     priority = build_priority(inst, score_instance(inst, None, 2026), None, seed=1)
-    return rows(check_families(inst, priority, assignment, families(inst)))
+    free = restricted(inst, {k: c for k, c in inst.children.items() if k not in held})
+    return rows(check_families(inst, priority, assignment, families(free), held))
 
 
 # --- capacity ---------------------------------------------------------------------------------------------
@@ -769,3 +772,63 @@ def test_twins_at_one_seat_count_in_the_seats_order_not_by_their_ids() -> None:
     assert family(explicit_for(inst_with(3), ("za", "ab"), ("A", "A"), ("B", "B")), got) == [
         ("blocking_coalition", "za", "A", None, None)
     ]
+
+
+# --- children placed by staff (施設を指定) ------------------------------------------------------------------
+
+
+def test_a_child_staff_fixed_below_a_free_better_choice_is_no_wasted_seat() -> None:
+    # Staff put c at B, its second choice, though A has room: the decision stands; the twin without it does not.
+    inst = instance([facility("A", age1=2), facility("B", age1=1)], [child("c", ["A", "B"], points=40)])
+    assert single(inst, {"c": "B"}, held=frozenset({"c"})) == []
+    assert single(inst, {"c": "B"}) == [("wasted_seat", "c", "A", 1, None)]
+
+
+def test_a_child_staff_fixed_where_it_did_not_ask_is_not_outside_its_choices() -> None:
+    inst = instance([facility("A", age1=1), facility("B", age1=1)], [child("c", ["A"], points=40)])
+    assert single(inst, {"c": "B"}, held=frozenset({"c"})) == []
+    assert single(inst, {"c": "B"}) == [("outside_choices", "c", "B", None, None), ("wasted_seat", "c", "A", 1, None)]
+
+
+def test_no_one_envies_a_child_staff_fixed_at_its_seat() -> None:
+    # lo (30 points) was fixed at A's only place: hi (40) cannot displace it, so hi waiting is no envy.
+    inst = instance([facility("A", age1=1)], [child("hi", ["A"], points=40), child("lo", ["A"], points=30)])
+    assert single(inst, {"hi": None, "lo": "A"}, held=frozenset({"lo"})) == []
+    assert single(inst, {"hi": None, "lo": "A"}) == [("justified_envy", "hi", "A", 1, "lo")]
+
+
+def test_a_free_lower_child_beside_a_fixed_one_is_still_envied() -> None:
+    # Two places at A: the fixed lo2 keeps its place, but lo1 holds the other one without a decision.
+    inst = instance(
+        [facility("A", age1=2)],
+        [child("hi", ["A"], points=40), child("lo1", ["A"], points=30), child("lo2", ["A"], points=20)],
+    )
+    assert single(inst, {"hi": None, "lo1": "A", "lo2": "A"}, held=frozenset({"lo2"})) == [
+        ("justified_envy", "hi", "A", 1, "lo1")
+    ]
+
+
+def test_a_fixed_child_still_counts_against_the_places() -> None:
+    inst = instance([facility("A", age1=1)], [child("a", ["A"], points=40), child("b", ["A"], points=30)])
+    assert single(inst, {"a": "A", "b": "A"}, held=frozenset({"b"})) == [("capacity", None, "A", 1, None)]
+
+
+def test_no_one_envies_a_fixed_child_through_a_shared_group() -> None:
+    # A's ages 1-2 share one place, held by the fixed y (age 2): c (age 1, more points) has room at its age only.
+    inst = instance(
+        [shared(facility("A", age1=1, age2=1), (1, 2), 1)],
+        [child("c", ["A"], age=1, points=40), child("y", ["A"], age=2, points=10)],
+    )
+    assert single(inst, {"c": None, "y": "A"}, held=frozenset({"y"})) == []
+    assert single(inst, {"c": None, "y": "A"}) == [("justified_envy", "c", "A", 1, "y")]
+
+
+def test_a_family_cannot_displace_a_child_staff_fixed_at_the_seat() -> None:
+    # The pair wants A and A (one place each age); x (age 1, fewer points) was fixed at A by staff.
+    inst = instance(
+        [facility("A", age1=1, age2=1), facility("B", age1=1, age2=1)],
+        [*sibling_pair(1, ["A", "B"], ["A", "B"]), child("x", ["A"], age=1, points=10)],
+    )
+    assignment = {"f2": "B", "f1": "B", "x": "A"}
+    assert family(inst, assignment, held=frozenset({"x"})) == []
+    assert family(inst, assignment) == [("blocking_coalition", "f2", "A", None, None)]

@@ -99,3 +99,20 @@ def test_a_withdrawal_alone_tells_no_one_of_an_adjustment() -> None:
 
     outcome = run_instance(_ward(), seed=3, fiscal_year=2026, decisions=[Decision("withdraw", "c1", None, reason="")])
     assert all(c.kind != ReasonKind.ADJUSTMENT for e in outcome.explanations.values() for c in e.choices)
+
+
+def test_a_fix_is_no_instability_of_the_allocation() -> None:
+    # c3 fixed at A's only place pushes c1 (more points) to B, and c1 fixed at B leaves A free for it: the staff
+    # decisions stand, so neither is reported as a blocking pair nor flagged 「安定でない可能性」.
+    from kyodo.hoiku.model.result import FlagKind
+
+    for decision in (Decision("fix", "c3", "A", reason=""), Decision("fix", "c1", "B", reason="")):
+        result = run(_ward(), [decision])
+        assert result.assignment[decision.child_id] == decision.facility_id
+        assert result.violations == ()
+        assert not [f for f in result.flags if f.kind == FlagKind.BLOCKING]
+    # Without a decision, the same placement is reported.
+    from kyodo.hoiku.checks.check import check_allocation
+
+    result = run(_ward(), [Decision("fix", "c3", "A", reason="")])
+    assert [v.child_id for v in check_allocation(result.instance, result.priority, result.assignment)] == ["c1"]

@@ -11,18 +11,20 @@ It recomputes capacities from the instance and reports, as Violations:
   priority: fewer than the seat's places are taken by children ranked above it, and, in a shared
   group, fewer than the group's places by children ranked above it in the group's order.
 The last two are the blocking pairs: an allocation with none of them is stable.
+A child placed by a staff decision (施設を指定) holds its place outside the allocation: it is not checked for
+blocking or for asking elsewhere, and no other child can displace it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kyodo.hoiku.model.instance import Child, Instance
 from kyodo.hoiku.model.result import BLOCKING_KINDS, CheckKind, Priority, Violation
 
-__all__ = ["BLOCKING_KINDS", "blocking_pairs", "check_allocation", "places_per_group", "places_per_seat"]
+__all__ = ["BLOCKING_KINDS", "blocking_pairs", "check_allocation", "places_per_group", "places_per_seat", "positions"]
 
 GroupKey = tuple[str, tuple[int, ...]]
 Seat = tuple[str, int]
@@ -47,16 +49,20 @@ def check_allocation(
     assignment: Mapping[str, str | None],
     *,
     joint: frozenset[str] = frozenset(),
+    held: frozenset[str] = frozenset(),
 ) -> list[Violation]:
     """All violations; children in `joint` (members of sibling families) are left to the family
-    check for blocking, since a family member alone cannot block.
+    check for blocking, since a family member alone cannot block. Children in `held` were placed by staff:
+    they ask for nothing more and rank ahead of everyone at their seats.
 
     Steps: who holds which places; capacity per seat and per shared group; per child, a place outside
     its choices or a lost transfer seat, then a blocking pair at each choice it ranks above what it got."""
-    placed = _placed(instance, priority, assignment)
+    placed = _placed(instance, priority, assignment, held)
     found = _capacity_violations(placed)
     for cid, child in instance.children.items():
         got = assignment.get(cid)
+        if cid in held:
+            continue  # where staff put it: neither a defect nor a child that could block
         found += _placement_violations(cid, child, got)
         if cid in joint:
             continue
@@ -69,7 +75,10 @@ def check_allocation(
     return found
 
 
-def _placed(instance: Instance, priority: Priority, assignment: Mapping[str, str | None]) -> _Placed:
+def _placed(
+    instance: Instance, priority: Priority, assignment: Mapping[str, str | None], held: frozenset[str]
+) -> _Placed:
+    """Who holds what; a child held by staff is left out of the priority orders, so that it ranks ahead."""
     taken: dict[Seat, list[str]] = {}
     for cid, facility_id in assignment.items():
         if facility_id is not None:
@@ -86,11 +95,14 @@ def _placed(instance: Instance, priority: Priority, assignment: Mapping[str, str
         group_places=group_places,
         group_of=group_of,
         in_group=in_group,
-        place_of={seat: {cid: i for i, cid in enumerate(order)} for seat, order in priority.order.items()},
-        group_place_of={
-            g: {cid: i for i, cid in enumerate(order)} for g, order in priority.group_order.items()
-        },
+        place_of={seat: positions(order, held) for seat, order in priority.order.items()},
+        group_place_of={g: positions(order, held) for g, order in priority.group_order.items()},
     )
+
+
+def positions(order: Sequence[str], held: frozenset[str]) -> dict[str, int]:
+    """Each child's 0-based place in a priority order, leaving out the children held by staff."""
+    return {cid: i for i, cid in enumerate(order) if cid not in held}
 
 
 def _capacity_violations(placed: _Placed) -> list[Violation]:

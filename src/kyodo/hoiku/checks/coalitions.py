@@ -9,6 +9,7 @@ also fit in the group: fewer than the group's places are taken by others ranked 
 group's order, counting the family's own members of the combination that rank above it there
 (a member staying at its own seat in the group ranks first and holds one of its places) and not
 counting others the members displace at their own age classes (they leave the group too).
+A child placed by a staff decision (`held`) cannot be displaced: it ranks ahead of every member.
 Shares no code with the allocator.
 """
 
@@ -18,7 +19,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from kyodo.hoiku.checks.check import places_per_group, places_per_seat
+from kyodo.hoiku.checks.check import places_per_group, places_per_seat, positions
 from kyodo.hoiku.engine.family import Family
 from kyodo.hoiku.model.instance import Instance
 from kyodo.hoiku.model.result import CheckKind, Priority, Violation
@@ -42,10 +43,12 @@ def check_families(
     priority: Priority,
     assignment: Mapping[str, str | None],
     families: Mapping[str, Family],
+    held: frozenset[str] = frozenset(),
 ) -> list[Violation]:
     found: list[Violation] = []
     capacity = places_per_seat(instance)
-    place_of = {seat: {cid: i for i, cid in enumerate(order)} for seat, order in priority.order.items()}
+    # A holder missing from an order ranks ahead: children held by staff are left out of the orders.
+    place_of = {seat: positions(order, held) for seat, order in priority.order.items()}
     occupants: dict[Seat, list[str]] = {}
     for cid, facility_id in assignment.items():
         if facility_id is not None:
@@ -59,7 +62,7 @@ def check_families(
     shared = _Shared(
         group_places,
         group_of,
-        {g: {cid: i for i, cid in enumerate(order)} for g, order in priority.group_order.items()},
+        {g: positions(order, held) for g, order in priority.group_order.items()},
         group_occupants,
     )
 

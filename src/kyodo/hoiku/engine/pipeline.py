@@ -21,7 +21,6 @@ from kyodo.hoiku.model.decision import DECISION_KINDS, Decision, DecisionKind
 from kyodo.hoiku.model.errors import InputError, Problem, RuleError
 from kyodo.hoiku.model.instance import Instance, restricted
 from kyodo.hoiku.model.result import (
-    CheckKind,
     Flag,
     FlagKind,
     Group,
@@ -198,10 +197,10 @@ def _check(
     fixed: Mapping[str, str],
 ) -> list[Violation]:
     members = frozenset(c for fam in fams.values() for c in fam.children)
-    violations = check_allocation(working, priority, assignment, joint=members)
-    violations += check_families(working, priority, assignment, fams)
-    # A fixed child sits where staff put it: not a defect of the allocation.
-    return [v for v in violations if not (v.kind == CheckKind.OUTSIDE_CHOICES and v.child_id in fixed)]
+    # A fixed child sits where staff put it: not a defect of the allocation, and no one can take its place.
+    held = frozenset(fixed)
+    violations = check_allocation(working, priority, assignment, joint=members, held=held)
+    return violations + check_families(working, priority, assignment, fams, held)
 
 
 def _apply_decisions(instance: Instance, decisions: tuple[Decision, ...]) -> tuple[Instance, dict[str, str]]:
