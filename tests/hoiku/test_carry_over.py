@@ -115,3 +115,99 @@ def test_a_generated_round_carries_over_through_files_and_runs_again():
     assert new_seats <= sum(sum(f.vacancies.values()) for f in back.facilities.values()) + len(
         outcome.children_with(STAYS)
     )
+
+
+def _families_round():
+    """Two families that ranked their own combinations: F (both waiting) and G (one placed, one waiting)."""
+    from dataclasses import replace
+
+    inst = instance(
+        [facility("A", age1=2, age3=2), facility("B", age1=2, age3=2), facility("C", age1=1, age3=1)],
+        [
+            child("f3", ["A", "B", "C"], age=3, points=20, household="F", sibling_pattern=1),
+            child("f1", ["A", "B", "C"], age=1, points=20, household="F", sibling_pattern=1),
+            child("g3", ["A"], age=3, points=20, household="G", sibling_pattern=1),
+            child("g1", ["A"], age=1, points=20, household="G", sibling_pattern=1),
+        ],
+    )
+    return replace(
+        inst,
+        family_combinations={"F": (("C", "C"), ("B", "B"), ("A", None)), "G": (("A", "A"),)},
+        family_children={"F": ("f1", "f3"), "G": ("g1", "g3")},
+    )
+
+
+FAMILIES_PLACED = {"f3": Placement(WAITING), "f1": Placement(WAITING), "g3": Placement(OFFERED, "A"),
+                   "g1": Placement(WAITING)}
+
+
+def test_a_family_carried_whole_keeps_its_ranked_combinations():
+    result = carry_over(_families_round(), FAMILIES_PLACED)
+    assert result.families == ("F",)  # G's ranking no longer applies: one of its two children was placed
+    assert result.instance.family_combinations == {"F": (("C", "C"), ("B", "B"), ("A", None))}
+    assert result.instance.family_children == {"F": ("f1", "f3")}
+
+
+def test_combinations_naming_a_facility_the_round_no_longer_has_are_left_out():
+    given = {f.id: f for f in (facility("A", age1=1, age3=1), facility("B", age1=1, age3=1),
+                               facility("C", age1=1, age3=1))}
+    without_c = {k: v for k, v in given.items() if k != "C"}
+    kept = carry_over(_families_round(), FAMILIES_PLACED, facilities=given, withdrawals=["g1"])
+    assert kept.instance.family_combinations["F"] == (("C", "C"), ("B", "B"), ("A", None))
+    # Without C (the children no longer choose it), the combinations at C go and the rest keep their order.
+    from dataclasses import replace
+
+    prev = _families_round()
+    prev = replace(prev, children={**prev.children, **{k: replace(prev.children[k], choices=("A", "B"))
+                                                          for k in ("f1", "f3")}})
+    result = carry_over(prev, FAMILIES_PLACED, facilities=without_c, withdrawals=["g1"])
+    assert result.instance.family_combinations == {"F": (("B", "B"), ("A", None))}
+
+
+def test_a_family_whose_application_changed_or_grew_is_ranked_by_its_pattern_again():
+    added = instance(
+        [facility("A", age1=1, age3=1), facility("B", age1=1, age3=1), facility("C", age1=1, age3=1)],
+        [child("f1", ["B"], age=1, points=20, household="F", sibling_pattern=1)],
+    )
+    assert carry_over(_families_round(), FAMILIES_PLACED, added=added).families == ()
+    sibling = instance(
+        [facility("A", age1=1, age3=1), facility("B", age1=1, age3=1), facility("C", age1=1, age3=1)],
+        [child("f0", ["B"], age=1, points=20, household="F", sibling_pattern=1)],
+    )
+    result = carry_over(_families_round(), FAMILIES_PLACED, added=sibling)
+    assert result.families == () and result.instance.family_combinations == {}
+
+
+def test_the_carried_ranking_is_written_and_read_back_with_the_round_files():
+    from kyodo.hoiku.engine.family import families
+    from kyodo.hoiku.io.combinations import combinations_csv
+
+    result = carry_over(_families_round(), FAMILIES_PLACED)
+    children, facilities = instance_files(result.instance, "next")
+    data = combinations_csv(result.instance)
+    assert data is not None
+    back = read((children, facilities), None, fiscal_year=2026, combinations=("next_combinations.csv", data))
+    assert back.family_combinations == result.instance.family_combinations
+    assert families(back)["F"].combinations == (("C", "C"), ("B", "B"), ("A", None))
+
+
+def test_months_are_added_to_the_waiting_months_of_carried_households_only():
+    from dataclasses import replace
+
+    from kyodo.hoiku.model.instance import Household
+
+    prev = _round()
+    homes = {hid: replace(h, facts={**h.facts, "waiting_months": 3}) for hid, h in prev.households.items()}
+    homes["Hk"] = Household("Hk", prev.households["Hk"].guardians)  # states no waiting months
+    prev = replace(prev, households=homes)
+    added = instance(
+        [facility("A", age1=1), facility("B", age1=1), facility("C", age1=1)],
+        [child("w", ["B"], points=12)],
+        households={"Hw": replace(homes["Hw"], facts={"waiting_months": 0})},
+    )
+    result = carry_over(prev, PLACED, months=2, added=added)
+    waited = {hid: h.facts.get("waiting_months") for hid, h in result.instance.households.items()}
+    assert waited == {"Hs": 5, "Hk": None, "Hw": 0}  # Hw's new application states its own
+    assert carry_over(prev, PLACED).instance.households["Hs"].facts["waiting_months"] == 3
+    with pytest.raises(ValueError):
+        carry_over(prev, PLACED, months=-1)

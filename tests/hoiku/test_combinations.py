@@ -85,3 +85,34 @@ def test_bad_combination_files_name_the_row_and_column(
     problem = exc.value.problems[0]
     assert (problem.file, problem.row, problem.column) == ("combinations.csv", row, column)
     assert fragment in problem.message
+
+
+def test_the_written_file_reads_back_to_the_same_combinations(tmp_path: Path) -> None:
+    # Two families: a pair, and three children of whom the oldest is a transfer applicant (staying is written
+    # with its own facility; not admitted, blank; "everyone stays" last).
+    inst = instance(
+        [facility("A", age1=2, age3=2, age5=1), facility("B", age1=2, age3=2, age5=1)],
+        [
+            child("big", ["A", "B"], age=3, points=40, household="F", sibling_pattern=1),
+            child("small", ["A", "B"], age=1, points=40, household="F", sibling_pattern=1),
+            child("t5", ["A"], age=5, points=30, household="G", sibling_pattern=1, current="B"),
+            child("t3", ["A", "B"], age=3, points=30, household="G", sibling_pattern=1),
+            child("t1", ["B"], age=1, points=30, household="G", sibling_pattern=1),
+        ],
+    )
+    body = ("F,1,big,A,small,A\nF,2,big,B,small,\n"
+            "G,1,t5,A,t3,A,t1,B\nG,2,t5,,t3,B,t1,B\nG,3,t5,A,t3,,t1,\n")
+    path = tmp_path / "combinations.csv"
+    path.write_text("ファミリーコード,総当たり順位,宛名コード1,希望施設1,宛名コード2,希望施設2,宛名コード3,希望施設3\n" + body,
+                    encoding="utf-8")
+    first = read_combinations(path, inst)
+    assert first.family_children["G"] == ("t1", "t3", "t5")
+    assert first.family_combinations["G"][-1] == (None, None, "B")  # everyone stays: last
+    from kyodo.hoiku.io.combinations import combinations_csv
+
+    data = combinations_csv(first)
+    assert data is not None and data.startswith("\ufeff".encode())
+    again = read_combinations(("再出力.csv", data), inst)
+    assert again.family_combinations == first.family_combinations
+    assert again.family_children == first.family_children
+    assert combinations_csv(inst) is None  # no family ranked its own

@@ -214,3 +214,53 @@ def test_another_organisations_user_can_neither_create_nor_edit(done_run, charli
         assert charlie_client.post(url, {"title": "x", "phase": "second", "seed": 1}).status_code == 404
     assert not Round.objects.unscoped("test").filter(previous_run=done_run).exists()
     assert InputSet.objects.unscoped("test").filter(round=round_).count() == 1
+
+
+def test_a_waiting_family_keeps_its_ranked_combinations_and_households_their_waiting_months(
+    alice_client, tmp_path
+):
+    """A family that ranked its own combinations and got none is carried with its ranking (stored as the next
+    round's combination file), and the waiting months of carried households grow by the months given."""
+    from kyodo.hoiku.io.combinations import combinations_csv
+    from kyodo.hoiku.tools.generate import generate_ward
+
+    from .helpers import create_round
+
+    ward = generate_ward(children=60, facilities=6, seed=11, fiscal_year=2026, sibling_share=0.5, max_choices=3)
+    homes: dict[str, list[Child]] = {}
+    for c in ward.children.values():
+        homes.setdefault(c.household_id, []).append(c)
+    hid, kids = next((h, k) for h, k in sorted(homes.items()) if len(k) == 2 and k[0].age_class != k[1].age_class)
+    full = kids[0].choices[0]  # the family wants only this facility, where no age class has a place
+    facilities = {**ward.facilities, full: replace(ward.facilities[full],
+                                                   vacancies=dict.fromkeys(ward.facilities[full].vacancies, 0))}
+    households = {h: replace(v, facts={**v.facts, "waiting_months": 2}) for h, v in ward.households.items()}
+    order = tuple(sorted(k.id for k in kids))
+    children = {**ward.children, **{k.id: replace(k, choices=(full, *[f for f in k.choices if f != full]))
+                                    for k in kids}}
+    ward = replace(ward, facilities=facilities, households=households, children=children,
+                   family_combinations={hid: ((full, full),)}, family_children={hid: order})
+    write_instance(ward, tmp_path, formats=("csv",))
+    round_ = create_round(alice_client)
+    response = alice_client.post(f"/hoiku/rounds/{round_.pk}/upload/", {
+        "children": SimpleUploadedFile("children.csv", (tmp_path / "children.csv").read_bytes()),
+        "facilities": SimpleUploadedFile("facilities.csv", (tmp_path / "facilities.csv").read_bytes()),
+        "combinations": SimpleUploadedFile("combinations.csv", combinations_csv(ward) or b""),
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    first = run(alice_client, round_)
+    first.refresh_from_db()
+    assert first.status == RunStatus.DONE, first.error
+    assert all(_status(_rows(first)[k.id]) is Status.WAITLISTED for k in kids)
+
+    response = _next(alice_client, round_, months=1)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    new = Round.objects.for_org(round_.organisation_id).get(previous_run=first)
+    latest = new.latest_input()
+    assert latest.combinations_name.endswith("_combinations.csv")
+    instance = _instance(new)
+    assert instance.family_combinations == {hid: ((full, full),)}
+    assert {h.facts["waiting_months"] for h in instance.households.values()} == {3}
+    assert latest.origin["families"] == 1 and latest.origin["months"] == 1
+    page = alice_client.get(f"/hoiku/rounds/{new.pk}/").content.decode()
+    assert "希望の組み合わせを引き継いだきょうだい 1 世帯" in page and "待機月数に 1 か月を加算" in page

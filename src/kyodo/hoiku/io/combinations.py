@@ -16,6 +16,7 @@ from kyodo.hoiku.io.values import norm
 from kyodo.hoiku.model.errors import InputError, Problem
 from kyodo.hoiku.model.instance import Instance
 from kyodo.tables import DEFAULT_LIMITS, Limits, TableError, header_key, visible
+from kyodo.tables.writing import csv_text
 
 FAMILY = "ファミリーコード"
 RANK = "総当たり順位"
@@ -71,6 +72,23 @@ def read_combinations(source: Source, instance: Instance, *, limits: Limits = DE
         family_children={**instance.family_children, **order},
         source={**instance.source, "combinations": name},
     )
+
+
+def combinations_csv(instance: Instance) -> bytes | None:
+    """The instance's explicit combinations as a combination file (CSV, UTF-8 with BOM) that reads back to the
+    same combinations, or None when no family ranked its own. A transfer child staying is written with its own
+    facility; a child not admitted, blank."""
+    if not instance.family_combinations:
+        return None
+    width = max(len(instance.family_children[h]) for h in instance.family_combinations)
+    header = [FAMILY, RANK, *(f"{name}{n}" for n in range(1, width + 1) for name in ("宛名コード", "希望施設"))]
+    rows = []
+    for household, combos in instance.family_combinations.items():
+        kids = instance.family_children[household]
+        for rank, combo in enumerate(combos, start=1):
+            cells = [v for kid, f in zip(kids, combo, strict=True) for v in (kid, f or "")]
+            rows.append([household, rank, *cells, *[""] * (len(header) - 2 - len(cells))])
+    return csv_text(header, rows).encode("utf-8-sig")
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,11 @@
 5. Places: the given `facilities` (the month's 空き定員), or else what the previous round left: its vacancies less
    the new seats it filled, plus the seats its transfers left.
 Siblings placed in the previous round are enrolled now, so their facility is added to the carried children's
-きょうだい在園施設. Sibling combination files are not carried (they rank combinations of the previous children).
+きょうだい在園施設. A family that ranked its own combinations (the combination file) keeps its ranking when every
+one of its children is carried as it applied and no new child joins it, less the combinations that name a facility
+the next round no longer has; otherwise its sibling pattern applies again.
+`months` (the months since the previous round) is added to the 待機月数 of every household carried over from it;
+a household a new application replaces states its own.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from kyodo.hoiku.model.instance import Child, Facility, Instance
+from kyodo.hoiku.model.instance import Child, Facility, Household, Instance
 from kyodo.hoiku.model.result import Status
 from kyodo.problems import InputError, Problem
 
@@ -47,6 +51,7 @@ class CarryOver:
     withdrawn: tuple[str, ...]
     added: tuple[str, ...]  # new applications
     replaced: tuple[str, ...]  # carried children whose application a new one replaced
+    families: tuple[str, ...] = ()  # households whose own ranked combinations are carried
 
 
 def carry_over(
@@ -57,8 +62,11 @@ def carry_over(
     withdrawals: Iterable[str] = (),
     transfers: Iterable[str] = (),
     added: Instance | None = None,
+    months: int = 0,
 ) -> CarryOver:
     """The next round's Instance. Raises InputError naming each listed child id that cannot be used."""
+    if months < 0:
+        raise ValueError(f"months must not be negative: {months}")
     withdrawn, continuing = set(withdrawals), set(transfers)
     problems = _listed_problems(previous, placements, withdrawn, continuing)
     if problems:
@@ -76,7 +84,7 @@ def carry_over(
         else:
             dropped.append(cid)
     children = {cid: _with_placed_siblings(c, previous, placements) for cid, c in children.items()}
-    households = {c.household_id: previous.households[c.household_id] for c in children.values()}
+    households = {c.household_id: _waited(previous.households[c.household_id], months) for c in children.values()}
     new = dict(added.children) if added is not None else {}
     replaced = tuple(cid for cid in new if cid in children)
     children.update(new)
@@ -85,13 +93,16 @@ def carry_over(
     places = dict(facilities) if facilities is not None else remaining_places(previous, placements)
     if problems := class_problems(children.values(), places):
         raise InputError(problems)
+    carried = tuple(cid for cid in children if cid in previous.children and cid not in continuing and cid not in new)
+    combinations = _kept_combinations(previous, children, set(carried), places)
     instance = Instance(
         facilities=places,
         households=households,
         children=children,
         fiscal_year=previous.fiscal_year,
+        family_combinations=combinations,
+        family_children={hid: previous.family_children[hid] for hid in combinations},
     )
-    carried = tuple(cid for cid in children if cid in previous.children and cid not in continuing and cid not in new)
     return CarryOver(
         instance,
         carried=carried,
@@ -100,7 +111,37 @@ def carry_over(
         withdrawn=tuple(c for c in previous.children if c in withdrawn),
         added=tuple(cid for cid in new if cid not in replaced),
         replaced=replaced,
+        families=tuple(combinations),
     )
+
+
+def _waited(household: Household, months: int) -> Household:
+    """The household with `months` more of 待機月数, where it states any."""
+    waited = household.facts.get("waiting_months")
+    if not months or not isinstance(waited, int) or isinstance(waited, bool):
+        return household
+    return replace(household, facts={**household.facts, "waiting_months": waited + months})
+
+
+def _kept_combinations(
+    previous: Instance, children: Mapping[str, Child], carried: set[str], places: Mapping[str, Facility]
+) -> dict[str, tuple[tuple[str | None, ...], ...]]:
+    """The explicit combinations still true of the next round: those of families whose children are all carried
+    as they applied, with no child added, less any that names a facility the round does not have. A family left
+    with no combination that admits anyone is left to its sibling pattern."""
+    members: dict[str, set[str]] = {}
+    for cid, child in children.items():
+        members.setdefault(child.household_id, set()).add(cid)
+    kept: dict[str, tuple[tuple[str | None, ...], ...]] = {}
+    for household, ranked in previous.family_combinations.items():
+        kids = previous.family_children.get(household, ())
+        if not kids or members.get(household) != set(kids) or not set(kids) <= carried:
+            continue
+        still = tuple(c for c in ranked if all(f is None or f in places for f in c))
+        current = tuple(children[k].current_facility for k in kids)
+        if any(f is not None and f != own for c in still for f, own in zip(c, current, strict=True)):
+            kept[household] = still
+    return kept
 
 
 def _listed_problems(

@@ -44,12 +44,19 @@ class NextRoundForm(forms.Form):
         label="空き定員の施設ファイル(任意・施設ファイルと同じ形式。省略すると前回の残りの枠)",
         required=False, allow_empty_file=True,
     )
+    months = forms.IntegerField(
+        label="待機月数に加える月数(前回の回からの月数。引き継ぐ世帯の待機月数に加えます。新しい申込の世帯はそのまま)",
+        min_value=0, max_value=24, initial=0, required=False,
+    )
 
     def clean_withdrawals(self) -> tuple[str, ...]:
         return _ids(self.cleaned_data.get("withdrawals", ""), "取り下げ")
 
     def clean_transfers(self) -> tuple[str, ...]:
         return _ids(self.cleaned_data.get("transfers", ""), "転園希望")
+
+    def clean_months(self) -> int:
+        return self.cleaned_data.get("months") or 0  # blank: none
 
     def clean_added(self) -> Any:
         return check_table_size(self.cleaned_data.get("added"), "新しい申込のファイル")

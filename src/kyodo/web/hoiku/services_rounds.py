@@ -60,6 +60,7 @@ class NextRound:
     transfers: tuple[str, ...] = ()
     added: InputFile | None = None  # new applications (a children file)
     facilities: InputFile | None = None  # the month's vacancies (a facilities file); None: what is left
+    months: int = 0  # added to the 待機月数 of the households carried over
 
 
 def create_next_round(previous: Run, user: Any, form: NextRound) -> tuple[Round | None, list[Problem]]:
@@ -76,20 +77,35 @@ def create_next_round(previous: Run, user: Any, form: NextRound) -> tuple[Round 
         return None, list(exc.problems)
     except RuleError as exc:
         return None, [Problem(line) for line in str(exc).splitlines() if line.strip()]
-    children, facilities = _files(result.instance, round_)
-    instance, problems = services.read_upload(round_, children, facilities)
+    children, facilities, combinations = _files(result.instance, round_)
+    instance, problems = services.read_upload(round_, children, facilities, combinations)
     if problems or instance is None:
         return None, problems
     origin = {
         "kind": "carry_over", "run": previous.pk, "carried": len(result.carried), "continuing": len(result.continuing),
         "dropped": len(result.dropped), "withdrawn": len(result.withdrawn), "added": len(result.added),
-        "replaced": len(result.replaced), "vacancies_file": form.facilities.name if form.facilities else "",
+        "replaced": len(result.replaced), "families": len(result.families), "months": form.months,
+        "vacancies_file": form.facilities.name if form.facilities else "",
         "added_file": form.added.name if form.added else "",
     }
     with transaction.atomic():
         round_.save()
-        services.store_upload(round_, user, children, facilities, instance, origin=origin)
+        services.store_upload(round_, user, children, facilities, instance, combinations, origin=origin)
     return round_, []
+
+
+def carried_text(origin: Mapping[str, Any]) -> str:
+    """What a carried-over round was made of, in one sentence (the message on creating it and its page)."""
+    if origin.get("kind") != "carry_over":
+        return ""
+    text = (f"引き継ぎ {origin['carried']} 人・内定後の転園希望 {origin['continuing']} 人・"
+            f"新しい申込 {origin['added']} 人(変更 {origin['replaced']} 人)・取り下げ {origin['withdrawn']} 人・"
+            f"引き継がなかった内定 {origin['dropped']} 人")
+    if origin.get("families"):
+        text += f"・希望の組み合わせを引き継いだきょうだい {origin['families']} 世帯"
+    if origin.get("months"):
+        text += f"・引き継いだ世帯の待機月数に {origin['months']} か月を加算"
+    return text + "。"
 
 
 def _carried(previous: Run, form: NextRound) -> CarryOver:
@@ -105,16 +121,22 @@ def _carried(previous: Run, form: NextRound) -> CarryOver:
         _, listed = services.engine_inputs(previous.input_set)[:2]
         added = read((form.added, form.facilities or listed), rules, fiscal_year=previous.fiscal_year)
     return carry_over(before, placements(previous), facilities=facilities, withdrawals=form.withdrawals,
-                      transfers=form.transfers, added=added)
+                      transfers=form.transfers, added=added, months=form.months)
 
 
-def _files(instance: Instance, round_: Round) -> tuple[services.UploadedFile, services.UploadedFile]:
+def _files(
+    instance: Instance, round_: Round
+) -> tuple[services.UploadedFile, services.UploadedFile, services.UploadedFile | None]:
+    """The next round's children and facilities files, and its combination file when a family's ranking is kept."""
+    from kyodo.hoiku.io.combinations import combinations_csv
     from kyodo.hoiku.io.round_files import instance_files
 
-    stem = f"{round_.fiscal_year}_{round_.phase}_{round_.title}"
-    children, facilities = instance_files(instance, services.safe_name(stem)[:150])
+    stem = services.safe_name(f"{round_.fiscal_year}_{round_.phase}_{round_.title}")[:150]
+    children, facilities = instance_files(instance, stem)
+    ranked = combinations_csv(instance)
     return (services.UploadedFile(children.name, children.data),
-            services.UploadedFile(facilities.name, facilities.data))
+            services.UploadedFile(facilities.name, facilities.data),
+            services.UploadedFile(f"{stem}_combinations.csv", ranked) if ranked is not None else None)
 
 
 def stored_demand(round_: Round, input_set: InputSet) -> dict[str, Any]:

@@ -40,6 +40,7 @@ def round_context(round_: Round) -> dict[str, Any]:
     return {
         "demand": demand,
         "latest_input": latest,
+        "carried_text": services_rounds.carried_text(latest.origin or {}) if latest is not None else "",
         "done_run": services_rounds.latest_done_run(round_),
         "next_rounds": Round.objects.for_org(round_.organisation_id).filter(previous_run__round=round_),
         "upload_form": upload_form_for(round_),
@@ -96,6 +97,7 @@ def next_round(request: HttpRequest, pk: int) -> HttpResponse:
     choice = services_rounds.NextRound(
         title=data["title"], phase=data["phase"], seed=data["seed"], withdrawals=data["withdrawals"],
         transfers=data["transfers"], added=given.get("added"), facilities=given.get("facilities"),
+        months=data["months"],
     )
     created, problems = services_rounds.create_next_round(previous, request.user, choice)
     if created is None:
@@ -106,9 +108,7 @@ def next_round(request: HttpRequest, pk: int) -> HttpResponse:
                    previous_run=previous.pk, **{k: origin[k] for k in ("carried", "continuing", "withdrawn", "added")})
     messages.success(
         request,
-        f"{created.title}を作成しました: 引き継ぎ {origin['carried']} 人、内定後の転園希望 {origin['continuing']} 人、"
-        f"新しい申込 {origin['added']} 人(変更 {origin['replaced']} 人)、取り下げ {origin['withdrawn']} 人。"
-        "空き定員を確かめてから実行してください。",
+        f"{created.title}を作成しました: {services_rounds.carried_text(origin)}空き定員を確かめてから実行してください。",
     )
     return redirect("hoiku:round_detail", pk=created.pk)
 
