@@ -164,3 +164,37 @@ def test_pages_are_japanese(bob_client):
     body = Client().get("/login/").content.decode()
     assert '<html lang="ja">' in body and "ログイン" in body
     assert '<html lang="ja">' in bob_client.get("/hoiku/").content.decode()
+
+
+def test_the_signed_in_user_is_read_in_one_query_as_the_orm_reads_it(alice, django_assert_num_queries):
+    """The backend's written-out query gives the same user and organisation as the ORM, every field converted the
+    same way (dates, booleans, text), with the organisation cached on the user; without an organisation too."""
+    from django.utils import timezone
+
+    from kyodo.web.accounts.backends import OrganisationModelBackend, read_user
+    from kyodo.web.accounts.models import User
+
+    alice.last_login = timezone.now()
+    alice.is_staff = True
+    alice.save()
+    loner = User.objects.create_user(username="loner", password="x" * 12)
+    for user in (alice, loner):
+        orm = User.objects.select_related("organisation").get(pk=user.pk)
+        with django_assert_num_queries(1):
+            read = OrganisationModelBackend().get_user(user.pk)
+            assert read is not None
+            organisation = read.organisation
+        for field in User._meta.concrete_fields:
+            assert getattr(read, field.attname) == getattr(orm, field.attname), field.name
+            assert type(getattr(read, field.attname)) is type(getattr(orm, field.attname)), field.name
+        if orm.organisation is None:
+            assert organisation is None
+        else:
+            assert organisation is not None
+            for field in type(orm.organisation)._meta.concrete_fields:
+                assert getattr(organisation, field.attname) == getattr(orm.organisation, field.attname)
+        assert read.unread_at_start == 0 and read._state.db == "default" and not read._state.adding
+    assert read_user(10**9) is None
+    alice.is_active = False
+    alice.save()
+    assert OrganisationModelBackend().get_user(alice.pk) is None  # as Django's backend: inactive users are refused
