@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils.safestring import mark_safe
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from kyodo.web.hoiku.facility_rows import placed_rows, waiting_rows
 
 
@@ -51,3 +55,13 @@ def test_the_not_admitted_rows_escape_names_link_each_child_and_list_each_choice
     assert "<i>" not in html and "&lt;i&gt;花子" in html and 'href="/hoiku/runs/7/children/C%2F2/"' in html
     assert "<td>1歳</td>" in html and '<td class="num">38</td>' in html
     assert "1. さくら&lt;保育園&gt;(3位)、2. ひまわり(—位)" in html
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), st.integers(), st.none(), st.text().map(mark_safe)))
+def test_the_rows_escape_exactly_as_django_does(value) -> None:  # type: ignore[no-untyped-def]
+    from django.utils.html import escape as django_escape
+
+    from kyodo.web.hoiku.facility_rows import escape
+
+    assert escape(value) == str(django_escape(value))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from functools import cache
 from typing import Any
 from urllib.parse import quote
 
@@ -11,7 +12,7 @@ from django.db.models import Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from kyodo.hoiku.model.result import Status
 from kyodo.web.accounts.permissions import member_required
@@ -126,6 +127,14 @@ def flags(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "hoiku/flags.html", {"run": run, "page": page})
 
 
+@cache
+def decision_widgets() -> dict[str, SafeString]:
+    """The staff-decision form's fields that are the same on every child's page (what kind, the reason), rendered
+    once per process: the form's widgets took longer to render than the rest of the page."""
+    form = DecisionForm()
+    return {name: mark_safe(str(form[name])) for name in ("kind", "reason")}  # Django's widgets escape
+
+
 def choice_rows(row: RunChild, names: dict[str, str]) -> list[dict[str, Any]]:
     """The child's choices as its page shows them: a waiting rank only for the choices above the one it got."""
     better = len(row.choices) if not row.facility_id else (row.choice_number or 1) - 1
@@ -163,7 +172,7 @@ def child_detail(request: HttpRequest, pk: int, child_id: str) -> HttpResponse:
         "facility_name": names.get(row.facility_id, ""), "decisions": decisions,
         "current_name": names.get(row.current_facility, row.current_facility),
         "household_total": sum(i["points"] for i in row.breakdown if not i["facility_id"]),
-        "decision_form": DecisionForm(initial={"child_id": row.child_id}),
+        "decision_widgets": decision_widgets(),
         "facility_ids": sorted(names.items()), "choices": choice_rows(row, names), "siblings": siblings,
         "history": services_rounds.child_history(run.round, child_id, {run.pk: (row, names)}),
     }
