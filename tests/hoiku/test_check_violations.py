@@ -832,3 +832,37 @@ def test_a_family_cannot_displace_a_child_staff_fixed_at_the_seat() -> None:
     assignment = {"f2": "B", "f1": "B", "x": "A"}
     assert family(inst, assignment, held=frozenset({"x"})) == []
     assert family(inst, assignment) == [("blocking_coalition", "f2", "A", None, None)]
+
+
+def test_the_children_after_a_fixed_one_are_still_checked() -> None:
+    # The fixed child comes first; the two after it are checked as ever (a wasted seat, a placement outside).
+    inst = instance(
+        [facility("A", age1=3), facility("B", age1=1)],
+        [child("held", ["B"], points=40), child("c", ["A", "B"], points=30), child("d", ["B"], points=20)],
+    )
+    assert single(inst, {"held": "A", "c": "B", "d": "A"}, held=frozenset({"held"})) == [
+        ("wasted_seat", "c", "A", 1, None),
+        ("outside_choices", "d", "A", None, None),
+    ]
+
+
+def test_a_ranked_combination_at_a_facility_a_member_did_not_choose_does_not_block() -> None:
+    # The family's own ranking puts (A, A) first, but neither child applied to A: they are in no order there, so
+    # free places at A are no blocking coalition. Its twin, where they did apply to A, is one.
+    def ward(choices: list[str]) -> Instance:
+        inst = instance(
+            [facility("A", age1=1, age2=1), facility("B", age1=1, age2=1)],
+            _ranked_pair(choices),
+        )
+        return replace(inst, family_combinations={"F": (("A", "A"), ("B", "B"))},
+                       family_children={"F": ("f1", "f2")})
+
+    assert family(ward(["B"]), {"f2": "B", "f1": "B"}) == []
+    assert family(ward(["A", "B"]), {"f2": "B", "f1": "B"}) == [("blocking_coalition", "f1", "A", None, None)]
+
+
+def _ranked_pair(choices: list[str]) -> list:  # type: ignore[type-arg]
+    return [
+        child("f2", choices, age=2, points=40, household="F"),
+        child("f1", choices, age=1, points=40, household="F"),
+    ]
