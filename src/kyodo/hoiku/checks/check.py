@@ -60,9 +60,9 @@ def check_allocation(
     placed = _placed(instance, priority, assignment, held)
     found = _capacity_violations(placed)
     for cid, child in instance.children.items():
-        got = assignment.get(cid)
         if cid in held:
             continue  # where staff put it: neither a defect nor a child that could block
+        got = assignment.get(cid)
         found += _placement_violations(cid, child, got)
         if cid in joint:
             continue

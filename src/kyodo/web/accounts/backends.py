@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from weakref import WeakKeyDictionary
 
 from django.contrib.auth.backends import ModelBackend
@@ -94,8 +94,7 @@ def read_user(user_id: Any) -> User | None:
     if row is None:
         return None
     split = len(query.user.names)
-    user = query.user.build(row[:split], connection)
-    assert isinstance(user, User)
+    user = cast(User, query.user.build(row[:split], connection))
     organisation = row[split : split + len(query.organisation.names)]
     user.organisation = (  # cached on the user: reading it makes no query
         query.organisation.build(organisation, connection) if user.organisation_id is not None else None

@@ -41,10 +41,12 @@ class FinishedRunCache(Generic[T]):
             found = self.values.get(key)  # computed by the request that held the lock
             if found is not None:
                 return found
-            value = self.compute(run)
-            self.values.put(key, value)
-            with self.lock:
-                self.computing.pop(key, None)
+            try:
+                value = self.compute(run)
+                self.values.put(key, value)
+            finally:  # a failed computation leaves no lock behind; the next request tries again
+                with self.lock:
+                    self.computing.pop(key, None)
         return value
 
     def clear(self) -> None:
