@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kyodo.hoiku.io import write_instance
@@ -264,3 +265,15 @@ def test_a_waiting_family_keeps_its_ranked_combinations_and_households_their_wai
     assert latest.origin["families"] == 1 and latest.origin["months"] == 1
     page = alice_client.get(f"/hoiku/rounds/{new.pk}/").content.decode()
     assert "希望の組み合わせを引き継いだきょうだい 1 世帯" in page and "待機月数に 1 か月を加算" in page
+
+
+@pytest.mark.parametrize(("months", "message"), [
+    ("-1", "この値は 0 以上でなければなりません"),
+    ("abc", "整数を入力してください"),
+    ("99", "この値は 24 以下でなければなりません"),
+])
+def test_bad_waiting_months_are_refused_in_japanese_and_nothing_is_stored(done_run, alice_client, months, message):
+    before = Round.objects.for_org(done_run.organisation_id).count()
+    response = _next(alice_client, done_run.round, months=months)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert Round.objects.for_org(done_run.organisation_id).count() == before
